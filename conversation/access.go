@@ -1,0 +1,84 @@
+package conversation
+
+import "slices"
+
+// Teams maps team IDs to teams: the teams a decision about one
+// conversation needs (its team and the teams it is shared with).
+type Teams map[TeamID]*Team
+
+// AccessTeams returns the teams whose members may see c: c.Team and
+// c.Teams, without duplicates.
+func (c *Conversation) AccessTeams() []TeamID {
+	if c.Team.IsZero() || slices.Contains(c.Teams, c.Team) {
+		return c.Teams
+	}
+	return append(slices.Clone(c.Teams), c.Team)
+}
+
+// CanAccess reports whether user u may see conversation c at all (in any
+// mailbox, Trash included). st is u's state of c, nil if none is stored;
+// teams must hold c's access teams.
+//
+// Access comes from explicit grants (c.Users) or from membership, active
+// or observer, of one of c's access teams. Nothing crosses organizations,
+// a state marked Removed withdraws access whatever grants it, and guests
+// see nothing through these grants.
+func CanAccess(c *Conversation, u *User, st *UserState, teams Teams) bool {
+	if u == nil || c == nil || u.Org != c.Org || u.Role == RoleGuest {
+		return false
+	}
+	if st != nil && st.Removed {
+		return false
+	}
+	if _, ok := slices.BinarySearchFunc(c.Users, u.ID, UserID.Compare); ok {
+		return true
+	}
+	for _, t := range c.AccessTeams() {
+		if team := teams[t]; team != nil && team.MemberKind(u.ID) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Audience returns every user who may see c, sorted and without
+// duplicates: explicit users plus members of the access teams, less users
+// whose state is Removed. states maps users to their stored state.
+func Audience(c *Conversation, states map[UserID]*UserState, teams Teams) []UserID {
+	out := slices.Clone(c.Users)
+	for _, t := range c.AccessTeams() {
+		if team := teams[t]; team != nil {
+			for _, m := range team.Members {
+				out = append(out, m.User)
+			}
+		}
+	}
+	slices.SortFunc(out, UserID.Compare)
+	out = slices.Compact(out)
+	return slices.DeleteFunc(out, func(u UserID) bool {
+		st := states[u]
+		return st != nil && st.Removed
+	})
+}
+
+// AddSorted inserts id into the sorted set s and reports whether it was
+// absent.
+func AddSorted[K any](s *[]ID[K], id ID[K]) bool {
+	i, ok := slices.BinarySearchFunc(*s, id, ID[K].Compare)
+	if ok {
+		return false
+	}
+	*s = slices.Insert(*s, i, id)
+	return true
+}
+
+// RemoveSorted deletes id from the sorted set s and reports whether it was
+// present.
+func RemoveSorted[K any](s *[]ID[K], id ID[K]) bool {
+	i, ok := slices.BinarySearchFunc(*s, id, ID[K].Compare)
+	if !ok {
+		return false
+	}
+	*s = slices.Delete(*s, i, i+1)
+	return true
+}

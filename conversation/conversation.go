@@ -1,0 +1,183 @@
+package conversation
+
+import (
+	"slices"
+	"time"
+)
+
+// Kind distinguishes email-style conversations from chats and rooms.
+type Kind uint8
+
+const (
+	// Thread is a conversation of external messages (any channel), with
+	// its internal comments.
+	Thread Kind = iota
+	// Chat is an internal-only "New conversation" (F3:7496, F3:7537): it can
+	// be labelled, snoozed, assigned and archived like a thread.
+	Chat
+	// Room is a team, organization or one-to-one chat room: it can be
+	// archived but never assigned, closed or merged (F3:8372, F3:7926).
+	Room
+)
+
+// Snooze hides a conversation from Inbox and team inbox views until Until
+// (F3:7741-7823).
+type Snooze struct {
+	Until time.Time
+	// By is the user who snoozed.
+	By UserID
+	// At is when the snooze was set; replies after it can discard it.
+	At time.Time
+	// LeaveInInbox keeps the conversation visible while snoozed (F3:7799).
+	LeaveInInbox bool
+	// DiscardOnReply cancels the snooze when an external message arrives
+	// before Until (F3:7795).
+	DiscardOnReply bool
+}
+
+// Hides reports whether the snooze hides the conversation from Inbox and
+// team inbox listings.
+func (s *Snooze) Hides() bool { return s != nil && !s.LeaveInInbox }
+
+// Conversation is the state every user with access shares. Per-user state
+// lives in [UserState]. Messages, comments and events are stored
+// separately and referenced by conversation ID.
+type Conversation struct {
+	ID   ConversationID
+	Org  OrgID
+	Kind Kind
+	// Subject is the subject of the most recent external message.
+	Subject string
+	// CustomSubject, when set, is the internal name a user gave the
+	// conversation (F3:8691); it is never sent externally.
+	CustomSubject string
+	// CustomSubjectShared records whether the custom subject was set while
+	// the conversation was shared (merge subject rules, F3:7898-7916).
+	CustomSubjectShared bool
+	// Color is the conversation colour, set by rules only (F3:8151).
+	Color string
+
+	// Team is the team whose inbox the conversation belongs to ("team
+	// assignment"); zero means none.
+	Team TeamID
+	// InTeamInbox lists the conversation in Team's inbox. It is explicit
+	// state, not derived from Assignees (spec A16).
+	InTeamInbox bool
+	// Assignees, sorted, without duplicates. Assignees always watch.
+	Assignees []UserID
+	Closed    bool
+	// Trashed is trash for everyone; per-user trash is UserState.Trashed.
+	Trashed   bool
+	TrashedAt time.Time
+	Spam      bool
+
+	// Users hold explicit access (account owner and delegates, mentioned,
+	// added, assigned users), sorted.
+	Users []UserID
+	// Teams hold access as teams: every active member and observer of each
+	// sees the conversation, sorted. Team (above) always has access too.
+	Teams []TeamID
+	// Accounts are the connected accounts whose messages the conversation
+	// holds, sorted.
+	Accounts []AccountID
+
+	// SnoozeForEveryone is a snooze that applies to all participants.
+	SnoozeForEveryone *Snooze
+
+	// Messages counts the external messages (comments do not count,
+	// F3:7978).
+	Messages int
+	// HasSent is true once an outgoing message was recorded.
+	HasSent bool
+	// Seq numbers the content (messages and comments) of the conversation;
+	// MessageSeq and CommentSeq are the Seq of the latest message and
+	// comment. Read state compares them with UserState.ReadSeq.
+	Seq        uint64
+	MessageSeq uint64
+	CommentSeq uint64
+
+	CreatedAt time.Time
+	// LastActivity orders every mailbox, newest first: a new message or
+	// comment, or a status change (F3:155).
+	LastActivity time.Time
+	// Version is maintained by the store for optimistic concurrency.
+	Version uint64
+}
+
+// DisplaySubject returns the custom subject if one is set, else the
+// latest message subject.
+func (c *Conversation) DisplaySubject() string {
+	if c.CustomSubject != "" {
+		return c.CustomSubject
+	}
+	return c.Subject
+}
+
+// IsAssigned reports whether u is an assignee.
+func (c *Conversation) IsAssigned(u UserID) bool {
+	_, ok := slices.BinarySearchFunc(c.Assignees, u, UserID.Compare)
+	return ok
+}
+
+// Shared reports whether anyone but a single user has access.
+func (c *Conversation) Shared() bool {
+	return len(c.Users) > 1 || len(c.Teams) > 0 || !c.Team.IsZero()
+}
+
+// Clone returns a deep copy.
+func (c *Conversation) Clone() *Conversation {
+	d := *c
+	d.Assignees = slices.Clone(c.Assignees)
+	d.Users = slices.Clone(c.Users)
+	d.Teams = slices.Clone(c.Teams)
+	d.Accounts = slices.Clone(c.Accounts)
+	if c.SnoozeForEveryone != nil {
+		s := *c.SnoozeForEveryone
+		d.SnoozeForEveryone = &s
+	}
+	return &d
+}
+
+// UserState is one user's private state of one conversation. A user with
+// no stored state has the zero value: not in the Inbox, nothing read, not
+// watching.
+type UserState struct {
+	Conversation ConversationID
+	User         UserID
+	// InInbox lists the conversation in the user's Inbox.
+	InInbox bool
+	// ReadSeq is the conversation Seq the user has read up to.
+	ReadSeq uint64
+	// Snooze is the user's own snooze ("for me").
+	Snooze   *Snooze
+	Watching bool
+	Starred  bool
+	Pinned   bool
+	// Trashed is trash for this user only (a delegated user or observer
+	// trashing outside a team inbox, F3:8448, F3:9621).
+	Trashed bool
+	// Removed withdraws the user's access whatever else grants it (a
+	// delegated user's "delete forever", F3:8494).
+	Removed bool
+	// Silenced mutes notifications of this conversation for the user.
+	Silenced bool
+	// SnoozeDue marks a conversation back from a snooze (orange, F3:175);
+	// cleared when read, archived or snoozed again.
+	SnoozeDue bool
+}
+
+// Clone returns a deep copy.
+func (s *UserState) Clone() *UserState {
+	d := *s
+	if s.Snooze != nil {
+		z := *s.Snooze
+		d.Snooze = &z
+	}
+	return &d
+}
+
+// Unread reports whether the conversation has a message or comment the
+// user has not read.
+func (s *UserState) Unread(c *Conversation) bool {
+	return c.MessageSeq > s.ReadSeq || c.CommentSeq > s.ReadSeq
+}

@@ -1,0 +1,104 @@
+package conversation
+
+import (
+	"slices"
+	"time"
+)
+
+// EventType names a change recorded on a conversation's timeline.
+type EventType uint8
+
+// The timeline event types.
+const (
+	EventCreated EventType = iota + 1
+	EventMessageAdded
+	EventCommentAdded
+	EventAssigned
+	EventUnassigned
+	EventTeamChanged
+	EventClosed
+	EventReopened
+	EventArchived
+	EventRemovedFromTeamInbox
+	EventTrashed
+	EventRestored
+	EventDeletedForUser
+	EventSnoozed
+	EventSnoozeDiscarded
+	EventWoken
+	EventShared
+	EventSubjectChanged
+	EventWatched
+	EventUnwatched
+	EventMarkedSpam
+	EventUnmarkedSpam
+)
+
+var eventNames = [...]string{
+	EventCreated:              "created",
+	EventMessageAdded:         "message_added",
+	EventCommentAdded:         "comment_added",
+	EventAssigned:             "assigned",
+	EventUnassigned:           "unassigned",
+	EventTeamChanged:          "team_changed",
+	EventClosed:               "closed",
+	EventReopened:             "reopened",
+	EventArchived:             "archived",
+	EventRemovedFromTeamInbox: "removed_from_team_inbox",
+	EventTrashed:              "trashed",
+	EventRestored:             "restored",
+	EventDeletedForUser:       "deleted_for_user",
+	EventSnoozed:              "snoozed",
+	EventSnoozeDiscarded:      "snooze_discarded",
+	EventWoken:                "woken",
+	EventShared:               "shared",
+	EventSubjectChanged:       "subject_changed",
+	EventWatched:              "watched",
+	EventUnwatched:            "unwatched",
+	EventMarkedSpam:           "marked_spam",
+	EventUnmarkedSpam:         "unmarked_spam",
+}
+
+// String returns the event type's snake_case name.
+func (t EventType) String() string {
+	if int(t) < len(eventNames) && eventNames[t] != "" {
+		return eventNames[t]
+	}
+	return "unknown"
+}
+
+// Event is one entry of a conversation's timeline. Which payload fields
+// are set depends on Type; the rest are zero.
+type Event struct {
+	ID           EventID
+	Conversation ConversationID
+	Type         EventType
+	// Actor is the user who acted; zero for the system (mail delivery,
+	// snooze timers).
+	Actor UserID
+	// ByMessage is set when a message caused the change (a team move in
+	// single-conversation mode, a reopen on reply).
+	ByMessage bool
+	At        time.Time
+
+	// Users affected (assigned, unassigned, shared with, ...).
+	Users []UserID
+	// Teams affected (shared with, moved from/to: To first, then From).
+	Teams   []TeamID
+	Message MessageID
+	Comment CommentID
+	// Subject is the new subject of EventSubjectChanged.
+	Subject string
+	// Until is the snooze time of EventSnoozed.
+	Until time.Time
+	// ForEveryone qualifies snooze, archive and trash events.
+	ForEveryone bool
+}
+
+// Clone returns a deep copy.
+func (e *Event) Clone() *Event {
+	d := *e
+	d.Users = slices.Clone(e.Users)
+	d.Teams = slices.Clone(e.Teams)
+	return &d
+}

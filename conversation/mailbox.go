@@ -1,0 +1,147 @@
+package conversation
+
+// MailboxKind names a mailbox: a view of conversations for one user.
+type MailboxKind uint8
+
+// The mailboxes of F3:101-300 and the spec's §1.7. Team mailboxes
+// (TeamInbox, AssignedToOthers) are per team and per viewer.
+const (
+	// Inbox: the user's personal Inbox ("yours alone", F3:119), less
+	// conversations a snooze hides.
+	Inbox MailboxKind = iota + 1
+	// TeamInbox: one team's inbox, for its active members and observers,
+	// less conversations snoozed for everyone or for the viewer.
+	TeamInbox
+	// TeamInboxes: the unified team inboxes of the teams the user is an
+	// active member of (observers excluded, F3:9520).
+	TeamInboxes
+	// AssignedToMe: open conversations assigned to the user, snoozed ones
+	// included (F3:7757).
+	AssignedToMe
+	// AssignedToOthers: open conversations of one team assigned to
+	// someone other than the viewer (F3:9227).
+	AssignedToOthers
+	// Closed: accessible closed conversations.
+	Closed
+	// Snoozed: conversations snoozed for the user or for everyone.
+	Snoozed
+	// Starred: conversations the user starred.
+	Starred
+	// Sent: accessible conversations holding an outgoing message.
+	Sent
+	// All: every accessible conversation, less Trash and Spam.
+	All
+	// Trash: conversations trashed for everyone or for the user.
+	Trash
+	// Spam: conversations marked as spam.
+	Spam
+)
+
+var mailboxNames = [...]string{
+	Inbox:            "Inbox",
+	TeamInbox:        "Team inbox",
+	TeamInboxes:      "Team Inboxes",
+	AssignedToMe:     "Assigned to me",
+	AssignedToOthers: "Assigned to others",
+	Closed:           "Closed",
+	Snoozed:          "Snoozed",
+	Starred:          "Starred",
+	Sent:             "Sent",
+	All:              "All",
+	Trash:            "Trash",
+	Spam:             "Spam",
+}
+
+// String returns the mailbox's display name.
+func (k MailboxKind) String() string {
+	if int(k) < len(mailboxNames) && mailboxNames[k] != "" {
+		return mailboxNames[k]
+	}
+	return "unknown"
+}
+
+// PerTeam reports whether the mailbox needs a team.
+func (k MailboxKind) PerTeam() bool { return k == TeamInbox || k == AssignedToOthers }
+
+// Valid reports whether k is a known mailbox.
+func (k MailboxKind) Valid() bool { return k >= Inbox && k <= Spam }
+
+// Box is one mailbox of one user: the key of a mailbox index. Team is set
+// only for per-team mailboxes.
+type Box struct {
+	Kind MailboxKind
+	User UserID
+	Team TeamID
+}
+
+// Placement says that a conversation is listed in Box, and whether it is
+// unread for the box's user.
+type Placement struct {
+	Box    Box
+	Unread bool
+}
+
+// Placements returns every mailbox that lists c, for every user who may
+// see it, appended to dst. It is the single definition of mailbox
+// membership: stores keep one index entry per placement, so listings and
+// counts are index reads. states maps users to their stored state (a user
+// without one has the zero state); teams must hold c's access teams.
+func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, teams Teams) []Placement {
+	var zero UserState
+	team := teams[c.Team]
+	for _, u := range Audience(c, states, teams) {
+		st := states[u]
+		if st == nil {
+			st = &zero
+		}
+		unread := st.Unread(c)
+		add := func(k MailboxKind, t TeamID) {
+			dst = append(dst, Placement{Box: Box{Kind: k, User: u, Team: t}, Unread: unread})
+		}
+		if c.Trashed || st.Trashed {
+			add(Trash, TeamID{})
+			continue
+		}
+		if c.Spam {
+			add(Spam, TeamID{})
+			continue
+		}
+		add(All, TeamID{})
+		hidden := st.Snooze.Hides() || c.SnoozeForEveryone.Hides()
+		if st.InInbox && !hidden {
+			add(Inbox, TeamID{})
+		}
+		if st.Snooze != nil || c.SnoozeForEveryone != nil {
+			add(Snoozed, TeamID{})
+		}
+		assigned := c.IsAssigned(u)
+		if c.Closed {
+			add(Closed, TeamID{})
+		} else if assigned {
+			add(AssignedToMe, TeamID{})
+		}
+		if st.Starred {
+			add(Starred, TeamID{})
+		}
+		if c.HasSent {
+			add(Sent, TeamID{})
+		}
+		if team == nil || c.Closed {
+			continue
+		}
+		kind := team.MemberKind(u)
+		if kind == 0 {
+			continue
+		}
+		if c.InTeamInbox && !hidden {
+			add(TeamInbox, c.Team)
+			if kind == Active {
+				add(TeamInboxes, TeamID{})
+			}
+		}
+		if len(c.Assignees) > 0 && !assigned {
+			add(AssignedToOthers, c.Team)
+		}
+	}
+	return dst
+}
