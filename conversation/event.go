@@ -28,8 +28,7 @@ const (
 	EventWoken
 	EventShared
 	EventSubjectChanged
-	EventWatched
-	EventUnwatched
+	EventLinked
 	EventMarkedSpam
 	EventUnmarkedSpam
 )
@@ -53,8 +52,7 @@ var eventNames = [...]string{
 	EventWoken:                "woken",
 	EventShared:               "shared",
 	EventSubjectChanged:       "subject_changed",
-	EventWatched:              "watched",
-	EventUnwatched:            "unwatched",
+	EventLinked:               "linked",
 	EventMarkedSpam:           "marked_spam",
 	EventUnmarkedSpam:         "unmarked_spam",
 }
@@ -87,6 +85,9 @@ type Event struct {
 	Teams   []TeamID
 	Message MessageID
 	Comment CommentID
+	// Related names other conversations: the copies of a message delivered
+	// to several team inboxes (EventLinked), to be merged by hand.
+	Related []ConversationID
 	// Subject is the new subject of EventSubjectChanged.
 	Subject string
 	// Until is the snooze time of EventSnoozed.
@@ -100,5 +101,6 @@ func (e *Event) Clone() *Event {
 	d := *e
 	d.Users = slices.Clone(e.Users)
 	d.Teams = slices.Clone(e.Teams)
+	d.Related = slices.Clone(e.Related)
 	return &d
 }

@@ -35,6 +35,10 @@ const (
 	Trash
 	// Spam: conversations marked as spam.
 	Spam
+	// TeamConversations is not a user mailbox: it indexes, per team (User
+	// zero), every conversation the team has access to, Trash and Spam
+	// included, so a membership change can re-place them without a scan.
+	TeamConversations
 )
 
 var mailboxNames = [...]string{
@@ -50,6 +54,8 @@ var mailboxNames = [...]string{
 	All:              "All",
 	Trash:            "Trash",
 	Spam:             "Spam",
+
+	TeamConversations: "Team conversations",
 }
 
 // String returns the mailbox's display name.
@@ -63,7 +69,7 @@ func (k MailboxKind) String() string {
 // PerTeam reports whether the mailbox needs a team.
 func (k MailboxKind) PerTeam() bool { return k == TeamInbox || k == AssignedToOthers }
 
-// Valid reports whether k is a known mailbox.
+// Valid reports whether k is a user mailbox (TeamConversations is not).
 func (k MailboxKind) Valid() bool { return k >= Inbox && k <= Spam }
 
 // Box is one mailbox of one user: the key of a mailbox index. Team is set
@@ -88,6 +94,9 @@ type Placement struct {
 // without one has the zero state); teams must hold c's access teams.
 func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, teams Teams) []Placement {
 	var zero UserState
+	for _, t := range c.AccessTeams() {
+		dst = append(dst, Placement{Box: Box{Kind: TeamConversations, Team: t}})
+	}
 	team := teams[c.Team]
 	for _, u := range Audience(c, states, teams) {
 		st := states[u]

@@ -1,0 +1,22 @@
+// Package inbox is the inboxkit engine: the value a host application
+// constructs (with [New]) and calls for everything a shared inbox does.
+//
+// Every operation takes a context and an [Actor], is authorized against
+// that actor, runs in one storage transaction, and either happens entirely
+// or not at all. Each change appends typed events to the conversation's
+// timeline; after the transaction commits the engine hands those events to
+// the configured subscribers and the resulting notifications to the host's
+// [Notifier].
+//
+// Mailboxes (Inbox, team inboxes, Assigned to me, Closed, Snoozed, All,
+// Trash, ...) are read with [Engine.List] and [Engine.Count] straight from
+// the store's indexes; which conversation belongs in which mailbox for
+// whom is decided by [conversation.Placements].
+//
+// Files: engine.go (construction, actors, errors), op.go (the transaction
+// wrapper every operation uses), admin.go (organizations, users, teams,
+// accounts), deliver.go and reply.go (messages in and out), assign.go,
+// lifecycle.go (close, archive, trash), snooze.go, state.go (per-user
+// flags), share.go (comments, mentions, adding people), query.go
+// (reading), notify.go (notifications and event delivery).
+package inbox

@@ -1,0 +1,163 @@
+package inbox
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/storage/memory"
+)
+
+// Sentinel errors, the same values as package conversation's, so callers
+// need import only this package. Test with [errors.Is].
+var (
+	ErrNotFound        = conversation.ErrNotFound
+	ErrForbidden       = conversation.ErrForbidden
+	ErrConflict        = conversation.ErrConflict
+	ErrInvalidArgument = conversation.ErrInvalidArgument
+	ErrLimitReached    = conversation.ErrLimitReached
+)
+
+// ErrDecisionRequired is returned when an operation needs a choice the
+// caller did not make: archiving an assigned conversation with the "Ask"
+// preference and no close decision (F3:8404), trashing from a team inbox
+// without confirmation (F3:8552). It wraps [ErrInvalidArgument].
+var ErrDecisionRequired = fmt.Errorf("%w: a decision is required", ErrInvalidArgument)
+
+// Clock tells the engine the time. Hosts and tests substitute their own.
+type Clock interface {
+	Now() time.Time
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Actor is who performs an operation: a user, or the system (mail
+// transport, timers, automation). The zero Actor is invalid, so a
+// forgotten actor never acts with system rights.
+type Actor struct {
+	user   conversation.UserID
+	system bool
+}
+
+// AsUser returns the actor for user u.
+func AsUser(u conversation.UserID) Actor { return Actor{user: u} }
+
+// System is the actor for mail delivery and automation. It bypasses
+// access checks but not the domain's own rules (a room still cannot be
+// assigned).
+var System = Actor{system: true}
+
+// User returns the acting user, zero for the system.
+func (a Actor) User() conversation.UserID { return a.user }
+
+// IsSystem reports whether a is [System].
+func (a Actor) IsSystem() bool { return a.system }
+
+// String returns "system" or "user:<id>".
+func (a Actor) String() string {
+	if a.system {
+		return "system"
+	}
+	return "user:" + a.user.String()
+}
+
+// Config configures an [Engine]. The zero value of every field is valid.
+type Config struct {
+	// Store persists everything. Nil means a new in-memory store
+	// (storage/memory), the embedded default.
+	Store storage.Store
+	// Clock tells the time. Nil means the system clock.
+	Clock Clock
+	// Notifier receives notifications after each committed operation.
+	// Nil means notifications are dropped.
+	Notifier Notifier
+	// Subscribers receive every timeline event after its operation
+	// commits, in order.
+	Subscribers []EventHandler
+	// NewID makes the UUIDs of new entities. Nil means version 7 UUIDs.
+	NewID func() uuid.UUID
+	// OnError receives errors that happen after an operation committed
+	// (a failing Notifier). Nil means they are dropped; the operation has
+	// succeeded either way.
+	OnError func(error)
+	// MaxMessages is the number of external messages a conversation holds
+	// before new ones start a new conversation. Zero means the documented
+	// 400 (F3:7932).
+	MaxMessages int
+	// MaxRetries bounds how often an operation is retried after the store
+	// reports a conflict. Zero means 8.
+	MaxRetries int
+}
+
+// Engine is a shared inbox. It holds no state of its own besides its
+// configuration: everything lives in the store, so several engines may
+// share one store. An Engine is safe for concurrent use.
+type Engine struct {
+	store       storage.Store
+	clock       Clock
+	notifier    Notifier
+	subscribers []EventHandler
+	newID       func() uuid.UUID
+	onError     func(error)
+	maxMessages int
+	maxRetries  int
+}
+
+// DefaultMaxMessages is the documented message cap of a conversation.
+const DefaultMaxMessages = 400
+
+// New returns an engine configured by cfg.
+func New(cfg Config) *Engine {
+	e := &Engine{
+		store:       cfg.Store,
+		clock:       cfg.Clock,
+		notifier:    cfg.Notifier,
+		subscribers: cfg.Subscribers,
+		newID:       cfg.NewID,
+		onError:     cfg.OnError,
+		maxMessages: cfg.MaxMessages,
+		maxRetries:  cfg.MaxRetries,
+	}
+	if e.store == nil {
+		e.store = memory.New()
+	}
+	if e.clock == nil {
+		e.clock = systemClock{}
+	}
+	if e.newID == nil {
+		e.newID = func() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+	}
+	if e.maxMessages <= 0 {
+		e.maxMessages = DefaultMaxMessages
+	}
+	if e.maxRetries <= 0 {
+		e.maxRetries = 8
+	}
+	return e
+}
+
+// Store returns the engine's store.
+func (e *Engine) Store() storage.Store { return e.store }
+
+// now returns the clock's time, truncated to microseconds so it survives
+// storage backends with that resolution.
+func (e *Engine) now() time.Time { return e.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// reportError hands a post-commit error to the host.
+func (e *Engine) reportError(err error) {
+	if err != nil && e.onError != nil {
+		e.onError(err)
+	}
+}
+
+// isConflict reports whether err asks for a retry.
+func isConflict(err error) bool { return errors.Is(err, conversation.ErrConflict) }
+
+// isNotFound reports whether err means a missing entity.
+func isNotFound(err error) bool { return errors.Is(err, conversation.ErrNotFound) }

@@ -1,0 +1,353 @@
+package inbox
+
+import (
+	"context"
+	"time"
+
+	"github.com/inboxkit/inboxkit/conversation"
+)
+
+// Close marks a conversation done (F3:8370, F3:8420): it leaves the team
+// inbox and the assignees' Tasks (Assigned to me) for everyone, is listed
+// in Closed, keeps its assignees, and leaves the closer's Inbox. Others
+// keep it in their Inbox unless they chose "remove when a coworker closes"
+// and are not watching (F3:8308-8314). Rooms cannot be closed (F3:8372).
+// Closing a closed conversation does nothing.
+func (e *Engine) Close(ctx context.Context, actor Actor, id conversation.ConversationID) error {
+	return e.update(ctx, actor, func(o *op) error {
+		if _, err := o.loadAs(id); err != nil {
+			return err
+		}
+		return o.close()
+	})
+}
+
+// Reopen reopens a closed conversation: it is back in each assignee's
+// Inbox (F3:357), or in its team inbox when nobody is assigned
+// [LIB-DEFAULT, spec OP-08]. Reopening an open conversation does nothing.
+func (e *Engine) Reopen(ctx context.Context, actor Actor, id conversation.ConversationID) error {
+	return e.update(ctx, actor, func(o *op) error {
+		if _, err := o.loadAs(id); err != nil {
+			return err
+		}
+		c := o.conv
+		if !c.Closed {
+			return nil
+		}
+		c.Closed = false
+		for _, a := range c.Assignees {
+			o.state(a).InInbox = true
+		}
+		if t := o.teams[c.Team]; len(c.Assignees) == 0 && t != nil && !t.NoInbox {
+			c.InTeamInbox = true
+		}
+		o.emit(conversation.Event{Type: conversation.EventReopened})
+		o.touch(true)
+		return nil
+	})
+}
+
+func (o *op) close() error {
+	c := o.conv
+	if c.Kind == conversation.Room {
+		return conversation.Errorf(ErrInvalidArgument, "rooms cannot be closed (F3:8372)")
+	}
+	if c.Closed {
+		return nil
+	}
+	c.Closed = true
+	c.InTeamInbox = false
+	if o.user != nil {
+		o.state(o.user.ID).InInbox = false
+	}
+	for u, st := range o.states {
+		if !st.InInbox || st.Watching || u == o.actor.user {
+			continue
+		}
+		usr, err := o.tx.User(o.ctx, u)
+		if err != nil {
+			return err
+		}
+		if usr.Prefs.RemoveWhenCoworkerCloses {
+			o.state(u).InInbox = false
+		}
+	}
+	o.emit(conversation.Event{Type: conversation.EventClosed})
+	o.touch(true)
+	return nil
+}
+
+// From says which mailbox an archive or trash acts from.
+type From uint8
+
+const (
+	// FromInbox (the zero value) is the actor's Inbox or any personal
+	// view.
+	FromInbox From = iota
+	// FromTeamInbox is the conversation's team inbox: the action affects
+	// everyone.
+	FromTeamInbox
+)
+
+// ArchiveOptions qualify [Engine.Archive].
+type ArchiveOptions struct {
+	From From
+	// Close decides "archive & close" for an assigned actor archiving from
+	// the Inbox. Nil means use the actor's preference; with the default
+	// preference "Ask" that is [ErrDecisionRequired] (F3:8352, F3:8404).
+	Close *bool
+}
+
+// Archive removes a conversation from the current inbox only, keeping
+// assignments; it stays in All (F3:8419, F3:8423).
+//
+// From the Inbox it changes only the actor's Inbox (an unassigned actor
+// just archives, F3:8405). From the team inbox it takes the conversation
+// out of that inbox for everyone without closing it (spec A15; a UI whose
+// box icon closes in team inboxes, F3:8400, calls Close instead).
+func (e *Engine) Archive(ctx context.Context, actor Actor, id conversation.ConversationID, opts ArchiveOptions) error {
+	return e.update(ctx, actor, func(o *op) error {
+		u, err := o.loadAsUser(id)
+		if err != nil {
+			return err
+		}
+		c := o.conv
+		if opts.From == FromTeamInbox {
+			if t := o.teams[c.Team]; t == nil || t.MemberKind(u.ID) == 0 {
+				return conversation.Errorf(ErrForbidden, "only members of its team archive from a team inbox")
+			}
+			if !c.InTeamInbox {
+				return nil
+			}
+			c.InTeamInbox = false
+			o.emit(conversation.Event{Type: conversation.EventArchived, ForEveryone: true})
+			return nil
+		}
+		if c.IsAssigned(u.ID) && !c.Closed {
+			closeToo := false
+			switch {
+			case opts.Close != nil:
+				closeToo = *opts.Close
+			case u.Prefs.ArchiveAssigned == conversation.ArchiveAndClose:
+				closeToo = true
+			case u.Prefs.ArchiveAssigned == conversation.ArchiveAsk:
+				return conversation.Errorf(ErrDecisionRequired, "you are assigned: archive & close, or just archive? (F3:8404)")
+			}
+			if closeToo {
+				if err := o.close(); err != nil {
+					return err
+				}
+			}
+		}
+		o.archiveForActor()
+		return nil
+	})
+}
+
+// archiveForActor takes the conversation out of the acting user's Inbox.
+func (o *op) archiveForActor() {
+	if o.user == nil {
+		return
+	}
+	st := o.state(o.user.ID)
+	if st.InInbox {
+		o.emit(conversation.Event{Type: conversation.EventArchived, Users: []conversation.UserID{o.user.ID}})
+	}
+	st.InInbox = false
+	st.SnoozeDue = false
+}
+
+// TrashOptions qualify [Engine.Trash].
+type TrashOptions struct {
+	From From
+	// Confirmed acknowledges "This affects all your coworkers" for a trash
+	// from the team inbox (F3:8552); without it the engine returns
+	// [ErrDecisionRequired].
+	Confirmed bool
+}
+
+// Trash moves a conversation to Trash (F3:8421-8448, F3:8552-8561).
+//
+// From the team inbox (confirmed) it is trashed for everyone with access:
+// the actor is unassigned (others stay), the team assignment, snoozes
+// and pins are cleared, and it leaves every Inbox. Elsewhere, a delegated
+// user of its account or an observer of its team trashes it for themselves
+// only (and is unassigned); anyone else trashes it for everyone, keeping
+// the team [LIB-DEFAULT, spec A17].
+func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.ConversationID, opts TrashOptions) error {
+	return e.update(ctx, actor, func(o *op) error {
+		u, err := o.loadAsUser(id)
+		if err != nil {
+			return err
+		}
+		c := o.conv
+		if c.Trashed {
+			return nil
+		}
+		if opts.From == FromTeamInbox {
+			if !c.InTeamInbox {
+				return conversation.Errorf(ErrInvalidArgument, "conversation %s is not in a team inbox", id)
+			}
+			if !opts.Confirmed {
+				return conversation.Errorf(ErrDecisionRequired, "trashing from a team inbox affects all your coworkers; confirm it (F3:8552)")
+			}
+			o.trashForEveryone(u.ID, true)
+			return nil
+		}
+		personal, err := o.trashesForSelf(u)
+		if err != nil {
+			return err
+		}
+		if !personal {
+			o.trashForEveryone(u.ID, false)
+			return nil
+		}
+		st := o.state(u.ID)
+		if st.Trashed {
+			return nil
+		}
+		st.Trashed = true
+		st.InInbox = false
+		st.Snooze = nil
+		st.Pinned = false
+		o.unassign([]conversation.UserID{u.ID})
+		o.emit(conversation.Event{Type: conversation.EventTrashed, Users: []conversation.UserID{u.ID}})
+		return nil
+	})
+}
+
+// trashesForSelf reports whether u's trash outside a team inbox only
+// removes their own access: u is a delegated user (not the owner) of the
+// conversation's accounts, or an observer of its team (F3:8448, F3:9621).
+func (o *op) trashesForSelf(u *conversation.User) (bool, error) {
+	c := o.conv
+	owner := false
+	delegate := false
+	for _, id := range c.Accounts {
+		a, err := o.tx.Account(o.ctx, id)
+		if err != nil {
+			return false, err
+		}
+		owner = owner || a.Owner == u.ID
+		delegate = delegate || a.IsDelegate(u.ID)
+	}
+	if owner {
+		return false, nil
+	}
+	if delegate {
+		return true, nil
+	}
+	if t := o.teams[c.Team]; t != nil && t.MemberKind(u.ID) == conversation.Observer {
+		return true, nil
+	}
+	return false, nil
+}
+
+// trashForEveryone trashes the conversation for all (F3:8439-8446).
+func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
+	c := o.conv
+	c.Trashed = true
+	c.TrashedAt = o.now
+	c.InTeamInbox = false
+	c.SnoozeForEveryone = nil
+	if fromTeamInbox {
+		c.Team = conversation.TeamID{}
+	}
+	for u, st := range o.states {
+		if st.InInbox || st.Snooze != nil || st.Pinned || st.SnoozeDue {
+			st = o.state(u)
+			st.InInbox, st.Snooze, st.Pinned, st.SnoozeDue = false, nil, false, false
+		}
+	}
+	o.unassign([]conversation.UserID{actor})
+	o.emit(conversation.Event{Type: conversation.EventTrashed, ForEveryone: true})
+	o.touch(false)
+}
+
+// DeleteForever deletes a trashed conversation (F3:8462-8471). The owner
+// of one of its accounts deletes it for everyone, irreversibly; anyone
+// else only removes their own access (F3:8494). For a conversation with
+// no account, owners and admins delete it for everyone.
+func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation.ConversationID) error {
+	return e.update(ctx, actor, func(o *op) error {
+		u, err := o.loadAsUser(id)
+		if err != nil {
+			return err
+		}
+		c := o.conv
+		st := o.peek(u.ID)
+		if !c.Trashed && (st == nil || !st.Trashed) {
+			return conversation.Errorf(ErrInvalidArgument, "only conversations in Trash can be deleted forever (F3:8462)")
+		}
+		forAll := len(c.Accounts) == 0 && u.Role.IsAdmin()
+		for _, aid := range c.Accounts {
+			a, err := o.tx.Account(o.ctx, aid)
+			if err != nil {
+				return err
+			}
+			forAll = forAll || a.Owner == u.ID
+		}
+		if forAll {
+			o.deleted = true
+			o.emit(conversation.Event{Type: conversation.EventDeletedForUser, ForEveryone: true})
+			return nil
+		}
+		mine := o.state(u.ID)
+		mine.Removed = true
+		mine.InInbox = false
+		conversation.RemoveSorted(&c.Users, u.ID)
+		o.unassign([]conversation.UserID{u.ID})
+		o.emit(conversation.Event{Type: conversation.EventDeletedForUser, Users: []conversation.UserID{u.ID}})
+		o.touch(false)
+		return nil
+	})
+}
+
+// Recover takes a conversation out of Trash (F3:8534-8538). It comes back
+// archived for the actor; assignments, labels and team removed by the
+// trash are not restored.
+func (e *Engine) Recover(ctx context.Context, actor Actor, id conversation.ConversationID) error {
+	return e.update(ctx, actor, func(o *op) error {
+		u, err := o.loadAsUser(id)
+		if err != nil {
+			return err
+		}
+		c := o.conv
+		st := o.peek(u.ID)
+		switch {
+		case st != nil && st.Trashed:
+			o.state(u.ID).Trashed = false
+			o.emit(conversation.Event{Type: conversation.EventRestored, Users: []conversation.UserID{u.ID}})
+		case c.Trashed:
+			c.Trashed = false
+			c.TrashedAt = time.Time{}
+			o.emit(conversation.Event{Type: conversation.EventRestored, ForEveryone: true})
+		default:
+			return conversation.Errorf(ErrInvalidArgument, "conversation %s is not in Trash", id)
+		}
+		return nil
+	})
+}
+
+// MarkSpam moves a conversation to Spam for everyone, out of every Inbox
+// and team inbox [LIB-DEFAULT: "Mark as spam" is only an action name,
+// F3:8597]; NotSpam (spam false) brings it back to All.
+func (e *Engine) MarkSpam(ctx context.Context, actor Actor, id conversation.ConversationID, spam bool) error {
+	return e.update(ctx, actor, func(o *op) error {
+		if _, err := o.loadAs(id); err != nil {
+			return err
+		}
+		c := o.conv
+		if c.Spam == spam {
+			return nil
+		}
+		c.Spam = spam
+		if spam {
+			c.InTeamInbox = false
+			o.emit(conversation.Event{Type: conversation.EventMarkedSpam})
+		} else {
+			o.emit(conversation.Event{Type: conversation.EventUnmarkedSpam})
+		}
+		return nil
+	})
+}

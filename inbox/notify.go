@@ -1,0 +1,118 @@
+package inbox
+
+import (
+	"context"
+	"time"
+
+	"github.com/inboxkit/inboxkit/conversation"
+)
+
+// Reason says why a user is notified.
+type Reason uint8
+
+// Notification reasons.
+const (
+	// NewMessage: an external message arrived in a conversation the user
+	// is notified of (team inbox, personal or Inbox-mode account, watched
+	// or assigned conversation).
+	NewMessage Reason = iota + 1
+	// Mentioned: the user was @mentioned in a comment.
+	Mentioned
+	// Assigned: the conversation was assigned to the user.
+	Assigned
+	// CommentPosted: a comment was posted in a conversation the user watches,
+	// or in an unassigned team-inbox conversation of an active member.
+	CommentPosted
+	// Shared: the user was added to the conversation with show-in-inbox.
+	Shared
+	// SnoozeDue: a snooze the user is reminded of came due.
+	SnoozeDue
+	// Replied: a teammate sent a message in a conversation the user
+	// watches.
+	Replied
+)
+
+var reasonNames = [...]string{
+	NewMessage:    "new message",
+	Mentioned:     "mentioned",
+	Assigned:      "assigned",
+	CommentPosted: "new comment",
+	Shared:        "shared",
+	SnoozeDue:     "snooze due",
+	Replied:       "replied",
+}
+
+// String returns the reason in words.
+func (r Reason) String() string {
+	if int(r) < len(reasonNames) && reasonNames[r] != "" {
+		return reasonNames[r]
+	}
+	return "unknown"
+}
+
+// Notification tells one user that something in one conversation wants
+// their attention. The host decides the channel (push, email, badge).
+type Notification struct {
+	User         conversation.UserID
+	Conversation conversation.ConversationID
+	Reason       Reason
+	// Actor is who caused it; zero for the system.
+	Actor conversation.UserID
+	At    time.Time
+}
+
+// Notifier delivers notifications; the host implements it.
+type Notifier interface {
+	Notify(ctx context.Context, n Notification) error
+}
+
+// NotifierFunc adapts a function to [Notifier].
+type NotifierFunc func(ctx context.Context, n Notification) error
+
+// Notify calls f.
+func (f NotifierFunc) Notify(ctx context.Context, n Notification) error { return f(ctx, n) }
+
+// EventHandler receives timeline events after their operation commits.
+type EventHandler interface {
+	HandleEvent(ctx context.Context, ev *conversation.Event)
+}
+
+// EventHandlerFunc adapts a function to [EventHandler].
+type EventHandlerFunc func(ctx context.Context, ev *conversation.Event)
+
+// HandleEvent calls f.
+func (f EventHandlerFunc) HandleEvent(ctx context.Context, ev *conversation.Event) { f(ctx, ev) }
+
+// notify queues a notification for u unless u is the actor, u silenced
+// the conversation (mentions and assignments still get through), or u
+// was already notified by this operation.
+func (o *op) notify(u conversation.UserID, r Reason) {
+	if u == o.actor.user && !o.actor.system && r != SnoozeDue {
+		return
+	}
+	if st := o.peek(u); st != nil && st.Silenced && r != Mentioned && r != Assigned {
+		return
+	}
+	for _, n := range o.notes {
+		if n.User == u {
+			return
+		}
+	}
+	o.notes = append(o.notes, Notification{User: u, Conversation: o.conv.ID, Reason: r, Actor: o.actor.user, At: o.now})
+}
+
+// dispatch hands committed events to subscribers and notifications to
+// the notifier.
+func (e *Engine) dispatch(ctx context.Context, out *outbox) {
+	for _, ev := range out.events {
+		for _, s := range e.subscribers {
+			s.HandleEvent(ctx, ev.Clone())
+		}
+	}
+	if e.notifier == nil {
+		return
+	}
+	for _, n := range out.notes {
+		e.reportError(e.notifier.Notify(ctx, n))
+	}
+}

@@ -1,0 +1,301 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/storage"
+)
+
+// op is one operation in flight: the transaction, the actor, the
+// conversation it changes with its per-user states and teams, and what it
+// will emit after commit. Operations load what they need through it,
+// change the loaded values in place, and let flush write them back with
+// the conversation's mailbox placements recomputed.
+type op struct {
+	e     *Engine
+	ctx   context.Context
+	tx    storage.Tx
+	now   time.Time
+	actor Actor
+	// user is the acting user, nil for the system.
+	user *conversation.User
+
+	conv     *conversation.Conversation
+	created  bool
+	deleted  bool
+	states   map[conversation.UserID]*conversation.UserState
+	dirty    map[conversation.UserID]bool
+	teams    conversation.Teams
+	changed  bool
+	activity bool
+
+	events []*conversation.Event
+	notes  []Notification
+	// out collects the events and notifications of every conversation the
+	// operation touched, for dispatch after commit.
+	out *outbox
+}
+
+// outbox is what an operation emits once it has committed.
+type outbox struct {
+	events []*conversation.Event
+	notes  []Notification
+}
+
+// update runs fn as one operation in a read-write transaction, retrying
+// on conflicts, then dispatches what it emitted.
+func (e *Engine) update(ctx context.Context, actor Actor, fn func(o *op) error) error {
+	if !actor.system && actor.user.IsZero() {
+		return conversation.Errorf(ErrInvalidArgument, "no actor: use AsUser or System")
+	}
+	var out outbox
+	var err error
+	for attempt := 0; attempt < e.maxRetries; attempt++ {
+		out = outbox{}
+		err = e.store.Update(ctx, func(tx storage.Tx) error {
+			o := &op{e: e, ctx: ctx, tx: tx, now: e.now(), actor: actor, out: &out}
+			if !actor.system {
+				u, err := tx.User(ctx, actor.user)
+				if err != nil {
+					return fmt.Errorf("actor: %w", err)
+				}
+				o.user = u
+			}
+			if err := fn(o); err != nil {
+				return err
+			}
+			return o.flush()
+		})
+		if err == nil || !isConflict(err) || ctx.Err() != nil {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	e.dispatch(ctx, &out)
+	return nil
+}
+
+// view runs fn in a read-only transaction with the actor resolved.
+func (e *Engine) view(ctx context.Context, actor Actor, fn func(tx storage.ReadTx, u *conversation.User) error) error {
+	if actor.system || actor.user.IsZero() {
+		return conversation.Errorf(ErrInvalidArgument, "reads need a user actor")
+	}
+	return e.store.View(ctx, func(tx storage.ReadTx) error {
+		u, err := tx.User(ctx, actor.user)
+		if err != nil {
+			return fmt.Errorf("actor: %w", err)
+		}
+		return fn(tx, u)
+	})
+}
+
+// member returns the acting user, refusing the system and guests: the
+// operation is one only organization members perform.
+func (o *op) member() (*conversation.User, error) {
+	if o.user == nil {
+		return nil, conversation.Errorf(ErrForbidden, "this operation needs a user actor")
+	}
+	if o.user.Role == conversation.RoleGuest {
+		return nil, conversation.Errorf(ErrForbidden, "guests may not do this")
+	}
+	return o.user, nil
+}
+
+// admin returns the acting user if they are an owner or admin of org.
+func (o *op) admin(org conversation.OrgID) (*conversation.User, error) {
+	u, err := o.member()
+	if err != nil {
+		return nil, err
+	}
+	if u.Org != org {
+		return nil, conversation.Errorf(ErrNotFound, "organization %s", org)
+	}
+	if !u.Role.IsAdmin() {
+		return nil, conversation.Errorf(ErrForbidden, "only owners and admins may do this")
+	}
+	return u, nil
+}
+
+// load reads conversation id with its states and access teams and checks
+// that the actor may see it; one the actor cannot see is ErrNotFound.
+func (o *op) load(id conversation.ConversationID) error {
+	c, err := o.tx.Conversation(o.ctx, id)
+	if isNotFound(err) {
+		// The same words as for a conversation the actor may not see.
+		return conversation.Errorf(ErrNotFound, "conversation %s", id)
+	}
+	if err != nil {
+		return err
+	}
+	return o.adopt(c, false)
+}
+
+// adopt makes c the operation's conversation (new if created).
+func (o *op) adopt(c *conversation.Conversation, created bool) error {
+	o.conv, o.created, o.deleted, o.changed, o.activity = c, created, false, created, created
+	o.dirty = map[conversation.UserID]bool{}
+	o.teams = conversation.Teams{}
+	if created {
+		// Stored at once so messages and comments can reference it; flush
+		// writes the final state over it.
+		if err := o.tx.CreateConversation(o.ctx, c); err != nil {
+			return err
+		}
+		o.states = map[conversation.UserID]*conversation.UserState{}
+	} else {
+		states, err := o.tx.UserStates(o.ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		o.states = states
+	}
+	if err := o.loadTeams(); err != nil {
+		return err
+	}
+	if o.user != nil && !created && !o.canAccess(o.user) {
+		return conversation.Errorf(ErrNotFound, "conversation %s", c.ID)
+	}
+	return nil
+}
+
+// loadTeams makes sure every access team of the conversation is loaded.
+func (o *op) loadTeams() error {
+	for _, t := range o.conv.AccessTeams() {
+		if _, ok := o.teams[t]; ok {
+			continue
+		}
+		team, err := o.tx.Team(o.ctx, t)
+		if err != nil {
+			return err
+		}
+		o.teams[t] = team
+	}
+	return nil
+}
+
+// team returns a loaded team of the conversation's organization.
+func (o *op) team(id conversation.TeamID) (*conversation.Team, error) {
+	if t, ok := o.teams[id]; ok {
+		return t, nil
+	}
+	t, err := o.tx.Team(o.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.Org != o.conv.Org {
+		return nil, conversation.Errorf(ErrNotFound, "team %s", id)
+	}
+	o.teams[id] = t
+	return t, nil
+}
+
+// canAccess reports whether u may see the operation's conversation.
+func (o *op) canAccess(u *conversation.User) bool {
+	return conversation.CanAccess(o.conv, u, o.states[u.ID], o.teams)
+}
+
+// state returns u's state of the conversation for change, creating the
+// zero state if none is stored.
+func (o *op) state(u conversation.UserID) *conversation.UserState {
+	st := o.states[u]
+	if st == nil {
+		st = &conversation.UserState{Conversation: o.conv.ID, User: u}
+		o.states[u] = st
+	}
+	o.dirty[u] = true
+	return st
+}
+
+// peek returns u's state without marking it changed (nil if none).
+func (o *op) peek(u conversation.UserID) *conversation.UserState { return o.states[u] }
+
+// touch marks the shared state changed; with activity it also moves the
+// conversation to the top of every mailbox (F3:155).
+func (o *op) touch(activity bool) {
+	o.changed = true
+	if activity {
+		o.activity = true
+	}
+}
+
+// emit appends an event to the timeline.
+func (o *op) emit(ev conversation.Event) *conversation.Event {
+	ev.ID = conversation.EventID(o.e.newID())
+	ev.Conversation = o.conv.ID
+	ev.Actor = o.actor.user
+	ev.At = o.now
+	p := &ev
+	o.events = append(o.events, p)
+	o.changed = true
+	return p
+}
+
+// flush writes the conversation, changed states, events and placements.
+// It is called once per conversation an operation touches.
+func (o *op) flush() error {
+	if o.conv == nil {
+		return nil
+	}
+	c := o.conv
+	ctx := o.ctx
+	if o.deleted {
+		if err := o.tx.DeleteConversation(ctx, c.ID); err != nil {
+			return err
+		}
+		o.out.events = append(o.out.events, o.events...)
+		o.out.notes = append(o.out.notes, o.notes...)
+		o.conv, o.events, o.notes = nil, nil, nil
+		return nil
+	}
+	if !o.changed && len(o.dirty) == 0 {
+		return nil
+	}
+	if o.activity {
+		c.LastActivity = o.now
+	}
+	if o.changed {
+		if err := o.tx.UpdateConversation(ctx, c); err != nil {
+			return err
+		}
+	}
+	for u := range o.dirty {
+		if err := o.tx.PutUserState(ctx, o.states[u]); err != nil {
+			return err
+		}
+	}
+	for _, ev := range o.events {
+		if err := o.tx.AppendEvent(ctx, ev); err != nil {
+			return err
+		}
+	}
+	if err := o.loadTeams(); err != nil {
+		return err
+	}
+	placements := conversation.Placements(nil, c, o.states, o.teams)
+	if err := o.tx.SetPlacements(ctx, c.ID, c.LastActivity, placements); err != nil {
+		return err
+	}
+	o.out.events = append(o.out.events, o.events...)
+	o.out.notes = append(o.out.notes, o.notes...)
+	o.conv, o.events, o.notes = nil, nil, nil
+	return nil
+}
+
+// switchTo flushes the current conversation and loads another one, for
+// operations that touch several conversations.
+func (o *op) switchTo(c *conversation.Conversation, created bool) error {
+	if err := o.flush(); err != nil {
+		return err
+	}
+	return o.adopt(c, created)
+}
+
+// loadOrg returns the organization of the conversation.
+func (o *op) loadOrg(id conversation.OrgID) (*conversation.Org, error) {
+	return o.tx.Org(o.ctx, id)
+}

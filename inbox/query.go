@@ -1,0 +1,322 @@
+package inbox
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"iter"
+	"time"
+
+	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/storage"
+)
+
+// Mailbox names a mailbox to list; Team is needed by the per-team ones
+// (TeamInbox, AssignedToOthers) and ignored by the rest.
+type Mailbox struct {
+	Kind conversation.MailboxKind
+	Team conversation.TeamID
+}
+
+// MailboxOf returns the mailbox of kind k (not per team).
+func MailboxOf(k conversation.MailboxKind) Mailbox { return Mailbox{Kind: k} }
+
+// TeamMailbox returns a per-team mailbox of kind k for team t.
+func TeamMailbox(k conversation.MailboxKind, t conversation.TeamID) Mailbox {
+	return Mailbox{Kind: k, Team: t}
+}
+
+// String returns the mailbox's name.
+func (m Mailbox) String() string {
+	if m.Kind.PerTeam() {
+		return m.Kind.String() + " " + m.Team.String()
+	}
+	return m.Kind.String()
+}
+
+// DefaultPageSize and MaxPageSize bound a listing page.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+// ListOptions qualify [Engine.List]. The zero value lists the first page
+// of DefaultPageSize conversations.
+type ListOptions struct {
+	// Cursor continues after a previous page (Page.Next); empty starts at
+	// the newest conversation.
+	Cursor string
+	// Limit is the page size: zero means DefaultPageSize; above
+	// MaxPageSize it is capped.
+	Limit int
+	// NotSnoozed drops conversations snoozed for the viewer or for
+	// everyone (the "Not snoozed" filter, F3:7764).
+	NotSnoozed bool
+}
+
+// Summary is one conversation as a mailbox lists it for one viewer.
+type Summary struct {
+	ID           conversation.ConversationID
+	Subject      string
+	LastActivity time.Time
+	Unread       bool
+	Team         conversation.TeamID
+	InTeamInbox  bool
+	Assignees    []conversation.UserID
+	Closed       bool
+	Messages     int
+}
+
+// Page is one page of a mailbox listing.
+type Page struct {
+	Items []Summary
+	// Next continues the listing; empty when this is the last page.
+	Next string
+}
+
+// List returns a page of a mailbox as the actor sees it, newest activity
+// first (F3:155). Listings come from the store's mailbox indexes, so a
+// page costs the same however many conversations the store holds. Team
+// mailboxes are for the team's members only.
+func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOptions) (Page, error) {
+	limit := opts.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultPageSize
+	case limit < 0:
+		return Page{}, conversation.Errorf(ErrInvalidArgument, "negative page size %d", limit)
+	case limit > MaxPageSize:
+		limit = MaxPageSize
+	}
+	after, err := decodeCursor(opts.Cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	var page Page
+	err = e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
+		box, err := boxFor(ctx, tx, u, mb)
+		if err != nil {
+			return err
+		}
+		page = Page{Items: make([]Summary, 0, limit)}
+		for len(page.Items) < limit {
+			entries, err := tx.List(ctx, box, after, limit-len(page.Items))
+			if err != nil {
+				return err
+			}
+			for _, en := range entries {
+				after = en.Cursor()
+				c, err := tx.Conversation(ctx, en.Conversation)
+				if err != nil {
+					return err
+				}
+				if opts.NotSnoozed {
+					snoozed, err := snoozedFor(ctx, tx, c, u.ID)
+					if err != nil {
+						return err
+					}
+					if snoozed {
+						continue
+					}
+				}
+				page.Items = append(page.Items, summarize(c, en.Unread))
+			}
+			if len(entries) < limit-len(page.Items) || len(entries) == 0 {
+				return nil
+			}
+		}
+		// A full page: there is a next page if the index goes on.
+		more, err := tx.List(ctx, box, after, 1)
+		if err != nil {
+			return err
+		}
+		if len(more) > 0 {
+			page.Next = encodeCursor(after)
+		}
+		return nil
+	})
+	return page, err
+}
+
+// All iterates over every conversation of a mailbox, page by page, each
+// page in its own read transaction. Iteration stops at the first error,
+// which is yielded.
+func (e *Engine) All(ctx context.Context, actor Actor, mb Mailbox) iter.Seq2[Summary, error] {
+	return func(yield func(Summary, error) bool) {
+		opts := ListOptions{Limit: MaxPageSize}
+		for {
+			page, err := e.List(ctx, actor, mb, opts)
+			if err != nil {
+				yield(Summary{}, err)
+				return
+			}
+			for _, s := range page.Items {
+				if !yield(s, nil) {
+					return
+				}
+			}
+			if page.Next == "" {
+				return
+			}
+			opts.Cursor = page.Next
+		}
+	}
+}
+
+// Counts are a mailbox's sizes for one viewer.
+type Counts = storage.Counts
+
+// Count returns how many conversations a mailbox lists for the actor and
+// how many of those are unread, from counters kept with the index.
+func (e *Engine) Count(ctx context.Context, actor Actor, mb Mailbox) (Counts, error) {
+	var n Counts
+	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
+		box, err := boxFor(ctx, tx, u, mb)
+		if err != nil {
+			return err
+		}
+		n, err = tx.Count(ctx, box)
+		return err
+	})
+	return n, err
+}
+
+// boxFor checks that u may read mailbox mb and returns its index key.
+func boxFor(ctx context.Context, tx storage.ReadTx, u *conversation.User, mb Mailbox) (conversation.Box, error) {
+	if !mb.Kind.Valid() {
+		return conversation.Box{}, conversation.Errorf(ErrInvalidArgument, "unknown mailbox %d", mb.Kind)
+	}
+	box := conversation.Box{Kind: mb.Kind, User: u.ID}
+	if !mb.Kind.PerTeam() {
+		return box, nil
+	}
+	t, err := tx.Team(ctx, mb.Team)
+	if err != nil || t.Org != u.Org {
+		return conversation.Box{}, conversation.Errorf(ErrNotFound, "team %s", mb.Team)
+	}
+	if t.MemberKind(u.ID) == 0 {
+		return conversation.Box{}, conversation.Errorf(ErrForbidden, "%s is for members of team %s", mb.Kind, t.Name)
+	}
+	box.Team = t.ID
+	return box, nil
+}
+
+// snoozedFor reports whether c is snoozed for u or for everyone.
+func snoozedFor(ctx context.Context, tx storage.ReadTx, c *conversation.Conversation, u conversation.UserID) (bool, error) {
+	if c.SnoozeForEveryone != nil {
+		return true, nil
+	}
+	st, err := tx.UserState(ctx, c.ID, u)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return st.Snooze != nil, nil
+}
+
+func summarize(c *conversation.Conversation, unread bool) Summary {
+	return Summary{ID: c.ID, Subject: c.DisplaySubject(), LastActivity: c.LastActivity, Unread: unread,
+		Team: c.Team, InTeamInbox: c.InTeamInbox, Assignees: c.Assignees, Closed: c.Closed, Messages: c.Messages}
+}
+
+// Cursor encoding: 8 bytes of Unix nanoseconds, 16 bytes of ID.
+func encodeCursor(c storage.Cursor) string {
+	var b [24]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(c.Activity.UnixNano()))
+	copy(b[8:], c.Conversation[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func decodeCursor(s string) (storage.Cursor, error) {
+	if s == "" {
+		return storage.Cursor{}, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != 24 {
+		return storage.Cursor{}, conversation.Errorf(ErrInvalidArgument, "malformed cursor %q", s)
+	}
+	var c storage.Cursor
+	c.Activity = time.Unix(0, int64(binary.BigEndian.Uint64(b[:8]))).UTC()
+	copy(c.Conversation[:], b[8:])
+	return c, nil
+}
+
+// View is a conversation as one user sees it.
+type View struct {
+	Conversation *conversation.Conversation
+	// State is the viewer's own state.
+	State    *conversation.UserState
+	Messages []*conversation.Message
+	Comments []*conversation.Comment
+	Events   []*conversation.Event
+}
+
+// Get returns a conversation with its messages, comments and timeline,
+// if the actor may see it (ErrNotFound otherwise, whether it exists or
+// not).
+func (e *Engine) Get(ctx context.Context, actor Actor, id conversation.ConversationID) (*View, error) {
+	var v *View
+	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
+		c, st, err := readable(ctx, tx, u, id)
+		if err != nil {
+			return err
+		}
+		v = &View{Conversation: c, State: st}
+		if v.Messages, err = tx.Messages(ctx, id); err != nil {
+			return err
+		}
+		if v.Comments, err = tx.Comments(ctx, id); err != nil {
+			return err
+		}
+		v.Events, err = tx.Events(ctx, id)
+		return err
+	})
+	return v, err
+}
+
+// CanSee reports whether the actor may see a conversation.
+func (e *Engine) CanSee(ctx context.Context, actor Actor, id conversation.ConversationID) (bool, error) {
+	ok := false
+	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
+		_, _, err := readable(ctx, tx, u, id)
+		if isNotFound(err) {
+			return nil
+		}
+		ok = err == nil
+		return err
+	})
+	return ok, err
+}
+
+// readable loads a conversation and u's state if u may see it.
+func readable(ctx context.Context, tx storage.ReadTx, u *conversation.User, id conversation.ConversationID) (*conversation.Conversation, *conversation.UserState, error) {
+	notFound := conversation.Errorf(ErrNotFound, "conversation %s", id)
+	c, err := tx.Conversation(ctx, id)
+	if isNotFound(err) {
+		return nil, nil, notFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := tx.UserState(ctx, id, u.ID)
+	switch {
+	case isNotFound(err):
+		st = &conversation.UserState{Conversation: id, User: u.ID}
+	case err != nil:
+		return nil, nil, err
+	}
+	teams := conversation.Teams{}
+	for _, t := range c.AccessTeams() {
+		team, err := tx.Team(ctx, t)
+		if err != nil {
+			return nil, nil, err
+		}
+		teams[t] = team
+	}
+	if !conversation.CanAccess(c, u, st, teams) {
+		return nil, nil, notFound
+	}
+	return c, st, nil
+}

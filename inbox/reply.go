@@ -1,0 +1,139 @@
+package inbox
+
+import (
+	"context"
+
+	"github.com/inboxkit/inboxkit/conversation"
+)
+
+// Then is what to do right after sending a reply.
+type Then uint8
+
+const (
+	// ThenNothing: plain Send.
+	ThenNothing Then = iota
+	// ThenClose: Send & Close, which also removes the conversation from
+	// the sender's Inbox (F3:8227).
+	ThenClose
+	// ThenArchive: Send & Archive (F3:8988).
+	ThenArchive
+	// ThenSnooze: Send & Snooze with Reply.Snooze (F3:7678).
+	ThenSnooze
+)
+
+// Reply is an outgoing message recorded in a conversation.
+type Reply struct {
+	// Account sends the message; zero means the conversation's first
+	// account.
+	Account conversation.AccountID
+	// Message holds To, Cc, Bcc, Subject, Text, Attachments, HeaderID,
+	// InReplyTo and References as the transport sent them.
+	Message conversation.Message
+	Then    Then
+	// Snooze applies with ThenSnooze.
+	Snooze SnoozeOptions
+}
+
+// RecordReply records a message the actor sent in a conversation.
+//
+// If the conversation sits in its team's inbox and the team uses "assign
+// the replier" (the default), the actor is assigned, which takes it out of
+// the team inbox for everyone (F3:9463-9468). The actor starts watching
+// (unless their preference says otherwise) and watchers are brought back
+// to it. In single-conversation mode a reply addressed to another team's
+// account moves the conversation to that team, "by message"
+// (F3:9723-9727).
+func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.ConversationID, r Reply) (conversation.MessageID, error) {
+	var mid conversation.MessageID
+	err := e.update(ctx, actor, func(o *op) error {
+		u, err := o.loadAsUser(id)
+		if err != nil {
+			return err
+		}
+		c := o.conv
+		if c.Kind != conversation.Thread {
+			return conversation.Errorf(ErrInvalidArgument, "conversation %s has no external channel to reply on", id)
+		}
+		if c.Trashed {
+			return conversation.Errorf(ErrInvalidArgument, "conversation %s is in Trash", id)
+		}
+		org, err := o.loadOrg(c.Org)
+		if err != nil {
+			return err
+		}
+		acctID := r.Account
+		if acctID.IsZero() && len(c.Accounts) > 0 {
+			acctID = c.Accounts[0]
+		}
+		acct, err := o.tx.Account(o.ctx, acctID)
+		if err != nil || acct.Org != c.Org {
+			return conversation.Errorf(ErrNotFound, "account %s", acctID)
+		}
+		m := r.Message.Clone()
+		m.Direction = conversation.Outbound
+		m.Channel = acct.Channel
+		m.Account = acct.ID
+		m.SentBy = u.ID
+		m.From = conversation.Address{Name: u.Name, Address: acct.Address}
+		if m.At.IsZero() {
+			m.At = o.now
+		}
+		conversation.AddSorted(&c.Accounts, acct.ID)
+		if err := o.addMessage(m); err != nil {
+			return err
+		}
+		mid = m.ID
+		if org.MultiTeamMode == conversation.SingleConversation {
+			if err := o.moveByMessage(acct, m); err != nil {
+				return err
+			}
+		}
+		st := o.state(u.ID)
+		st.ReadSeq = c.Seq
+		if !u.Prefs.NoWatchOnReply {
+			st.Watching = true
+		}
+		if team := o.teams[c.Team]; c.InTeamInbox && team != nil && team.ReplyFromInbox == conversation.AssignReplier && team.MemberKind(u.ID) != 0 && !c.IsAssigned(u.ID) {
+			if err := o.assign([]conversation.UserID{u.ID}, false); err != nil {
+				return err
+			}
+		}
+		for w, ws := range o.states {
+			if ws.Watching && w != u.ID && !ws.Removed && !ws.Trashed {
+				o.state(w).InInbox = true
+				o.notify(w, Replied)
+			}
+		}
+		switch r.Then {
+		case ThenClose:
+			return o.close()
+		case ThenArchive:
+			o.archiveForActor()
+		case ThenSnooze:
+			return o.snooze(r.Snooze)
+		}
+		return nil
+	})
+	return mid, err
+}
+
+// moveByMessage moves the conversation to the team whose team-inbox
+// address an outgoing message names, in single-conversation mode.
+func (o *op) moveByMessage(from *conversation.Account, m *conversation.Message) error {
+	routes, err := o.routes(from, m)
+	if err != nil {
+		return err
+	}
+	for _, r := range routes {
+		if r.sharing.Kind != conversation.SharedToTeamInbox || r.sharing.Team == o.conv.Team || r.acct.ID == from.ID {
+			continue
+		}
+		t, err := o.team(r.sharing.Team)
+		if err != nil {
+			return err
+		}
+		o.moveTeam(t, true)
+		return nil
+	}
+	return nil
+}

@@ -1,0 +1,302 @@
+package inbox
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/inboxkit/inboxkit/conversation"
+)
+
+// People are users and teams to share a conversation with.
+type People struct {
+	Users []conversation.UserID
+	Teams []conversation.TeamID
+	// ShowInInbox puts the conversation in their Inboxes; off gives them
+	// archived access only (F3:7364, F3:8118, F3:8269-8272).
+	ShowInInbox bool
+}
+
+// AddPeople shares a conversation with users and teams (the "Add people"
+// menu). Added users and the members of added teams gain access and, with
+// ShowInInbox, find it in their Inbox and are notified (F3:354).
+func (e *Engine) AddPeople(ctx context.Context, actor Actor, id conversation.ConversationID, p People) error {
+	if len(p.Users) == 0 && len(p.Teams) == 0 {
+		return conversation.Errorf(ErrInvalidArgument, "nobody to add")
+	}
+	return e.update(ctx, actor, func(o *op) error {
+		if _, err := o.loadAs(id); err != nil {
+			return err
+		}
+		c := o.conv
+		ev := conversation.Event{Type: conversation.EventShared}
+		var reached []conversation.UserID
+		for _, u := range p.Users {
+			if err := o.checkMember(c.Org, u); err != nil {
+				return err
+			}
+			if conversation.AddSorted(&c.Users, u) {
+				ev.Users = append(ev.Users, u)
+			}
+			reached = append(reached, u)
+			o.restore(u)
+		}
+		for _, tid := range p.Teams {
+			t, err := o.team(tid)
+			if err != nil {
+				return err
+			}
+			if conversation.AddSorted(&c.Teams, t.ID) {
+				ev.Teams = append(ev.Teams, t.ID)
+			}
+			for _, m := range t.Members {
+				reached = append(reached, m.User)
+				o.restore(m.User)
+			}
+		}
+		if p.ShowInInbox {
+			for _, u := range reached {
+				if u == o.actor.user {
+					continue
+				}
+				o.state(u).InInbox = true
+				o.notify(u, Shared)
+			}
+		}
+		if len(ev.Users)+len(ev.Teams) > 0 {
+			o.emit(ev)
+		}
+		o.touch(false)
+		return nil
+	})
+}
+
+// restore lifts a previous "delete forever" of u, since sharing again is
+// an explicit grant.
+func (o *op) restore(u conversation.UserID) {
+	if st := o.peek(u); st != nil && st.Removed {
+		o.state(u).Removed = false
+	}
+}
+
+// NewComment is an internal comment to post.
+type NewComment struct {
+	// Body is the text. Each "@handle" naming a user or team of the
+	// organization, and "@all", is a mention; other "@words" are text.
+	Body string
+	// Mentions adds mentions a UI resolved itself.
+	Mentions    []conversation.Mention
+	Attachments []conversation.Attachment
+}
+
+// Comment posts an internal comment (F3:7487, F3:8709). The author starts
+// watching (F3:7440) and has read it. Each mentioned user gains access and
+// finds the conversation in their Inbox, even if they archived or
+// unwatched it (F3:7323, F3:7419, F3:8117); @team reaches the team's
+// active members, or observers too by the team's mention option
+// (F3:9458-9461), and shares a private conversation with the team
+// (F3:7333); @all reaches everyone who already has access (F3:7327,
+// spec A11). Watchers get it back in their Inbox (F3:7418); an
+// unassigned team-inbox conversation notifies the team's active members
+// (F3:9580).
+func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.ConversationID, nc NewComment) (conversation.CommentID, error) {
+	if strings.TrimSpace(nc.Body) == "" && len(nc.Attachments) == 0 {
+		return conversation.CommentID{}, conversation.Errorf(ErrInvalidArgument, "empty comment")
+	}
+	var cid conversation.CommentID
+	err := e.update(ctx, actor, func(o *op) error {
+		u, err := o.loadAsUser(id)
+		if err != nil {
+			return err
+		}
+		c := o.conv
+		mentions, err := o.resolveMentions(nc)
+		if err != nil {
+			return err
+		}
+		c.Seq++
+		cm := &conversation.Comment{ID: conversation.CommentID(o.e.newID()), Conversation: c.ID, Author: u.ID,
+			Body: nc.Body, Mentions: mentions, Attachments: slices.Clone(nc.Attachments), At: o.now, Seq: c.Seq}
+		c.CommentSeq = c.Seq
+		cid = cm.ID
+		if err := o.tx.AddComment(o.ctx, cm); err != nil {
+			return err
+		}
+		o.emit(conversation.Event{Type: conversation.EventCommentAdded, Comment: cm.ID})
+		o.touch(true)
+		st := o.state(u.ID)
+		st.Watching = true
+		st.ReadSeq = c.Seq
+
+		shared := conversation.Event{Type: conversation.EventShared}
+		for _, m := range mentions {
+			switch {
+			case !m.User.IsZero():
+				if conversation.AddSorted(&c.Users, m.User) {
+					shared.Users = append(shared.Users, m.User)
+				}
+				o.mention(m.User)
+			case !m.Team.IsZero():
+				t, err := o.team(m.Team)
+				if err != nil {
+					return err
+				}
+				if conversation.AddSorted(&c.Teams, t.ID) {
+					shared.Teams = append(shared.Teams, t.ID)
+				}
+				for _, mb := range t.Members {
+					if mb.Kind == conversation.Active || t.Mention == conversation.MentionActiveAndObservers {
+						o.mention(mb.User)
+					}
+				}
+			case m.All:
+				for _, au := range conversation.Audience(c, o.states, o.teams) {
+					o.mention(au)
+				}
+			}
+		}
+		if len(shared.Users)+len(shared.Teams) > 0 {
+			o.emit(shared)
+		}
+		for w, ws := range o.states {
+			if ws.Watching && w != u.ID && !ws.Removed && !ws.Trashed {
+				o.state(w).InInbox = true
+				o.notify(w, CommentPosted)
+			}
+		}
+		if t := o.teams[c.Team]; t != nil && c.InTeamInbox && len(c.Assignees) == 0 {
+			o.notifyActive(t, CommentPosted)
+		}
+		return nil
+	})
+	return cid, err
+}
+
+// mention brings the conversation to u's Inbox and notifies them.
+func (o *op) mention(u conversation.UserID) {
+	if u == o.actor.user {
+		return
+	}
+	o.restore(u)
+	st := o.state(u)
+	if st.Trashed {
+		return
+	}
+	st.InInbox = true
+	o.notify(u, Mentioned)
+}
+
+// resolveMentions parses "@handle" tokens of the body and validates
+// explicit mentions, all within the conversation's organization.
+func (o *op) resolveMentions(nc NewComment) ([]conversation.Mention, error) {
+	org := o.conv.Org
+	var out []conversation.Mention
+	add := func(m conversation.Mention) {
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	for _, h := range mentionHandles(nc.Body) {
+		if strings.EqualFold(h, "all") {
+			add(conversation.Mention{All: true})
+			continue
+		}
+		if u, err := o.tx.UserByHandle(o.ctx, org, h); err == nil {
+			if u.Role != conversation.RoleGuest {
+				add(conversation.Mention{User: u.ID})
+			}
+			continue
+		} else if !isNotFound(err) {
+			return nil, err
+		}
+		if t, err := o.tx.TeamByHandle(o.ctx, org, h); err == nil {
+			add(conversation.Mention{Team: t.ID})
+		} else if !isNotFound(err) {
+			return nil, err
+		}
+	}
+	for _, m := range nc.Mentions {
+		n := 0
+		if !m.User.IsZero() {
+			n++
+			if err := o.checkMember(org, m.User); err != nil {
+				return nil, err
+			}
+		}
+		if !m.Team.IsZero() {
+			n++
+			if _, err := o.team(m.Team); err != nil {
+				return nil, err
+			}
+		}
+		if m.All {
+			n++
+		}
+		if n != 1 {
+			return nil, conversation.Errorf(ErrInvalidArgument, "a mention names exactly one user, team or all")
+		}
+		add(m)
+	}
+	return out, nil
+}
+
+// mentionHandles returns the handles of "@handle" tokens in text: an '@'
+// at the start or after a character that cannot end a handle or an email
+// local part, followed by handle characters.
+func mentionHandles(text string) []string {
+	var out []string
+	for i := 0; i < len(text); {
+		j := strings.IndexByte(text[i:], '@')
+		if j < 0 {
+			break
+		}
+		at := i + j
+		i = at + 1
+		if at > 0 {
+			prev, _ := utf8.DecodeLastRuneInString(text[:at])
+			if isHandleRune(prev) || prev == '@' {
+				continue
+			}
+		}
+		end := i
+		for end < len(text) {
+			r, size := utf8.DecodeRuneInString(text[end:])
+			if !isHandleRune(r) {
+				break
+			}
+			end += size
+		}
+		h := strings.TrimRight(text[i:end], ".-")
+		if h != "" {
+			out = append(out, h)
+		}
+		i = end
+	}
+	return out
+}
+
+// isHandleRune reports whether r may appear in a handle.
+func isHandleRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '.' || r == '-'
+}
+
+// SetSubject renames a conversation: a custom internal subject, never
+// sent externally (F3:8691, F3:6845-6847). An empty subject removes it.
+func (e *Engine) SetSubject(ctx context.Context, actor Actor, id conversation.ConversationID, subject string) error {
+	subject = strings.TrimSpace(subject)
+	return e.update(ctx, actor, func(o *op) error {
+		if _, err := o.loadAs(id); err != nil {
+			return err
+		}
+		c := o.conv
+		if c.CustomSubject == subject {
+			return nil
+		}
+		c.CustomSubject = subject
+		c.CustomSubjectShared = c.Shared()
+		o.emit(conversation.Event{Type: conversation.EventSubjectChanged, Subject: subject})
+		return nil
+	})
+}

@@ -1,0 +1,204 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/storage"
+)
+
+// SnoozeOptions describe a snooze (F3:7741-7823).
+type SnoozeOptions struct {
+	// Until is when the conversation comes back; it must be in the future.
+	Until time.Time
+	// ForEveryone snoozes a shared conversation for all participants: it
+	// returns to the team inbox (or the assignees' Inboxes) when due
+	// (F3:7806). Otherwise only the actor is reminded (F3:7805).
+	ForEveryone bool
+	// LeaveInInbox keeps it visible while snoozed (F3:7799).
+	LeaveInInbox bool
+	// DiscardOnReply cancels the snooze if an external message arrives
+	// first (F3:7795).
+	DiscardOnReply bool
+}
+
+// Snooze hides a conversation from Inbox and team inbox views until a
+// time; it stays in Assigned to me, All and label mailboxes, and is listed
+// in Snoozed (F3:7755-7761, F3:7810). [Engine.RunDue] brings it back.
+func (e *Engine) Snooze(ctx context.Context, actor Actor, id conversation.ConversationID, opts SnoozeOptions) error {
+	return e.update(ctx, actor, func(o *op) error {
+		if _, err := o.loadAsUser(id); err != nil {
+			return err
+		}
+		return o.snooze(opts)
+	})
+}
+
+func (o *op) snooze(opts SnoozeOptions) error {
+	c := o.conv
+	if !opts.Until.After(o.now) {
+		return conversation.Errorf(ErrInvalidArgument, "snooze time %s is not in the future", opts.Until.Format(time.RFC3339))
+	}
+	if c.Trashed {
+		return conversation.Errorf(ErrInvalidArgument, "conversation %s is in Trash", c.ID)
+	}
+	s := &conversation.Snooze{Until: opts.Until.UTC(), By: o.user.ID, At: o.now, LeaveInInbox: opts.LeaveInInbox, DiscardOnReply: opts.DiscardOnReply}
+	st := o.state(o.user.ID)
+	st.SnoozeDue = false
+	if opts.ForEveryone {
+		if !c.Shared() {
+			return conversation.Errorf(ErrInvalidArgument, "only shared conversations snooze for everyone (F3:7803)")
+		}
+		c.SnoozeForEveryone = s
+		o.emit(conversation.Event{Type: conversation.EventSnoozed, Until: s.Until, ForEveryone: true})
+		o.touch(true)
+		return nil
+	}
+	st.Snooze = s
+	o.emit(conversation.Event{Type: conversation.EventSnoozed, Until: s.Until, Users: []conversation.UserID{o.user.ID}})
+	return nil
+}
+
+// DiscardSnooze cancels a snooze and brings the conversation back at once
+// (F3:7819-7823): the actor's own snooze, else the snooze for everyone,
+// which only its setter or an assignee may discard [LIB-DEFAULT].
+func (e *Engine) DiscardSnooze(ctx context.Context, actor Actor, id conversation.ConversationID) error {
+	return e.update(ctx, actor, func(o *op) error {
+		u, err := o.loadAsUser(id)
+		if err != nil {
+			return err
+		}
+		c := o.conv
+		if st := o.peek(u.ID); st != nil && st.Snooze != nil {
+			st = o.state(u.ID)
+			st.Snooze = nil
+			st.InInbox = true
+			o.emit(conversation.Event{Type: conversation.EventSnoozeDiscarded, Users: []conversation.UserID{u.ID}})
+			return nil
+		}
+		s := c.SnoozeForEveryone
+		if s == nil {
+			return conversation.Errorf(ErrInvalidArgument, "conversation %s is not snoozed", id)
+		}
+		if s.By != u.ID && !c.IsAssigned(u.ID) {
+			return conversation.Errorf(ErrForbidden, "only who snoozed it or an assignee may discard a snooze for everyone")
+		}
+		o.wake(false)
+		o.emit(conversation.Event{Type: conversation.EventSnoozeDiscarded, ForEveryone: true})
+		return nil
+	})
+}
+
+// RunDue wakes every snooze whose time has come, each in its own
+// transaction, and returns how many it woke. The host calls it
+// periodically (a timer, a cron job); calling it late wakes everything
+// overdue. A snooze for one user puts the conversation back in that
+// user's Inbox, marked due, and reminds them (F3:7741, F3:358); a snooze
+// for everyone puts it back in the team inbox, or the assignees' Inboxes
+// if assigned (spec A49), and reminds every participant (F3:7806).
+func (e *Engine) RunDue(ctx context.Context) (int, error) {
+	woken := 0
+	for {
+		var due []storage.DueSnooze
+		now := e.now()
+		err := e.store.View(ctx, func(tx storage.ReadTx) error {
+			var err error
+			due, err = tx.DueSnoozes(ctx, now, 128)
+			return err
+		})
+		if err != nil {
+			return woken, err
+		}
+		if len(due) == 0 {
+			return woken, nil
+		}
+		for _, d := range due {
+			did := false
+			err := e.update(ctx, System, func(o *op) error {
+				did = false
+				if err := o.load(d.Conversation); err != nil {
+					if isNotFound(err) {
+						return nil // deleted meanwhile
+					}
+					return err
+				}
+				did = o.wakeDue(d, now)
+				return nil
+			})
+			if err != nil {
+				return woken, fmt.Errorf("wake %s: %w", d.Conversation, err)
+			}
+			if did {
+				woken++
+			}
+		}
+		if len(due) < 128 {
+			return woken, nil
+		}
+	}
+}
+
+// wakeDue wakes one due snooze if it is still there and still due.
+func (o *op) wakeDue(d storage.DueSnooze, now time.Time) bool {
+	c := o.conv
+	if d.User.IsZero() {
+		if s := c.SnoozeForEveryone; s == nil || s.Until.After(now) {
+			return false
+		}
+		o.wake(true)
+		o.emit(conversation.Event{Type: conversation.EventWoken, ForEveryone: true})
+		return true
+	}
+	st := o.peek(d.User)
+	if st == nil || st.Snooze == nil || st.Snooze.Until.After(now) {
+		return false
+	}
+	st = o.state(d.User)
+	st.Snooze = nil
+	if !st.Trashed && !st.Removed {
+		st.InInbox = true
+		st.SnoozeDue = true
+		o.notify(d.User, SnoozeDue)
+	}
+	o.emit(conversation.Event{Type: conversation.EventWoken, Users: []conversation.UserID{d.User}})
+	o.touch(false)
+	return true
+}
+
+// wake ends the snooze for everyone. The conversation goes back to its
+// team inbox when unassigned, else to the assignees' Inboxes (spec A49).
+// When the snooze came due (remind), every participant (its setter, the
+// assignees, whoever has it in their Inbox) gets it back in their Inbox,
+// marked due, and is reminded (F3:7806).
+func (o *op) wake(remind bool) {
+	c := o.conv
+	by := c.SnoozeForEveryone.By
+	c.SnoozeForEveryone = nil
+	if team := o.teams[c.Team]; len(c.Assignees) == 0 && team != nil && !team.NoInbox && !c.Closed {
+		c.InTeamInbox = true
+	}
+	participants := slices.Clone(c.Assignees)
+	if remind {
+		participants = append(participants, by)
+		for u, st := range o.states {
+			if st.InInbox {
+				participants = append(participants, u)
+			}
+		}
+	}
+	for _, u := range participants {
+		if st := o.peek(u); st != nil && (st.Trashed || st.Removed) {
+			continue
+		}
+		st := o.state(u)
+		st.InInbox = true
+		if remind {
+			st.SnoozeDue = true
+			o.notify(u, SnoozeDue)
+		}
+	}
+	o.touch(true)
+}
