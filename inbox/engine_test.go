@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -88,9 +88,12 @@ func TestFailedOperationLeavesNoPartialState(t *testing.T) {
 
 	fs.fail = true
 	ops := map[string]func() error{
-		"assign":  func() error { return a.Engine.Assign(ctx, a.As("A"), c, a.IDs("B"), inbox.Replace) },
-		"comment": func() error { _, err := a.Engine.Comment(ctx, a.As("A"), c, inbox.NewComment{Body: "@c hi"}); return err },
-		"close":   func() error { return a.Engine.Close(ctx, a.As("A"), c) },
+		"assign": func() error { return a.Engine.Assign(ctx, a.As("A"), c, a.IDs("B"), inbox.Replace) },
+		"comment": func() error {
+			_, err := a.Engine.Comment(ctx, a.As("A"), c, inbox.NewComment{Body: "@c hi"})
+			return err
+		},
+		"close": func() error { return a.Engine.Close(ctx, a.As("A"), c) },
 		"deliver": func() error {
 			_, err := a.Engine.Deliver(ctx, inbox.System, inbox.Incoming{Account: a.Accounts["support"].ID, Message: a.Email("New", "support@acme.test")})
 			return err
@@ -121,11 +124,17 @@ func TestInvisibleIsIndistinguishableFromMissing(t *testing.T) {
 	missing := conversation.ConversationID{1}
 	type opFn func(id conversation.ConversationID) error
 	ops := map[string]opFn{
-		"get":     func(id conversation.ConversationID) error { _, err := a.Engine.Get(ctx, a.As("A"), id); return err },
-		"assign":  func(id conversation.ConversationID) error { return a.Engine.Assign(ctx, a.As("A"), id, a.IDs("A"), inbox.Replace) },
-		"close":   func(id conversation.ConversationID) error { return a.Engine.Close(ctx, a.As("A"), id) },
-		"archive": func(id conversation.ConversationID) error { return a.Engine.Archive(ctx, a.As("A"), id, inbox.ArchiveOptions{}) },
-		"trash":   func(id conversation.ConversationID) error { return a.Engine.Trash(ctx, a.As("A"), id, inbox.TrashOptions{}) },
+		"get": func(id conversation.ConversationID) error { _, err := a.Engine.Get(ctx, a.As("A"), id); return err },
+		"assign": func(id conversation.ConversationID) error {
+			return a.Engine.Assign(ctx, a.As("A"), id, a.IDs("A"), inbox.Replace)
+		},
+		"close": func(id conversation.ConversationID) error { return a.Engine.Close(ctx, a.As("A"), id) },
+		"archive": func(id conversation.ConversationID) error {
+			return a.Engine.Archive(ctx, a.As("A"), id, inbox.ArchiveOptions{})
+		},
+		"trash": func(id conversation.ConversationID) error {
+			return a.Engine.Trash(ctx, a.As("A"), id, inbox.TrashOptions{})
+		},
 		"comment": func(id conversation.ConversationID) error {
 			_, err := a.Engine.Comment(ctx, a.As("A"), id, inbox.NewComment{Body: "x"})
 			return err
