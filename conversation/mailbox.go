@@ -1,5 +1,7 @@
 package conversation
 
+import "slices"
+
 // MailboxKind names a mailbox: a view of conversations for one user.
 type MailboxKind uint8
 
@@ -87,14 +89,32 @@ type Placement struct {
 	Unread bool
 }
 
+// ComparePlacements orders placements by box user, then kind, then team:
+// the order [Placements] returns them in, so stores can diff placement
+// lists without sorting.
+func ComparePlacements(a, b Placement) int {
+	if c := a.Box.User.Compare(b.Box.User); c != 0 {
+		return c
+	}
+	if a.Box.Kind != b.Box.Kind {
+		return int(a.Box.Kind) - int(b.Box.Kind)
+	}
+	return a.Box.Team.Compare(b.Box.Team)
+}
+
 // Placements returns every mailbox that lists c, for every user who may
-// see it, appended to dst. It is the single definition of mailbox
-// membership: stores keep one index entry per placement, so listings and
-// counts are index reads. states maps users to their stored state (a user
-// without one has the zero state); teams must hold c's access teams.
+// see it, appended to dst in [ComparePlacements] order. It is the single
+// definition of mailbox membership: stores keep one index entry per
+// placement, so listings and counts are index reads. states maps users to
+// their stored state (a user without one has the zero state); teams must
+// hold c's access teams.
 func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, teams Teams) []Placement {
 	var zero UserState
-	for _, t := range c.AccessTeams() {
+	access := c.AccessTeams()
+	if len(access) > 1 && !slices.IsSortedFunc(access, TeamID.Compare) {
+		access = slices.SortedFunc(slices.Values(access), TeamID.Compare)
+	}
+	for _, t := range access {
 		dst = append(dst, Placement{Box: Box{Kind: TeamConversations, Team: t}})
 	}
 	team := teams[c.Team]
@@ -107,27 +127,42 @@ func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, 
 		add := func(k MailboxKind, t TeamID) {
 			dst = append(dst, Placement{Box: Box{Kind: k, User: u, Team: t}, Unread: unread})
 		}
-		if c.Trashed || st.Trashed {
+		switch {
+		case c.Trashed || st.Trashed:
 			add(Trash, TeamID{})
 			continue
-		}
-		if c.Spam {
+		case c.Spam:
 			add(Spam, TeamID{})
 			continue
 		}
-		add(All, TeamID{})
 		hidden := st.Snooze.Hides() || c.SnoozeForEveryone.Hides()
+		assigned := c.IsAssigned(u)
+		var kind MembershipKind
+		if team != nil && !c.Closed {
+			kind = team.MemberKind(u)
+		}
+		inTeamInbox := kind != 0 && c.InTeamInbox && !hidden
+		// Emitted in MailboxKind order.
 		if st.InInbox && !hidden {
 			add(Inbox, TeamID{})
 		}
-		if st.Snooze != nil || c.SnoozeForEveryone != nil {
-			add(Snoozed, TeamID{})
+		if inTeamInbox {
+			add(TeamInbox, c.Team)
+			if kind == Active {
+				add(TeamInboxes, TeamID{})
+			}
 		}
-		assigned := c.IsAssigned(u)
+		if assigned && !c.Closed {
+			add(AssignedToMe, TeamID{})
+		}
+		if kind != 0 && len(c.Assignees) > 0 && !assigned {
+			add(AssignedToOthers, c.Team)
+		}
 		if c.Closed {
 			add(Closed, TeamID{})
-		} else if assigned {
-			add(AssignedToMe, TeamID{})
+		}
+		if st.Snooze != nil || c.SnoozeForEveryone != nil {
+			add(Snoozed, TeamID{})
 		}
 		if st.Starred {
 			add(Starred, TeamID{})
@@ -135,22 +170,7 @@ func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, 
 		if c.HasSent {
 			add(Sent, TeamID{})
 		}
-		if team == nil || c.Closed {
-			continue
-		}
-		kind := team.MemberKind(u)
-		if kind == 0 {
-			continue
-		}
-		if c.InTeamInbox && !hidden {
-			add(TeamInbox, c.Team)
-			if kind == Active {
-				add(TeamInboxes, TeamID{})
-			}
-		}
-		if len(c.Assignees) > 0 && !assigned {
-			add(AssignedToOthers, c.Team)
-		}
+		add(All, TeamID{})
 	}
 	return dst
 }

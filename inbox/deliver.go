@@ -99,7 +99,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 	if err != nil {
 		return err
 	}
-	parents, err := o.parents(org.ID, &msg)
+	parents, parentMsgs, err := o.parents(org.ID, &msg)
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 			if err := o.switchTo(tg.conv, false); err != nil {
 				return err
 			}
-			if err := o.inboundReply(org, tg.team, tg.routes, m); err != nil {
+			if err := o.inboundReply(org, tg.team, tg.routes, m, parentMsgs); err != nil {
 				return err
 			}
 		} else {
@@ -245,9 +245,10 @@ func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]rout
 	return out, nil
 }
 
-// parents returns the conversations of the first parent id that resolves:
-// In-Reply-To first, then References from last to first.
-func (o *op) parents(org conversation.OrgID, m *conversation.Message) ([]*conversation.Conversation, error) {
+// parents returns the conversations, and the messages, of the first
+// parent id that resolves: In-Reply-To first, then References from last
+// to first.
+func (o *op) parents(org conversation.OrgID, m *conversation.Message) ([]*conversation.Conversation, []*conversation.Message, error) {
 	ids := slices.Clone(m.InReplyTo)
 	for i := len(m.References) - 1; i >= 0; i-- {
 		ids = append(ids, m.References[i])
@@ -258,7 +259,7 @@ func (o *op) parents(org conversation.OrgID, m *conversation.Message) ([]*conver
 		}
 		msgs, err := o.tx.MessagesByHeaderID(o.ctx, org, id)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var out []*conversation.Conversation
 		for _, pm := range msgs {
@@ -267,15 +268,15 @@ func (o *op) parents(org conversation.OrgID, m *conversation.Message) ([]*conver
 			}
 			c, err := o.tx.Conversation(o.ctx, pm.Conversation)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			out = append(out, c)
 		}
 		if len(out) > 0 {
-			return out, nil
+			return out, msgs, nil
 		}
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 // pickParent chooses which parent conversation a target joins. A
@@ -378,7 +379,7 @@ func (o *op) inboundNew(team *conversation.Team, routes []route, m *conversation
 
 // inboundReply adds an external message to an existing conversation and
 // applies the reply rules of F3:9373 and F3:9470-9473.
-func (o *op) inboundReply(org *conversation.Org, team *conversation.Team, routes []route, m *conversation.Message) error {
+func (o *op) inboundReply(org *conversation.Org, team *conversation.Team, routes []route, m *conversation.Message, parents []*conversation.Message) error {
 	c := o.conv
 	inboxUsers, _ := o.applyRoutes(routes)
 	if team != nil && c.Team != team.ID && (c.Team.IsZero() || org.MultiTeamMode == conversation.SingleConversation) {
@@ -424,7 +425,17 @@ func (o *op) inboundReply(org *conversation.Org, team *conversation.Team, routes
 		}
 		o.reinboxWatchers(true)
 	}
+	// A direct reply, to a message the user sent, brings it back even
+	// to a user who does not watch (F3:7419).
+	for _, p := range parents {
+		if p.Conversation == c.ID && p.Direction == conversation.Outbound && !p.SentBy.IsZero() {
+			inboxUsers = append(inboxUsers, p.SentBy)
+		}
+	}
 	for _, u := range inboxUsers {
+		if st := o.peek(u); st != nil && (st.Removed || st.Trashed) {
+			continue
+		}
 		o.state(u).InInbox = true
 		o.notify(u, NewMessage)
 	}

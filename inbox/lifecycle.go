@@ -185,8 +185,8 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 			return nil
 		}
 		if opts.From == FromTeamInbox {
-			if !c.InTeamInbox {
-				return conversation.Errorf(ErrInvalidArgument, "conversation %s is not in a team inbox", id)
+			if t := o.teams[c.Team]; t == nil || t.MemberKind(u.ID) == 0 {
+				return conversation.Errorf(ErrInvalidArgument, "conversation %s is not in a team inbox of yours", id)
 			}
 			if !opts.Confirmed {
 				return conversation.Errorf(ErrDecisionRequired, "trashing from a team inbox affects all your coworkers; confirm it (F3:8552)")

@@ -94,10 +94,9 @@ type NewComment struct {
 // Comment posts an internal comment (F3:7487, F3:8709). The author starts
 // watching (F3:7440) and has read it. Each mentioned user gains access and
 // finds the conversation in their Inbox, even if they archived or
-// unwatched it (F3:7323, F3:7419, F3:8117); @team reaches the team's
-// active members, or observers too by the team's mention option
-// (F3:9458-9461), and shares a private conversation with the team
-// (F3:7333); @all reaches everyone who already has access (F3:7327,
+// unwatched it (F3:7323, F3:7419, F3:8117); @team adds the team's active
+// members, or observers too by the team's mention option (F3:9458-9461),
+// which shares a private conversation with them (F3:7333); @all reaches everyone who already has access (F3:7327,
 // spec A11). Watchers get it back in their Inbox (F3:7418); an
 // unassigned team-inbox conversation notifies the team's active members
 // (F3:9580).
@@ -143,11 +142,14 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 				if err != nil {
 					return err
 				}
-				if conversation.AddSorted(&c.Teams, t.ID) {
-					shared.Teams = append(shared.Teams, t.ID)
-				}
+				// "Add only active members to the conversation" (the
+				// default) or active members and observers (F3:9459-9461):
+				// the members are added, not the team.
 				for _, mb := range t.Members {
 					if mb.Kind == conversation.Active || t.Mention == conversation.MentionActiveAndObservers {
+						if conversation.AddSorted(&c.Users, mb.User) {
+							shared.Users = append(shared.Users, mb.User)
+						}
 						o.mention(mb.User)
 					}
 				}

@@ -171,7 +171,7 @@ func (o *op) wakeDue(d storage.DueSnooze, now time.Time) bool {
 // wake ends the snooze for everyone. The conversation goes back to its
 // team inbox when unassigned, else to the assignees' Inboxes (spec A49).
 // When the snooze came due (remind), every participant (its setter, the
-// assignees, whoever has it in their Inbox) gets it back in their Inbox,
+// assignees, watchers, whoever has it in their Inbox) gets it back in their Inbox,
 // marked due, and is reminded (F3:7806).
 func (o *op) wake(remind bool) {
 	c := o.conv
@@ -184,7 +184,7 @@ func (o *op) wake(remind bool) {
 	if remind {
 		participants = append(participants, by)
 		for u, st := range o.states {
-			if st.InInbox {
+			if st.InInbox || st.Watching {
 				participants = append(participants, u)
 			}
 		}
