@@ -1,0 +1,271 @@
+package memory
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/btree"
+
+	"github.com/inboxkit/inboxkit/conversation"
+)
+
+// foldHandle returns the key a handle is indexed under: two handles that
+// are equal case-insensitively fold to the same key.
+func foldHandle(h string) string {
+	for i := 0; i < len(h); i++ {
+		if h[i] >= utf8.RuneSelf {
+			// Upper then lower maps every case variant Unicode folds
+			// together (ſ, K, ...) to one form.
+			return strings.ToLower(strings.ToUpper(h))
+		}
+	}
+	return strings.ToLower(h)
+}
+
+// handleKey returns the index key of handle in org; ok is false for an
+// empty handle, which is never indexed.
+func handleKey(org conversation.OrgID, handle string) (k orgKey, ok bool) {
+	if handle == "" {
+		return orgKey{}, false
+	}
+	return orgKey{org: org, key: foldHandle(handle)}, true
+}
+
+// Org implements [storage.ReadTx].
+func (s *state) Org(_ context.Context, id conversation.OrgID) (*conversation.Org, error) {
+	o := s.orgs[id]
+	if o == nil {
+		return nil, conversation.Errorf(conversation.ErrNotFound, "org %s does not exist", id)
+	}
+	c := *o
+	return &c, nil
+}
+
+// User implements [storage.ReadTx].
+func (s *state) User(_ context.Context, id conversation.UserID) (*conversation.User, error) {
+	u := s.users[id]
+	if u == nil {
+		return nil, conversation.Errorf(conversation.ErrNotFound, "user %s does not exist", id)
+	}
+	c := *u
+	return &c, nil
+}
+
+// UserByHandle implements [storage.ReadTx].
+func (s *state) UserByHandle(_ context.Context, org conversation.OrgID, handle string) (*conversation.User, error) {
+	if k, ok := handleKey(org, handle); ok {
+		if id, ok := s.userHandles[k]; ok {
+			c := *s.users[id]
+			return &c, nil
+		}
+	}
+	return nil, conversation.Errorf(conversation.ErrNotFound, "no user of org %s has handle %q", org, handle)
+}
+
+// Users implements [storage.ReadTx].
+func (s *state) Users(_ context.Context, org conversation.OrgID) ([]*conversation.User, error) {
+	tr := s.orgUsers[org]
+	if tr == nil || tr.Len() == 0 {
+		return nil, nil
+	}
+	vals := make([]conversation.User, 0, tr.Len())
+	tr.Ascend(func(id conversation.UserID) bool {
+		vals = append(vals, *s.users[id])
+		return true
+	})
+	out := make([]*conversation.User, len(vals))
+	for i := range vals {
+		out[i] = &vals[i]
+	}
+	return out, nil
+}
+
+// Team implements [storage.ReadTx].
+func (s *state) Team(_ context.Context, id conversation.TeamID) (*conversation.Team, error) {
+	t := s.teams[id]
+	if t == nil {
+		return nil, conversation.Errorf(conversation.ErrNotFound, "team %s does not exist", id)
+	}
+	return t.Clone(), nil
+}
+
+// TeamByHandle implements [storage.ReadTx].
+func (s *state) TeamByHandle(_ context.Context, org conversation.OrgID, handle string) (*conversation.Team, error) {
+	if k, ok := handleKey(org, handle); ok {
+		if id, ok := s.teamHandles[k]; ok {
+			return s.teams[id].Clone(), nil
+		}
+	}
+	return nil, conversation.Errorf(conversation.ErrNotFound, "no team of org %s has handle %q", org, handle)
+}
+
+// Teams implements [storage.ReadTx].
+func (s *state) Teams(_ context.Context, org conversation.OrgID) ([]*conversation.Team, error) {
+	tr := s.orgTeams[org]
+	if tr == nil || tr.Len() == 0 {
+		return nil, nil
+	}
+	out := make([]*conversation.Team, 0, tr.Len())
+	tr.Ascend(func(id conversation.TeamID) bool {
+		out = append(out, s.teams[id].Clone())
+		return true
+	})
+	return out, nil
+}
+
+// Account implements [storage.ReadTx].
+func (s *state) Account(_ context.Context, id conversation.AccountID) (*conversation.Account, error) {
+	a := s.accounts[id]
+	if a == nil {
+		return nil, conversation.Errorf(conversation.ErrNotFound, "account %s does not exist", id)
+	}
+	return a.Clone(), nil
+}
+
+// AccountByAddress implements [storage.ReadTx].
+func (s *state) AccountByAddress(_ context.Context, org conversation.OrgID, addr string) (*conversation.Account, error) {
+	if c := conversation.CanonicalAddress(addr); c != "" {
+		if id, ok := s.addresses[orgKey{org: org, key: c}]; ok {
+			return s.accounts[id].Clone(), nil
+		}
+	}
+	return nil, conversation.Errorf(conversation.ErrNotFound, "no account of org %s has address %q", org, addr)
+}
+
+// PutOrg implements [storage.Tx].
+func (t *writeTx) PutOrg(_ context.Context, o *conversation.Org) error {
+	if o == nil {
+		return conversation.Errorf(conversation.ErrInvalidArgument, "PutOrg: nil org")
+	}
+	c := *o
+	setMap(t, t.orgs, c.ID, &c)
+	return nil
+}
+
+// PutUser implements [storage.Tx].
+func (t *writeTx) PutUser(_ context.Context, u *conversation.User) error {
+	if u == nil {
+		return conversation.Errorf(conversation.ErrInvalidArgument, "PutUser: nil user")
+	}
+	nu := *u
+	newKey, indexed := handleKey(nu.Org, nu.Handle)
+	if indexed {
+		if owner, ok := t.userHandles[newKey]; ok && owner != nu.ID {
+			return conversation.Errorf(conversation.ErrConflict,
+				"handle %q of user %s is taken in org %s by user %s", nu.Handle, nu.ID, nu.Org, owner)
+		}
+	}
+	old := t.users[nu.ID]
+	if old != nil {
+		if oldKey, ok := handleKey(old.Org, old.Handle); ok && (!indexed || oldKey != newKey) {
+			deleteMap(t, t.userHandles, oldKey)
+		}
+	}
+	if owner, ok := t.userHandles[newKey]; indexed && (!ok || owner != nu.ID) {
+		setMap(t, t.userHandles, newKey, nu.ID)
+	}
+	if old == nil || old.Org != nu.Org {
+		if old != nil {
+			treeDelete(t, t.orgUsers[old.Org], old.ID)
+		}
+		treeInsert(t, orgSet(t.orgUsers, nu.Org), nu.ID)
+	}
+	setMap(t, t.users, nu.ID, &nu)
+	return nil
+}
+
+// PutTeam implements [storage.Tx].
+func (t *writeTx) PutTeam(_ context.Context, team *conversation.Team) error {
+	if team == nil {
+		return conversation.Errorf(conversation.ErrInvalidArgument, "PutTeam: nil team")
+	}
+	nt := team.Clone()
+	newKey, indexed := handleKey(nt.Org, nt.Handle)
+	if indexed {
+		if owner, ok := t.teamHandles[newKey]; ok && owner != nt.ID {
+			return conversation.Errorf(conversation.ErrConflict,
+				"handle %q of team %s is taken in org %s by team %s", nt.Handle, nt.ID, nt.Org, owner)
+		}
+	}
+	old := t.teams[nt.ID]
+	if old != nil {
+		if oldKey, ok := handleKey(old.Org, old.Handle); ok && (!indexed || oldKey != newKey) {
+			deleteMap(t, t.teamHandles, oldKey)
+		}
+	}
+	if owner, ok := t.teamHandles[newKey]; indexed && (!ok || owner != nt.ID) {
+		setMap(t, t.teamHandles, newKey, nt.ID)
+	}
+	if old == nil || old.Org != nt.Org {
+		if old != nil {
+			treeDelete(t, t.orgTeams[old.Org], old.ID)
+		}
+		treeInsert(t, orgSet(t.orgTeams, nt.Org), nt.ID)
+	}
+	setMap(t, t.teams, nt.ID, nt)
+	return nil
+}
+
+// PutAccount implements [storage.Tx].
+func (t *writeTx) PutAccount(_ context.Context, a *conversation.Account) error {
+	if a == nil {
+		return conversation.Errorf(conversation.ErrInvalidArgument, "PutAccount: nil account")
+	}
+	na := a.Clone()
+	newKeys := addressKeys(na)
+	for _, k := range newKeys {
+		if owner, ok := t.addresses[k]; ok && owner != na.ID {
+			return conversation.Errorf(conversation.ErrConflict,
+				"address %q of account %s already belongs to account %s of org %s", k.key, na.ID, owner, na.Org)
+		}
+	}
+	if old := t.accounts[na.ID]; old != nil {
+		for _, k := range addressKeys(old) {
+			if !containsKey(newKeys, k) {
+				deleteMap(t, t.addresses, k)
+			}
+		}
+	}
+	for _, k := range newKeys {
+		if owner, ok := t.addresses[k]; !ok || owner != na.ID {
+			setMap(t, t.addresses, k, na.ID)
+		}
+	}
+	setMap(t, t.accounts, na.ID, na)
+	return nil
+}
+
+// addressKeys returns the index keys of a's addresses, canonical, without
+// empty addresses or duplicates.
+func addressKeys(a *conversation.Account) []orgKey {
+	addrs := a.Addresses()
+	keys := make([]orgKey, 0, len(addrs))
+	for _, addr := range addrs {
+		k := orgKey{org: a.Org, key: conversation.CanonicalAddress(addr)}
+		if k.key != "" && !containsKey(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+func containsKey(keys []orgKey, k orgKey) bool {
+	for _, x := range keys {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// orgSet returns the ID set of org in sets, creating it if needed. An
+// empty set left behind by a rollback is harmless.
+func orgSet[K any](sets map[conversation.OrgID]*btree.BTreeG[conversation.ID[K]], org conversation.OrgID) *btree.BTreeG[conversation.ID[K]] {
+	tr := sets[org]
+	if tr == nil {
+		tr = btree.NewG(btreeDegree, idLess[K])
+		sets[org] = tr
+	}
+	return tr
+}
