@@ -1,6 +1,8 @@
 package conversation
 
 import (
+	"bytes"
+
 	"github.com/google/uuid"
 )
 
@@ -63,17 +65,7 @@ func (id ID[K]) IsZero() bool { return id == ID[K]{} }
 
 // Compare orders IDs by their bytes, which for version 7 UUIDs is creation
 // order. It returns -1, 0 or +1.
-func (id ID[K]) Compare(other ID[K]) int {
-	for i := range id {
-		switch {
-		case id[i] < other[i]:
-			return -1
-		case id[i] > other[i]:
-			return 1
-		}
-	}
-	return 0
-}
+func (id ID[K]) Compare(other ID[K]) int { return bytes.Compare(id[:], other[:]) }
 
 // MarshalText implements [encoding.TextMarshaler].
 func (id ID[K]) MarshalText() ([]byte, error) { return uuid.UUID(id).MarshalText() }

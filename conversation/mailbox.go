@@ -84,9 +84,33 @@ type Box struct {
 
 // Placement says that a conversation is listed in Box, and whether it is
 // unread for the box's user.
+//
+// Besides per-user placements, [Placements] emits team-level ones (Box.User
+// zero): for each team that can see the conversation, the views a member
+// with no state of their own would have (All, Closed, Sent, Snoozed, Trash,
+// Spam; TeamInbox and AssignedToOthers for the conversation's team).
+// A per-user placement that exists only because its user belongs to such a
+// team carries that team in Via: it is listed by the team-level box of the
+// same kind (TeamInbox for TeamInboxes) of team Via. A store may keep only
+// counters for such placements and list them from the team-level index,
+// filtered by the conversation's placements; or it may ignore Via and
+// index every placement.
 type Placement struct {
 	Box    Box
 	Unread bool
+	Via    TeamID
+}
+
+// SourceKind returns the kind of the team-level box that lists derived
+// placements of kind k, and whether k has one.
+func SourceKind(k MailboxKind) (MailboxKind, bool) {
+	switch k {
+	case All, Closed, Sent, Snoozed, Trash, Spam, TeamInbox, AssignedToOthers:
+		return k, true
+	case TeamInboxes:
+		return TeamInbox, true
+	}
+	return 0, false
 }
 
 // ComparePlacements orders placements by box user, then kind, then team:
@@ -103,74 +127,141 @@ func ComparePlacements(a, b Placement) int {
 }
 
 // Placements returns every mailbox that lists c, for every user who may
-// see it, appended to dst in [ComparePlacements] order. It is the single
-// definition of mailbox membership: stores keep one index entry per
-// placement, so listings and counts are index reads. states maps users to
-// their stored state (a user without one has the zero state); teams must
-// hold c's access teams.
+// see it and for every team that can see it, appended to dst in
+// [ComparePlacements] order. It is the single definition of mailbox
+// membership: stores keep an index entry per placement (or, for a
+// placement with Via set, a counter), so listings and counts are index
+// reads. states maps users to their stored state (a user without one has
+// the zero state); teams must hold c's access teams.
 func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, teams Teams) []Placement {
-	var zero UserState
 	access := c.AccessTeams()
 	if len(access) > 1 && !slices.IsSortedFunc(access, TeamID.Compare) {
 		access = slices.SortedFunc(slices.Values(access), TeamID.Compare)
 	}
+	// Team-level placements: what a member without state of their own sees.
+	var zero UserState
+	var teamKinds [TeamConversations + 1][]TeamID // teams having a team-level box of each kind
 	for _, t := range access {
-		dst = append(dst, Placement{Box: Box{Kind: TeamConversations, Team: t}})
+		if teams[t] == nil {
+			continue
+		}
+		kind := MembershipKind(0)
+		if t == c.Team {
+			kind = Active
+		}
+		for _, k := range userKinds(nil, c, UserID{}, &zero, kind, true) {
+			teamKinds[k] = append(teamKinds[k], t)
+		}
 	}
-	team := teams[c.Team]
+	// Emitted in ComparePlacements order: zero user first, by kind, by team.
+	for k := Inbox; k <= TeamConversations; k++ {
+		if k == TeamConversations {
+			for _, t := range access {
+				dst = append(dst, Placement{Box: Box{Kind: k, Team: t}})
+			}
+			continue
+		}
+		for _, t := range teamKinds[k] {
+			dst = append(dst, Placement{Box: Box{Kind: k, Team: t}})
+		}
+	}
+	var kinds []MailboxKind
+	memberOf := make([]MembershipKind, len(access)) // the user's kind in each access team
 	for _, u := range Audience(c, states, teams) {
 		st := states[u]
 		if st == nil {
 			st = &zero
 		}
-		unread := st.Unread(c)
-		add := func(k MailboxKind, t TeamID) {
-			dst = append(dst, Placement{Box: Box{Kind: k, User: u, Team: t}, Unread: unread})
-		}
-		switch {
-		case c.Trashed || st.Trashed:
-			add(Trash, TeamID{})
-			continue
-		case c.Spam:
-			add(Spam, TeamID{})
-			continue
-		}
-		hidden := st.Snooze.Hides() || c.SnoozeForEveryone.Hides()
-		assigned := c.IsAssigned(u)
-		var kind MembershipKind
-		if team != nil && !c.Closed {
-			kind = team.MemberKind(u)
-		}
-		inTeamInbox := kind != 0 && c.InTeamInbox && !hidden
-		// Emitted in MailboxKind order.
-		if st.InInbox && !hidden {
-			add(Inbox, TeamID{})
-		}
-		if inTeamInbox {
-			add(TeamInbox, c.Team)
-			if kind == Active {
-				add(TeamInboxes, TeamID{})
+		var memberKind MembershipKind
+		for i, t := range access {
+			memberOf[i] = 0
+			if team := teams[t]; team != nil {
+				memberOf[i] = team.MemberKind(u)
+			}
+			if t == c.Team {
+				memberKind = memberOf[i]
 			}
 		}
-		if assigned && !c.Closed {
-			add(AssignedToMe, TeamID{})
+		explicit := false
+		if _, ok := slices.BinarySearchFunc(c.Users, u, UserID.Compare); ok {
+			explicit = true
 		}
-		if kind != 0 && len(c.Assignees) > 0 && !assigned {
-			add(AssignedToOthers, c.Team)
+		unread := st.Unread(c)
+		kinds = userKinds(kinds[:0], c, u, st, memberKind, false)
+		for _, k := range kinds {
+			p := Placement{Box: Box{Kind: k, User: u}, Unread: unread}
+			if k.PerTeam() {
+				p.Box.Team = c.Team
+			}
+			if !explicit {
+				p.Via = via(k, c, access, memberOf, &teamKinds)
+			}
+			dst = append(dst, p)
 		}
-		if c.Closed {
-			add(Closed, TeamID{})
-		}
-		if st.Snooze != nil || c.SnoozeForEveryone != nil {
-			add(Snoozed, TeamID{})
-		}
-		if st.Starred {
-			add(Starred, TeamID{})
-		}
-		if c.HasSent {
-			add(Sent, TeamID{})
-		}
-		add(All, TeamID{})
 	}
 	return dst
+}
+
+// via returns the team whose team-level box lists a user's placement of
+// kind k, or zero if none does (the placement needs its own entry).
+// memberOf holds the user's membership kind in each access team.
+func via(k MailboxKind, c *Conversation, access []TeamID, memberOf []MembershipKind, teamKinds *[TeamConversations + 1][]TeamID) TeamID {
+	src, ok := SourceKind(k)
+	if !ok {
+		return TeamID{}
+	}
+	for _, t := range teamKinds[src] {
+		if (k.PerTeam() || k == TeamInboxes) && t != c.Team {
+			continue
+		}
+		if i := slices.Index(access, t); i >= 0 && memberOf[i] != 0 {
+			return t
+		}
+	}
+	return TeamID{}
+}
+
+// userKinds appends, in MailboxKind order, the mailboxes that list c for
+// user u with state st, who belongs to c's team as memberKind (0: not a
+// member). With teamLevel set (u zero, st the zero state) it yields the
+// views of a team-level box: a member of that team with no state of their
+// own, counted in AssignedToOthers whoever is assigned.
+func userKinds(dst []MailboxKind, c *Conversation, u UserID, st *UserState, memberKind MembershipKind, teamLevel bool) []MailboxKind {
+	switch {
+	case c.Trashed || st.Trashed:
+		return append(dst, Trash)
+	case c.Spam:
+		return append(dst, Spam)
+	}
+	hidden := st.Snooze.Hides() || c.SnoozeForEveryone.Hides()
+	inTeam := memberKind != 0 && !c.Closed
+	assigned := !teamLevel && c.IsAssigned(u)
+	if st.InInbox && !hidden {
+		dst = append(dst, Inbox)
+	}
+	if inTeam && c.InTeamInbox && !hidden {
+		dst = append(dst, TeamInbox)
+		if memberKind == Active && !teamLevel {
+			dst = append(dst, TeamInboxes)
+		}
+	}
+	if assigned && !c.Closed {
+		dst = append(dst, AssignedToMe)
+	}
+	if inTeam && len(c.Assignees) > 0 && !assigned {
+		dst = append(dst, AssignedToOthers)
+	}
+	if c.Closed {
+		dst = append(dst, Closed)
+	}
+	if st.Snooze != nil || c.SnoozeForEveryone != nil {
+		dst = append(dst, Snoozed)
+	}
+	if st.Starred {
+		dst = append(dst, Starred)
+	}
+	if c.HasSent {
+		dst = append(dst, Sent)
+	}
+	return append(dst, All)
 }

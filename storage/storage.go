@@ -81,7 +81,8 @@ type ReadTx interface {
 	MessagesByHeaderID(ctx context.Context, org conversation.OrgID, id string) ([]*conversation.Message, error)
 
 	// List reads the mailbox index of box: entries newest LastActivity
-	// first, ties broken by descending conversation ID. It returns up to
+	// first, ties broken by descending conversation ID. Activity is
+	// returned in UTC. It returns up to
 	// limit entries strictly after the position after (the zero Cursor
 	// means the start). Its cost must not depend on how many entries other
 	// boxes hold, nor on how many entries of box precede after.
@@ -136,7 +137,11 @@ type Tx interface {
 	AppendEvent(ctx context.Context, e *conversation.Event) error
 	// SetPlacements replaces the mailbox index entries of conversation c:
 	// afterwards c is listed exactly in the boxes of placements (each box
-	// at most once), sorted by activity. Counts follow.
+	// at most once), sorted by activity. Counts follow. A placement with
+	// Via set may be kept as a counter only and listed through the
+	// team-level box of team Via, provided List and Count behave as if it
+	// were indexed (see conversation.Placement); placements arrive in
+	// conversation.ComparePlacements order.
 	SetPlacements(ctx context.Context, c conversation.ConversationID, activity time.Time, placements []conversation.Placement) error
 }
 

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -203,8 +204,32 @@ func (t *writeTx) PutTeam(_ context.Context, team *conversation.Team) error {
 		}
 		treeInsert(t, orgSet(t.orgTeams, nt.Org), nt.ID)
 	}
+	t.reindexMembers(old, nt)
 	setMap(t, t.teams, nt.ID, nt)
 	return nil
+}
+
+// reindexMembers updates memberOf for a team going from old (nil if new)
+// to nt.
+func (t *writeTx) reindexMembers(old, nt *conversation.Team) {
+	var before []conversation.Membership
+	if old != nil {
+		before = old.Members
+	}
+	for _, m := range before {
+		if nt.MemberKind(m.User) == 0 {
+			teams := slices.Clone(t.memberOf[m.User])
+			conversation.RemoveSorted(&teams, nt.ID)
+			setMap(t, t.memberOf, m.User, teams)
+		}
+	}
+	for _, m := range nt.Members {
+		if old == nil || old.MemberKind(m.User) == 0 {
+			teams := slices.Clone(t.memberOf[m.User])
+			conversation.AddSorted(&teams, nt.ID)
+			setMap(t, t.memberOf, m.User, teams)
+		}
+	}
 }
 
 // PutAccount implements [storage.Tx].

@@ -48,7 +48,11 @@ type boxIndex struct {
 }
 
 // List implements [storage.ReadTx] in O(log n + limit) for a box of n
-// entries.
+// entries. A per-user box is read together with the team-level boxes of
+// the user's teams that list its derived placements (see
+// conversation.Placement): each team candidate is kept only if the
+// conversation's own placements say the user's placement comes via that
+// team.
 func (s *state) List(_ context.Context, box conversation.Box, after storage.Cursor, limit int) ([]storage.Entry, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -57,23 +61,127 @@ func (s *state) List(_ context.Context, box conversation.Box, after storage.Curs
 	if bi == nil || bi.total == 0 {
 		return nil, nil
 	}
-	out := make([]storage.Entry, 0, min(limit, bi.total))
-	collect := func(e boxEntry) bool {
-		out = append(out, e.entry())
-		return len(out) < limit
+	sources := []listSource{{tree: bi.tree}}
+	if src, ok := conversation.SourceKind(box.Kind); ok && !box.User.IsZero() {
+		for _, t := range s.memberOf[box.User] {
+			if (box.Kind.PerTeam() && t != box.Team) || s.teams[t] == nil {
+				continue
+			}
+			if tb := s.boxes[conversation.Box{Kind: src, Team: t}]; tb != nil && tb.tree.Len() > 0 {
+				sources = append(sources, listSource{tree: tb.tree, team: t})
+			}
+		}
 	}
-	if after.IsZero() {
-		bi.tree.Descend(collect)
+	out := make([]storage.Entry, 0, min(limit, bi.total))
+	if len(sources) == 1 {
+		for _, e := range readTree(bi.tree, after, limit, nil) {
+			out = append(out, e.entry())
+		}
 		return out, nil
 	}
+	return s.mergeList(box, sources, after, limit, out), nil
+}
+
+// listSource is one index a listing reads: the box's own (team zero) or
+// the team-level box of team.
+type listSource struct {
+	tree *btree.BTreeG[boxEntry]
+	team conversation.TeamID
+}
+
+// readTree appends to dst, newest first, up to n entries of tr strictly
+// after the cursor.
+func readTree(tr *btree.BTreeG[boxEntry], after storage.Cursor, n int, dst []boxEntry) []boxEntry {
+	if n <= 0 {
+		return dst
+	}
+	start := len(dst)
+	visit := func(e boxEntry) bool {
+		dst = append(dst, e)
+		return len(dst)-start < n
+	}
+	if after.IsZero() {
+		tr.Descend(visit)
+		return dst
+	}
 	pivot := boxEntry{at: after.Activity.UnixNano(), conv: after.Conversation}
-	bi.tree.DescendLessOrEqual(pivot, func(e boxEntry) bool {
+	tr.DescendLessOrEqual(pivot, func(e boxEntry) bool {
 		if e.at == pivot.at && e.conv == pivot.conv {
 			return true // the entry at the cursor itself
 		}
-		return collect(e)
+		return visit(e)
 	})
-	return out, nil
+	return dst
+}
+
+// mergeList merges several sources newest first. Each round reads the
+// next `need` entries of every source; a source that filled its quota may
+// hold more entries older than its last one, so the round only walks down
+// to the newest such last entry, then the next round continues from there.
+func (s *state) mergeList(box conversation.Box, sources []listSource, after storage.Cursor, limit int, out []storage.Entry) []storage.Entry {
+	chunks := make([][]boxEntry, len(sources))
+	cursor := after
+	for len(out) < limit {
+		need := limit - len(out)
+		var bound boxEntry
+		bounded, any := false, false
+		for i, src := range sources {
+			chunk := readTree(src.tree, cursor, need, chunks[i][:0])
+			chunks[i] = chunk
+			any = any || len(chunk) > 0
+			if len(chunk) == need && (!bounded || boxEntryLess(bound, chunk[need-1])) {
+				bound, bounded = chunk[need-1], true
+			}
+		}
+		if !any {
+			break
+		}
+		// k-way merge of the chunks, newest first; k is 1 + the user's teams.
+		heads := make([]int, len(sources))
+		for {
+			best := -1
+			for i, h := range heads {
+				if h < len(chunks[i]) && (best < 0 || boxEntryLess(chunks[best][heads[best]], chunks[i][h])) {
+					best = i
+				}
+			}
+			if best < 0 {
+				break
+			}
+			e := chunks[best][heads[best]]
+			heads[best]++
+			if bounded && boxEntryLess(e, bound) {
+				break
+			}
+			cursor = storage.Cursor{Activity: time.Unix(0, e.at).UTC(), Conversation: e.conv}
+			if best == 0 {
+				out = append(out, e.entry())
+			} else if p, ok := s.derived(e.conv, box, sources[best].team); ok {
+				out = append(out, storage.Entry{Conversation: e.conv, Activity: time.Unix(0, e.at).UTC(), Unread: p.Unread})
+			}
+			if len(out) == limit {
+				return out
+			}
+		}
+		if !bounded {
+			break // every source was read to its end
+		}
+	}
+	return out
+}
+
+// derived returns conversation c's placement in box if it is listed via
+// team (a placement with Via == team).
+func (s *state) derived(c conversation.ConversationID, box conversation.Box, team conversation.TeamID) (conversation.Placement, bool) {
+	rec := s.convs[c]
+	if rec == nil {
+		return conversation.Placement{}, false
+	}
+	i, ok := slices.BinarySearchFunc(rec.placements, box, func(p conversation.Placement, b conversation.Box) int { return boxCompare(p.Box, b) })
+	if !ok || rec.placements[i].Via != team {
+		return conversation.Placement{}, false
+	}
+	return rec.placements[i], true
 }
 
 // Count implements [storage.ReadTx]. A box that was never written has
@@ -125,78 +233,70 @@ func (t *writeTx) setPlacements(id conversation.ConversationID, rec *convRecord,
 	t.onUndo(func() { s.applyPlacements(id, rec, oldActivity, oldPl) })
 }
 
-// applyPlacements diffs rec's current entries against activity and pl and
-// applies the difference. Neither slice is modified.
+// applyPlacements diffs rec's current placements against activity and pl
+// and applies the difference. Neither slice is modified.
 func (s *state) applyPlacements(id conversation.ConversationID, rec *convRecord, activity time.Time, pl []conversation.Placement) {
 	old := rec.placements
-	if !rec.activity.Equal(activity) {
-		for _, p := range old {
-			s.unlist(p.Box, rec.activity, id)
+	moved := !rec.activity.Equal(activity)
+	i, j := 0, 0
+	for i < len(old) || j < len(pl) {
+		var c int
+		switch {
+		case i == len(old):
+			c = 1
+		case j == len(pl):
+			c = -1
+		default:
+			c = boxCompare(old[i].Box, pl[j].Box)
 		}
-		for _, p := range pl {
-			s.list(p.Box, activity, id, p.Unread)
-		}
-	} else {
-		i, j := 0, 0
-		for i < len(old) || j < len(pl) {
-			var c int
-			switch {
-			case i == len(old):
-				c = 1
-			case j == len(pl):
-				c = -1
-			default:
-				c = boxCompare(old[i].Box, pl[j].Box)
+		switch {
+		case c < 0:
+			s.unlist(old[i], rec.activity, id)
+			i++
+		case c > 0:
+			s.list(pl[j], activity, id)
+			j++
+		default:
+			if moved || old[i] != pl[j] {
+				s.unlist(old[i], rec.activity, id)
+				s.list(pl[j], activity, id)
 			}
-			switch {
-			case c < 0:
-				s.unlist(old[i].Box, activity, id)
-				i++
-			case c > 0:
-				s.list(pl[j].Box, activity, id, pl[j].Unread)
-				j++
-			default:
-				if old[i].Unread != pl[j].Unread {
-					s.list(pl[j].Box, activity, id, pl[j].Unread)
-				}
-				i++
-				j++
-			}
+			i++
+			j++
 		}
 	}
 	rec.activity, rec.placements = activity, pl
 }
 
-// list inserts or replaces the entry of conversation id in box.
-func (s *state) list(box conversation.Box, activity time.Time, id conversation.ConversationID, unread bool) {
-	bi := s.boxes[box]
+// list counts placement p of conversation id and, unless p is derived
+// (listed through a team-level box), indexes it.
+func (s *state) list(p conversation.Placement, activity time.Time, id conversation.ConversationID) {
+	bi := s.boxes[p.Box]
 	if bi == nil {
 		bi = &boxIndex{tree: btree.NewWithFreeListG(btreeDegree, boxEntryLess, s.boxNodes)}
-		s.boxes[box] = bi
+		s.boxes[p.Box] = bi
 	}
-	prev, replaced := bi.tree.ReplaceOrInsert(boxEntry{at: activity.UnixNano(), conv: id, unread: unread})
-	switch {
-	case !replaced:
-		bi.total++
-	case prev.unread:
-		bi.unread--
-	}
-	if unread {
+	bi.total++
+	if p.Unread {
 		bi.unread++
+	}
+	if p.Via.IsZero() {
+		bi.tree.ReplaceOrInsert(boxEntry{at: activity.UnixNano(), conv: id, unread: p.Unread})
 	}
 }
 
-// unlist removes the entry of conversation id at activity from box.
-func (s *state) unlist(box conversation.Box, activity time.Time, id conversation.ConversationID) {
-	bi := s.boxes[box]
+// unlist undoes list.
+func (s *state) unlist(p conversation.Placement, activity time.Time, id conversation.ConversationID) {
+	bi := s.boxes[p.Box]
 	if bi == nil {
 		return
 	}
-	if prev, ok := bi.tree.Delete(boxEntry{at: activity.UnixNano(), conv: id}); ok {
-		bi.total--
-		if prev.unread {
-			bi.unread--
-		}
+	bi.total--
+	if p.Unread {
+		bi.unread--
+	}
+	if p.Via.IsZero() {
+		bi.tree.Delete(boxEntry{at: activity.UnixNano(), conv: id})
 	}
 }
 

@@ -84,6 +84,9 @@ type state struct {
 	// orgUsers and orgTeams are the members of each organization, by ID.
 	orgUsers map[conversation.OrgID]*btree.BTreeG[conversation.UserID]
 	orgTeams map[conversation.OrgID]*btree.BTreeG[conversation.TeamID]
+	// memberOf lists, sorted, the teams each user is a member of
+	// (active or observer); slices are replaced, never changed in place.
+	memberOf map[conversation.UserID][]conversation.TeamID
 	// userHandles and teamHandles map folded handles to their owner;
 	// addresses maps canonical addresses to the account that owns them.
 	userHandles map[orgKey]conversation.UserID
@@ -112,6 +115,7 @@ func (s *state) init() {
 	s.accounts = make(map[conversation.AccountID]*conversation.Account)
 	s.orgUsers = make(map[conversation.OrgID]*btree.BTreeG[conversation.UserID])
 	s.orgTeams = make(map[conversation.OrgID]*btree.BTreeG[conversation.TeamID])
+	s.memberOf = make(map[conversation.UserID][]conversation.TeamID)
 	s.userHandles = make(map[orgKey]conversation.UserID)
 	s.teamHandles = make(map[orgKey]conversation.TeamID)
 	s.addresses = make(map[orgKey]conversation.AccountID)

@@ -55,6 +55,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"ListOrder", testListOrder},
 		{"ListPagination", testListPagination},
 		{"SetPlacements", testSetPlacements},
+		{"DerivedPlacements", testDerivedPlacements},
 		{"MailboxModel", testMailboxModel},
 		{"DueSnoozes", testDueSnoozes},
 		{"TxReadsOwnWrites", testTxReadsOwnWrites},

@@ -1,0 +1,34 @@
+package threading
+
+import "strings"
+
+// Scope partitions threading by visibility (§1.3, T0): a message is only
+// ever matched against messages and conversations of the same scope, so a
+// message on a personal account never joins a conversation its owner
+// cannot see, and threading never crosses organizations.
+//
+// A Scope is opaque: build it with [SharedScope] or [PersonalScope] (or any
+// other string the engine chooses consistently). Equal scopes thread
+// together; the store persists the string as is.
+type Scope string
+
+// SharedScope is the scope of mail on a shared account, or routed to a
+// shared address ([Route]): one per organization, so every shared copy of
+// a thread lands in one conversation (F3:1283).
+func SharedScope(org string) Scope { return Scope("org:" + escapeKey(org)) }
+
+// PersonalScope is the scope of mail on a personal (private) account: each
+// user's copy of the same email threads into their own private
+// conversation (F3:1281, F3:7226).
+func PersonalScope(org, account string) Scope {
+	return Scope("org:" + escapeKey(org) + ":account:" + escapeKey(account))
+}
+
+// escapeKey percent-encodes '%' and ':' so fields joined with ':' stay
+// unambiguous.
+func escapeKey(s string) string {
+	if !strings.ContainsAny(s, "%:") {
+		return s
+	}
+	return strings.NewReplacer("%", "%25", ":", "%3A").Replace(s)
+}
