@@ -80,6 +80,10 @@ type Conversation struct {
 	// Accounts are the connected accounts whose messages the conversation
 	// holds, sorted.
 	Accounts []AccountID
+	// Labels applied to the conversation, sorted. Label rules live in
+	// package labels; the engine itself only clears them when the
+	// conversation is trashed from a team inbox (F3:8443).
+	Labels []LabelID
 
 	// SnoozeForEveryone is a snooze that applies to all participants.
 	SnoozeForEveryone *Snooze
@@ -131,6 +135,7 @@ func (c *Conversation) Clone() *Conversation {
 	d.Users = slices.Clone(c.Users)
 	d.Teams = slices.Clone(c.Teams)
 	d.Accounts = slices.Clone(c.Accounts)
+	d.Labels = slices.Clone(c.Labels)
 	if c.SnoozeForEveryone != nil {
 		s := *c.SnoozeForEveryone
 		d.SnoozeForEveryone = &s

@@ -22,6 +22,7 @@ type (
 	messageKind      struct{}
 	commentKind      struct{}
 	eventKind        struct{}
+	labelKind        struct{}
 )
 
 // Typed identifiers of the domain entities.
@@ -42,6 +43,8 @@ type (
 	CommentID = ID[commentKind]
 	// EventID identifies an [Event].
 	EventID = ID[eventKind]
+	// LabelID identifies a label (organization or account label).
+	LabelID = ID[labelKind]
 )
 
 // NewID returns a new version 7 UUID of kind K. It panics only if the

@@ -209,3 +209,26 @@ func TestListPagination(t *testing.T) {
 	_, err = a.Engine.List(ctx, a.As("A"), a.Box(conversation.TeamInbox, "Support"), inbox.ListOptions{Cursor: "not a cursor"})
 	assert.ErrorIs(t, err, inbox.ErrInvalidArgument)
 }
+
+// A trash from the team inbox clears shared labels, and recovering does
+// not bring them back (F3:8443, F3:8538). Labels are written straight to
+// the store here: label operations belong to package labels.
+func TestTeamInboxTrashClearsLabels(t *testing.T) {
+	a := inboxtest.NewAcme(inboxtest.AcmeOptions{})
+	ctx := context.Background()
+	c := a.Deliver("support", a.Email("Labelled", "support@acme.test"))
+	label := conversation.LabelID{7}
+	require.NoError(t, a.Engine.Store().Update(ctx, func(tx storage.Tx) error {
+		conv, err := tx.Conversation(ctx, c)
+		if err != nil {
+			return err
+		}
+		conv.Labels = []conversation.LabelID{label}
+		return tx.UpdateConversation(ctx, conv)
+	}))
+	require.Equal(t, []conversation.LabelID{label}, a.Conv("A", c).Conversation.Labels)
+	require.NoError(t, a.Engine.Trash(ctx, a.As("A"), c, inbox.TrashOptions{From: inbox.FromTeamInbox, Confirmed: true}))
+	assert.Empty(t, a.Conv("A", c).Conversation.Labels)
+	require.NoError(t, a.Engine.Recover(ctx, a.As("A"), c))
+	assert.Empty(t, a.Conv("A", c).Conversation.Labels)
+}

@@ -252,6 +252,7 @@ func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 	c.SnoozeForEveryone = nil
 	if fromTeamInbox {
 		c.Team = conversation.TeamID{}
+		c.Labels = nil // shared labels are cleared and not restored (F3:8443, F3:8538)
 	}
 	for u, st := range o.states {
 		if st.InInbox || st.Snooze != nil || st.Pinned || st.SnoozeDue {
