@@ -138,6 +138,10 @@ func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, 
 	if len(access) > 1 && !slices.IsSortedFunc(access, TeamID.Compare) {
 		access = slices.SortedFunc(slices.Values(access), TeamID.Compare)
 	}
+	audience := Audience(c, states, teams)
+	if dst == nil {
+		dst = make([]Placement, 0, len(access)*8+len(audience)*4)
+	}
 	// Team-level placements: what a member without state of their own sees.
 	var zero UserState
 	var teamKinds [TeamConversations + 1][]TeamID // teams having a team-level box of each kind
@@ -167,7 +171,7 @@ func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, 
 	}
 	var kinds []MailboxKind
 	memberOf := make([]MembershipKind, len(access)) // the user's kind in each access team
-	for _, u := range Audience(c, states, teams) {
+	for _, u := range audience {
 		st := states[u]
 		if st == nil {
 			st = &zero
