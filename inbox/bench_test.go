@@ -30,6 +30,7 @@ type benchOrg struct {
 	accts  []*conversation.Account
 	convs  []conversation.ConversationID
 	nextID int
+	round  int
 }
 
 var (
@@ -132,8 +133,11 @@ func BenchmarkAssign(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		c := o.convs[(i*7919)%len(o.convs)]
-		o.assign(b, c, o.users[i%benchUsers].ID)
+		// Each iteration gives a conversation a new assignee, so every
+		// iteration changes state whatever runs came before.
+		o.round++
+		c := o.convs[(o.round*7919)%len(o.convs)]
+		o.assign(b, c, o.users[o.round%benchUsers].ID)
 	}
 }
 
