@@ -53,8 +53,9 @@ func (e *Engine) Unassign(ctx context.Context, actor Actor, id conversation.Conv
 }
 
 // MoveToTeam assigns the conversation to a team: it is listed in that
-// team's inbox (F3:9200, F3:9658-9662); a conversation already in another
-// team is transferred (F3:9363). The team must have an inbox.
+// team's inbox (F3:9200, F3:9658-9662), reopened if it was closed; a
+// conversation already in another team is transferred (F3:9363). The
+// team must have an inbox.
 func (e *Engine) MoveToTeam(ctx context.Context, actor Actor, id conversation.ConversationID, team conversation.TeamID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
@@ -70,8 +71,16 @@ func (e *Engine) MoveToTeam(ctx context.Context, actor Actor, id conversation.Co
 		if t.NoInbox {
 			return conversation.Errorf(ErrInvalidArgument, "team %s has no team inbox", t.Name)
 		}
-		if o.conv.Team == t.ID && o.conv.InTeamInbox {
+		c := o.conv
+		if c.Team == t.ID && c.InTeamInbox && !c.Closed {
 			return nil
+		}
+		// Work moved into a team inbox is work to do: a closed
+		// conversation is reopened there (the team inbox never lists
+		// closed conversations, spec conversations-detail §1.15).
+		if c.Closed {
+			c.Closed = false
+			o.emit(conversation.Event{Type: conversation.EventReopened})
 		}
 		o.moveTeam(t, false)
 		return nil
@@ -153,10 +162,10 @@ func (o *op) assign(users []conversation.UserID, replace bool) error {
 		}
 		added = append(added, u)
 		conversation.AddSorted(&c.Users, u)
+		o.restore(u)
 		st := o.state(u)
 		st.InInbox = true
 		st.Watching = true
-		st.Trashed = false
 		o.notify(u, Assigned)
 	}
 	if len(added) == 0 {

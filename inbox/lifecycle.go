@@ -218,7 +218,8 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 
 // trashesForSelf reports whether u's trash outside a team inbox only
 // removes their own access: u is a delegated user (not the owner) of the
-// conversation's accounts, or an observer of its team (F3:8448, F3:9621).
+// conversation's accounts, or an observer of a team that can see it
+// (F3:8448, F3:9621).
 func (o *op) trashesForSelf(u *conversation.User) (bool, error) {
 	c := o.conv
 	owner := false
@@ -237,8 +238,10 @@ func (o *op) trashesForSelf(u *conversation.User) (bool, error) {
 	if delegate {
 		return true, nil
 	}
-	if t := o.teams[c.Team]; t != nil && t.MemberKind(u.ID) == conversation.Observer {
-		return true, nil
+	for _, id := range c.AccessTeams() {
+		if t := o.teams[id]; t != nil && t.MemberKind(u.ID) == conversation.Observer {
+			return true, nil
+		}
 	}
 	return false, nil
 }
@@ -251,6 +254,11 @@ func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 	c.InTeamInbox = false
 	c.SnoozeForEveryone = nil
 	if fromTeamInbox {
+		// The team assignment goes (F3:8444) but not the team's access:
+		// "everyone can still find it in their trash mailbox" (F3:8484).
+		if !c.Team.IsZero() {
+			conversation.AddSorted(&c.Teams, c.Team)
+		}
 		c.Team = conversation.TeamID{}
 		c.Labels = nil // shared labels are cleared and not restored (F3:8443, F3:8538)
 	}

@@ -73,11 +73,13 @@ func (e *Engine) AddPeople(ctx context.Context, actor Actor, id conversation.Con
 	})
 }
 
-// restore lifts a previous "delete forever" of u, since sharing again is
-// an explicit grant.
+// restore lifts u's own "delete forever" or trash of the conversation:
+// being shared with again, mentioned or assigned is an explicit grant,
+// and those only ever removed u's own access (F3:8448, F3:8494).
 func (o *op) restore(u conversation.UserID) {
-	if st := o.peek(u); st != nil && st.Removed {
-		o.state(u).Removed = false
+	if st := o.peek(u); st != nil && (st.Removed || st.Trashed) {
+		st = o.state(u)
+		st.Removed, st.Trashed = false, false
 	}
 }
 
@@ -182,11 +184,7 @@ func (o *op) mention(u conversation.UserID) {
 		return
 	}
 	o.restore(u)
-	st := o.state(u)
-	if st.Trashed {
-		return
-	}
-	st.InInbox = true
+	o.state(u).InInbox = true
 	o.notify(u, Mentioned)
 }
 
