@@ -365,6 +365,7 @@ func (o *op) inboundNew(team *conversation.Team, routes []route, m *conversation
 	if team != nil {
 		o.conv.Team = team.ID
 		o.conv.InTeamInbox = true
+		o.teams[team.ID] = team // loaded by deliver in this transaction
 		if err := o.loadTeams(); err != nil {
 			return err
 		}

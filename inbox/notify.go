@@ -93,11 +93,13 @@ func (o *op) notify(u conversation.UserID, r Reason) {
 	if st := o.peek(u); st != nil && st.Silenced && r != Mentioned && r != Assigned {
 		return
 	}
-	for _, n := range o.notes {
-		if n.User == u {
-			return
-		}
+	if o.notified == nil {
+		o.notified = make(map[conversation.UserID]bool, 16)
 	}
+	if o.notified[u] {
+		return
+	}
+	o.notified[u] = true
 	o.notes = append(o.notes, Notification{User: u, Conversation: o.conv.ID, Reason: r, Actor: o.actor.user, At: o.now})
 }
 

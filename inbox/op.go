@@ -34,6 +34,8 @@ type op struct {
 
 	events []*conversation.Event
 	notes  []Notification
+	// notified holds the users notes already notifies.
+	notified map[conversation.UserID]bool
 	// out collects the events and notifications of every conversation the
 	// operation touched, for dispatch after commit.
 	out *outbox
@@ -249,7 +251,7 @@ func (o *op) flush() error {
 		}
 		o.out.events = append(o.out.events, o.events...)
 		o.out.notes = append(o.out.notes, o.notes...)
-		o.conv, o.events, o.notes = nil, nil, nil
+		o.conv, o.events, o.notes, o.notified = nil, nil, nil, nil
 		return nil
 	}
 	if !o.changed && len(o.dirty) == 0 {
@@ -282,7 +284,7 @@ func (o *op) flush() error {
 	}
 	o.out.events = append(o.out.events, o.events...)
 	o.out.notes = append(o.out.notes, o.notes...)
-	o.conv, o.events, o.notes = nil, nil, nil
+	o.conv, o.events, o.notes, o.notified = nil, nil, nil, nil
 	return nil
 }
 
