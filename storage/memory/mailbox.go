@@ -57,9 +57,13 @@ func (s *state) List(_ context.Context, box conversation.Box, after storage.Curs
 	if limit <= 0 {
 		return nil, nil
 	}
-	bi := s.boxes[box]
-	if bi == nil || bi.total == 0 {
+	n, _ := s.Count(context.Background(), box)
+	if n.Total == 0 {
 		return nil, nil
+	}
+	bi := s.boxes[box]
+	if bi == nil {
+		bi = &boxIndex{tree: btree.NewWithFreeListG(btreeDegree, boxEntryLess, s.boxNodes)}
 	}
 	sources := []listSource{{tree: bi.tree}}
 	if src, ok := conversation.SourceKind(box.Kind); ok && !box.User.IsZero() {
@@ -72,7 +76,7 @@ func (s *state) List(_ context.Context, box conversation.Box, after storage.Curs
 			}
 		}
 	}
-	out := make([]storage.Entry, 0, min(limit, bi.total))
+	out := make([]storage.Entry, 0, min(limit, n.Total))
 	if len(sources) == 1 {
 		for _, e := range readTree(bi.tree, after, limit, nil) {
 			out = append(out, e.entry())
@@ -187,11 +191,18 @@ func (s *state) derived(c conversation.ConversationID, box conversation.Box, tea
 // Count implements [storage.ReadTx]. A box that was never written has
 // zero counts.
 func (s *state) Count(_ context.Context, box conversation.Box) (storage.Counts, error) {
-	bi := s.boxes[box]
-	if bi == nil {
-		return storage.Counts{}, nil
+	var n storage.Counts
+	if bi := s.boxes[box]; bi != nil {
+		n = storage.Counts{Total: bi.total, Unread: bi.unread}
 	}
-	return storage.Counts{Total: bi.total, Unread: bi.unread}, nil
+	if d := s.perUser[box.User]; d != nil && !box.User.IsZero() {
+		dn := d.counts(box, false)
+		if dn != nil {
+			n.Total += dn.Total
+			n.Unread += dn.Unread
+		}
+	}
+	return n, nil
 }
 
 // SetPlacements implements [storage.Tx]. It touches only the entries that
@@ -268,9 +279,14 @@ func (s *state) applyPlacements(id conversation.ConversationID, rec *convRecord,
 	rec.activity, rec.placements = activity, pl
 }
 
-// list counts placement p of conversation id and, unless p is derived
-// (listed through a team-level box), indexes it.
+// list counts placement p of conversation id and indexes it, unless p
+// is derived (listed through a team-level box): then only the user's
+// derived counter moves.
 func (s *state) list(p conversation.Placement, activity time.Time, id conversation.ConversationID) {
+	if !p.Via.IsZero() {
+		s.countDerived(p, 1)
+		return
+	}
 	bi := s.boxes[p.Box]
 	if bi == nil {
 		bi = &boxIndex{tree: btree.NewWithFreeListG(btreeDegree, boxEntryLess, s.boxNodes)}
@@ -280,13 +296,15 @@ func (s *state) list(p conversation.Placement, activity time.Time, id conversati
 	if p.Unread {
 		bi.unread++
 	}
-	if p.Via.IsZero() {
-		bi.tree.ReplaceOrInsert(boxEntry{at: activity.UnixNano(), conv: id, unread: p.Unread})
-	}
+	bi.tree.ReplaceOrInsert(boxEntry{at: activity.UnixNano(), conv: id, unread: p.Unread})
 }
 
 // unlist undoes list.
 func (s *state) unlist(p conversation.Placement, activity time.Time, id conversation.ConversationID) {
+	if !p.Via.IsZero() {
+		s.countDerived(p, -1)
+		return
+	}
 	bi := s.boxes[p.Box]
 	if bi == nil {
 		return
@@ -295,8 +313,47 @@ func (s *state) unlist(p conversation.Placement, activity time.Time, id conversa
 	if p.Unread {
 		bi.unread--
 	}
-	if p.Via.IsZero() {
-		bi.tree.Delete(boxEntry{at: activity.UnixNano(), conv: id})
+	bi.tree.Delete(boxEntry{at: activity.UnixNano(), conv: id})
+}
+
+// derivedCounts are one user's counters of derived placements: one per
+// mailbox kind, and per team for the per-team kinds. Keyed by user, so a
+// delivery to a team touches one map entry per member, not one per box.
+type derivedCounts struct {
+	kinds   [conversation.TeamConversations + 1]storage.Counts
+	perTeam map[conversation.Box]*storage.Counts
+}
+
+// counts returns the counter of box (nil if absent and !create).
+func (d *derivedCounts) counts(box conversation.Box, create bool) *storage.Counts {
+	if !box.Kind.PerTeam() {
+		if int(box.Kind) >= len(d.kinds) {
+			return nil
+		}
+		return &d.kinds[box.Kind]
+	}
+	c := d.perTeam[box]
+	if c == nil && create {
+		if d.perTeam == nil {
+			d.perTeam = make(map[conversation.Box]*storage.Counts)
+		}
+		c = &storage.Counts{}
+		d.perTeam[box] = c
+	}
+	return c
+}
+
+// countDerived adds delta to the counters of derived placement p.
+func (s *state) countDerived(p conversation.Placement, delta int) {
+	d := s.perUser[p.Box.User]
+	if d == nil {
+		d = &derivedCounts{}
+		s.perUser[p.Box.User] = d
+	}
+	c := d.counts(p.Box, true)
+	c.Total += delta
+	if p.Unread {
+		c.Unread += delta
 	}
 }
 

@@ -101,7 +101,10 @@ type state struct {
 	// messages carrying it, oldest first.
 	headerIDs map[orgKey][]conversation.MessageID
 
-	boxes    map[conversation.Box]*boxIndex
+	boxes map[conversation.Box]*boxIndex
+	// perUser counts, per user, the placements listed through team-level
+	// boxes (conversation.Placement.Via).
+	perUser  map[conversation.UserID]*derivedCounts
 	boxNodes *btree.FreeListG[boxEntry]
 	snoozes  *btree.BTreeG[snoozeKey]
 }
@@ -125,6 +128,7 @@ func (s *state) init() {
 	s.events = make(map[conversation.EventID]struct{})
 	s.headerIDs = make(map[orgKey][]conversation.MessageID)
 	s.boxes = make(map[conversation.Box]*boxIndex)
+	s.perUser = make(map[conversation.UserID]*derivedCounts)
 	s.boxNodes = btree.NewFreeListG[boxEntry](btree.DefaultFreeListSize)
 	s.snoozes = btree.NewG(btreeDegree, snoozeLess)
 }
