@@ -1,8 +1,12 @@
 package inbox
 
 import (
+	"bufio"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -131,7 +135,8 @@ func New(cfg Config) *Engine {
 		e.clock = systemClock{}
 	}
 	if e.newID == nil {
-		e.newID = func() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+		r := &randomPool{r: bufio.NewReaderSize(rand.Reader, 4096)}
+		e.newID = func() uuid.UUID { return uuid.Must(uuid.NewV7FromReader(r)) }
 	}
 	if e.maxMessages <= 0 {
 		e.maxMessages = DefaultMaxMessages
@@ -161,3 +166,16 @@ func isConflict(err error) bool { return errors.Is(err, conversation.ErrConflict
 
 // isNotFound reports whether err means a missing entity.
 func isNotFound(err error) bool { return errors.Is(err, conversation.ErrNotFound) }
+
+// randomPool reads crypto/rand in 4 KiB blocks, so making an ID does not
+// cost a system call each time. It is safe for concurrent use.
+type randomPool struct {
+	mu sync.Mutex
+	r  *bufio.Reader
+}
+
+func (p *randomPool) Read(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return io.ReadFull(p.r, b)
+}
