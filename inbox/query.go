@@ -240,6 +240,9 @@ func decodeCursor(s string) (storage.Cursor, error) {
 	var c storage.Cursor
 	c.Activity = time.Unix(0, int64(binary.BigEndian.Uint64(b[:8]))).UTC()
 	copy(c.Conversation[:], b[8:])
+	if encodeCursor(c) != s { // base64 skips line breaks: accept only what we make
+		return storage.Cursor{}, conversation.Errorf(ErrInvalidArgument, "malformed cursor %q", s)
+	}
 	return c, nil
 }
 
