@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -343,9 +344,9 @@ func (o *op) applyRoutes(routes []route) (inboxUsers []conversation.UserID, team
 			inboxUsers = append(inboxUsers, r.acct.Owner)
 			inboxUsers = append(inboxUsers, r.acct.Delegates...)
 		case conversation.SharedToInboxes:
-			for u, d := range r.sharing.Users {
+			for _, u := range slices.SortedFunc(maps.Keys(r.sharing.Users), conversation.UserID.Compare) {
 				conversation.AddSorted(&c.Users, u)
-				if d == conversation.ToInbox {
+				if r.sharing.Users[u] == conversation.ToInbox {
 					inboxUsers = append(inboxUsers, u)
 				}
 			}

@@ -115,6 +115,7 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 		if len(due) == 0 {
 			return woken, nil
 		}
+		before := woken
 		for _, d := range due {
 			did := false
 			err := e.update(ctx, System, func(o *op) error {
@@ -135,7 +136,8 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 				woken++
 			}
 		}
-		if len(due) < 128 {
+		if len(due) < 128 || woken == before {
+			// A full batch that woke nothing would come back unchanged.
 			return woken, nil
 		}
 	}
