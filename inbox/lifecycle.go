@@ -222,18 +222,9 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 // (F3:8448, F3:9621).
 func (o *op) trashesForSelf(u *conversation.User) (bool, error) {
 	c := o.conv
-	owner := false
-	delegate := false
-	for _, id := range c.Accounts {
-		a, err := o.tx.Account(o.ctx, id)
-		if err != nil {
-			return false, err
-		}
-		owner = owner || a.Owner == u.ID
-		delegate = delegate || a.IsDelegate(u.ID)
-	}
-	if owner {
-		return false, nil
+	owner, delegate, err := o.accountRole(u.ID)
+	if err != nil || owner {
+		return false, err
 	}
 	if delegate {
 		return true, nil
@@ -244,6 +235,20 @@ func (o *op) trashesForSelf(u *conversation.User) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// accountRole reports whether u owns, or is a delegated user of, one of
+// the conversation's accounts.
+func (o *op) accountRole(u conversation.UserID) (owner, delegate bool, err error) {
+	for _, id := range o.conv.Accounts {
+		a, err := o.tx.Account(o.ctx, id)
+		if err != nil {
+			return false, false, err
+		}
+		owner = owner || a.Owner == u
+		delegate = delegate || a.IsDelegate(u)
+	}
+	return owner, delegate, nil
 }
 
 // trashForEveryone trashes the conversation for all (F3:8439-8446).
@@ -288,15 +293,11 @@ func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation
 		if !c.Trashed && (st == nil || !st.Trashed) {
 			return conversation.Errorf(ErrInvalidArgument, "only conversations in Trash can be deleted forever (F3:8462)")
 		}
-		forAll := len(c.Accounts) == 0 && u.Role.IsAdmin()
-		for _, aid := range c.Accounts {
-			a, err := o.tx.Account(o.ctx, aid)
-			if err != nil {
-				return err
-			}
-			forAll = forAll || a.Owner == u.ID
+		owner, _, err := o.accountRole(u.ID)
+		if err != nil {
+			return err
 		}
-		if forAll {
+		if owner || (len(c.Accounts) == 0 && u.Role.IsAdmin()) {
 			o.deleted = true
 			o.emit(conversation.Event{Type: conversation.EventDeletedForUser, ForEveryone: true})
 			return nil
