@@ -112,6 +112,10 @@ func (e *Engine) Archive(ctx context.Context, actor Actor, id conversation.Conve
 			return err
 		}
 		c := o.conv
+		if st := o.peek(u.ID); c.Trashed || (st != nil && st.Trashed) {
+			// "Archive it (press Backspace)" is how Trash is left (F3:8536).
+			return o.recover(u)
+		}
 		if opts.From == FromTeamInbox {
 			if t := o.teams[c.Team]; t == nil || t.MemberKind(u.ID) == 0 {
 				return conversation.Errorf(ErrForbidden, "only members of its team archive from a team inbox")
@@ -322,20 +326,7 @@ func (e *Engine) Recover(ctx context.Context, actor Actor, id conversation.Conve
 		if err != nil {
 			return err
 		}
-		c := o.conv
-		st := o.peek(u.ID)
-		switch {
-		case st != nil && st.Trashed:
-			o.state(u.ID).Trashed = false
-			o.emit(conversation.Event{Type: conversation.EventRestored, Users: []conversation.UserID{u.ID}})
-		case c.Trashed:
-			c.Trashed = false
-			c.TrashedAt = time.Time{}
-			o.emit(conversation.Event{Type: conversation.EventRestored, ForEveryone: true})
-		default:
-			return conversation.Errorf(ErrInvalidArgument, "conversation %s is not in Trash", id)
-		}
-		return nil
+		return o.recover(u)
 	})
 }
 
@@ -360,4 +351,22 @@ func (e *Engine) MarkSpam(ctx context.Context, actor Actor, id conversation.Conv
 		}
 		return nil
 	})
+}
+
+// recover takes the conversation out of u's Trash (see Recover).
+func (o *op) recover(u *conversation.User) error {
+	c := o.conv
+	st := o.peek(u.ID)
+	switch {
+	case st != nil && st.Trashed:
+		o.state(u.ID).Trashed = false
+		o.emit(conversation.Event{Type: conversation.EventRestored, Users: []conversation.UserID{u.ID}})
+	case c.Trashed:
+		c.Trashed = false
+		c.TrashedAt = time.Time{}
+		o.emit(conversation.Event{Type: conversation.EventRestored, ForEveryone: true})
+	default:
+		return conversation.Errorf(ErrInvalidArgument, "conversation %s is not in Trash", c.ID)
+	}
+	return nil
 }

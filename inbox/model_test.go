@@ -1162,6 +1162,18 @@ func (m *visModel) archive(t *rapid.T) {
 	wantErr := m.accessErr(actor, c)
 	closeToo := false
 	desc := fmt.Sprintf("%s: Archive(%s, from team inbox)", actor, c)
+	if wantErr == nil && (c.trashed || c.peek(actor).trashed) {
+		// Archiving from Trash recovers it (F3:8536).
+		err := m.e.Archive(m.ctx, inbox.AsUser(m.users[actor].id), c.id, opts)
+		if m.expect(t, fmt.Sprintf("%s: Archive(%s) from Trash", actor, c), nil, err) {
+			if c.peek(actor).trashed {
+				c.st(actor).trashed = false
+			} else {
+				c.trashed = false
+			}
+		}
+		return
+	}
 	if fromTeam {
 		opts.From = inbox.FromTeamInbox
 		if wantErr == nil && m.member(c.team, actor) == 0 {
