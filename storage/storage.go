@@ -32,7 +32,12 @@ import (
 // visible at once. Concurrent Updates behave as if run one after another
 // (serializable). A backend that detects a serialization failure returns
 // an error wrapping conversation.ErrConflict; the engine retries those.
-// Update must not retain tx after fn returns.
+// Update must not retain tx after fn returns. A write that returns an
+// error has changed nothing, but fn must still return an error (any) to
+// abandon the transaction: what a backend commits when fn returns nil after
+// a failed write is not defined. Versions a write stored into the caller's
+// struct (CreateConversation, UpdateConversation) are not reset by a
+// rollback in every backend: reload before retrying.
 //
 // View runs fn in a read-only transaction over a consistent snapshot.
 type Store interface {
