@@ -83,39 +83,72 @@ type Box struct {
 }
 
 // Placement says that a conversation is listed in Box, and whether it is
-// unread for the box's user.
+// unread there. A conversation's placements come in three sorts, told
+// apart by Box.User and Via:
 //
-// Besides per-user placements, [Placements] emits team-level ones (Box.User
-// zero): for each team that can see the conversation, the views a member
-// with no state of their own would have (All, Closed, Sent, Snoozed, Trash,
-// Spam; TeamInbox and AssignedToOthers for the conversation's team).
-// A per-user placement that exists only because its user belongs to such a
-// team carries that team in Via: it is listed by the team-level box of the
-// same kind (TeamInbox for TeamInboxes) of team Via. A store may keep only
-// counters for such placements and list them from the team-level index,
-// filtered by the conversation's placements; or it may ignore Via and
-// index every placement.
+//   - Team-level (Box.User zero): for each team T that can see the
+//     conversation, the views a member of T with no state of their own
+//     has (All, Closed, Sent, Snoozed, Trash, Spam; TeamInbox and
+//     AssignedToOthers for the conversation's own team), plus
+//     TeamConversations. Unread is what such a member sees: true when the
+//     conversation holds anything.
+//   - Own (Box.User set, Via zero): the conversation is listed in the
+//     user's box.
+//   - Correction (Box.User set, Via set): see below.
+//
+// A team-level placement implies a placement for every member u of its
+// team T, without a placement of u's own: kind K in box {K, u} (with Team
+// T for the per-team kinds), and, for TeamInbox and active members only,
+// TeamInboxes in box {TeamInboxes, u}, all with the team-level Unread.
+// This is what keeps a delivery to a team of any size to a handful of
+// writes. A correction adjusts one implied placement, that of Box through
+// team Via: with Off set it cancels it (Unread then repeats the
+// team-level flag it cancels); without Off it keeps it with the user's
+// own Unread, which differs from the team-level one. [Placements] emits
+// corrections only where a user's view differs from the implied one: they
+// read it, snoozed it, trashed it for themselves, are assigned to it, or
+// belong to two teams that both imply it (all but the first, in team
+// order, are cancelled).
+//
+// A store lists box {K, u} as u's own entries merged with the team-level
+// entries of the teams u belongs to (per [Implies]), less cancelled ones;
+// counts are the sum of the same, plus the corrections' deltas. Implied
+// placements follow team membership as the store holds it: after changing
+// a team's members, the caller re-places every conversation the team can
+// see (its TeamConversations box) in the same transaction. [Effective]
+// expands placements into the per-user placements they stand for.
 type Placement struct {
 	Box    Box
 	Unread bool
 	Via    TeamID
+	Off    bool
 }
 
-// SourceKind returns the kind of the team-level box that lists derived
-// placements of kind k, and whether k has one.
-func SourceKind(k MailboxKind) (MailboxKind, bool) {
+// Implies returns the kind of the team-level box whose entries imply
+// per-user placements of kind k for a member of the team with membership
+// kind mk, and whether there is one: k itself for All, Closed, Sent,
+// Snoozed, Trash, Spam, TeamInbox and AssignedToOthers (any member);
+// TeamInbox for TeamInboxes (active members only).
+func Implies(k MailboxKind, mk MembershipKind) (MailboxKind, bool) {
+	if mk == 0 {
+		return 0, false
+	}
 	switch k {
 	case All, Closed, Sent, Snoozed, Trash, Spam, TeamInbox, AssignedToOthers:
 		return k, true
 	case TeamInboxes:
-		return TeamInbox, true
+		return TeamInbox, mk == Active
 	}
 	return 0, false
 }
 
-// ComparePlacements orders placements by box user, then kind, then team:
-// the order [Placements] returns them in, so stores can diff placement
-// lists without sorting.
+// impliedKinds lists, in MailboxKind order, the per-user kinds that
+// team-level placements can imply.
+var impliedKinds = [...]MailboxKind{TeamInbox, TeamInboxes, AssignedToOthers, Closed, Snoozed, Sent, All, Trash, Spam}
+
+// ComparePlacements orders placements by box user, then kind, then team,
+// then Via (own placements first): the order [Placements] returns them
+// in, so stores can diff placement lists without sorting.
 func ComparePlacements(a, b Placement) int {
 	if c := a.Box.User.Compare(b.Box.User); c != 0 {
 		return c
@@ -123,106 +156,234 @@ func ComparePlacements(a, b Placement) int {
 	if a.Box.Kind != b.Box.Kind {
 		return int(a.Box.Kind) - int(b.Box.Kind)
 	}
-	return a.Box.Team.Compare(b.Box.Team)
+	if c := a.Box.Team.Compare(b.Box.Team); c != 0 {
+		return c
+	}
+	return a.Via.Compare(b.Via)
 }
 
 // Placements returns every mailbox that lists c, for every user who may
 // see it and for every team that can see it, appended to dst in
-// [ComparePlacements] order. It is the single definition of mailbox
-// membership: stores keep an index entry per placement (or, for a
-// placement with Via set, a counter), so listings and counts are index
-// reads. states maps users to their stored state (a user without one has
-// the zero state); teams must hold c's access teams.
+// [ComparePlacements] order: team-level placements, then each user's own
+// placements and corrections (see [Placement]). It is the single
+// definition of mailbox membership: stores keep an index entry per
+// team-level and own placement and a counter per correction, so listings
+// and counts are index reads. states maps users to their stored state (a
+// user without one has the zero state); teams must hold c's access teams.
+//
+// A member of one access team with no state of their own, who is neither
+// named in c.Users nor assigned, sees exactly what their team implies,
+// so Placements spends nothing on them: the cost of a new conversation
+// does not grow with the size of its team.
 func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, teams Teams) []Placement {
-	access := c.AccessTeams()
-	if len(access) > 1 && !slices.IsSortedFunc(access, TeamID.Compare) {
-		access = slices.SortedFunc(slices.Values(access), TeamID.Compare)
-	}
-	audience := Audience(c, states, teams)
-	if dst == nil {
-		dst = make([]Placement, 0, len(access)*8+len(audience)*4)
-	}
-	// Team-level placements: what a member without state of their own sees.
-	var zero UserState
-	var teamKinds [TeamConversations + 1][]TeamID // teams having a team-level box of each kind
-	for _, t := range access {
-		if teams[t] == nil {
-			continue
+	var access []TeamID
+	for _, t := range c.AccessTeams() {
+		if teams[t] != nil {
+			access = append(access, t)
 		}
+	}
+	if len(access) > 1 && !slices.IsSortedFunc(access, TeamID.Compare) {
+		slices.SortFunc(access, TeamID.Compare)
+	}
+	var zero UserState
+	teamUnread := zero.Unread(c)
+	// Team-level placements: what a member without state of their own sees.
+	var teamKinds [TeamConversations + 1][]TeamID // teams having a team-level box of each kind
+	var kindsBuf [TeamConversations + 1]MailboxKind
+	for _, t := range access {
 		kind := MembershipKind(0)
 		if t == c.Team {
 			kind = Active
 		}
-		for _, k := range userKinds(nil, c, UserID{}, &zero, kind, true) {
+		for _, k := range userKinds(kindsBuf[:0], c, UserID{}, &zero, kind, true) {
 			teamKinds[k] = append(teamKinds[k], t)
 		}
 	}
+	if dst == nil {
+		dst = make([]Placement, 0, len(access)*4+len(states)*4)
+	}
 	// Emitted in ComparePlacements order: zero user first, by kind, by team.
-	for k := Inbox; k <= TeamConversations; k++ {
-		if k == TeamConversations {
-			for _, t := range access {
-				dst = append(dst, Placement{Box: Box{Kind: k, Team: t}})
-			}
-			continue
-		}
+	for k := Inbox; k < TeamConversations; k++ {
 		for _, t := range teamKinds[k] {
-			dst = append(dst, Placement{Box: Box{Kind: k, Team: t}})
+			dst = append(dst, Placement{Box: Box{Kind: k, Team: t}, Unread: teamUnread})
 		}
 	}
-	var kinds []MailboxKind
-	memberOf := make([]MembershipKind, len(access)) // the user's kind in each access team
-	for _, u := range audience {
+	for _, t := range access {
+		dst = append(dst, Placement{Box: Box{Kind: TeamConversations, Team: t}})
+	}
+	p := placer{c: c, access: access, teams: teams, teamKinds: &teamKinds, teamUnread: teamUnread, dst: dst}
+	for _, u := range p.users(states) {
 		st := states[u]
 		if st == nil {
 			st = &zero
 		}
-		var memberKind MembershipKind
-		for i, t := range access {
-			memberOf[i] = 0
-			if team := teams[t]; team != nil {
-				memberOf[i] = team.MemberKind(u)
-			}
-			if t == c.Team {
-				memberKind = memberOf[i]
-			}
-		}
-		explicit := false
-		if _, ok := slices.BinarySearchFunc(c.Users, u, UserID.Compare); ok {
-			explicit = true
-		}
-		unread := st.Unread(c)
-		kinds = userKinds(kinds[:0], c, u, st, memberKind, false)
-		for _, k := range kinds {
-			p := Placement{Box: Box{Kind: k, User: u}, Unread: unread}
-			if k.PerTeam() {
-				p.Box.Team = c.Team
-			}
-			if !explicit {
-				p.Via = via(k, c, access, memberOf, &teamKinds)
-			}
-			dst = append(dst, p)
-		}
+		p.user(u, st)
 	}
-	return dst
+	return p.dst
 }
 
-// via returns the team whose team-level box lists a user's placement of
-// kind k, or zero if none does (the placement needs its own entry).
-// memberOf holds the user's membership kind in each access team.
-func via(k MailboxKind, c *Conversation, access []TeamID, memberOf []MembershipKind, teamKinds *[TeamConversations + 1][]TeamID) TeamID {
-	src, ok := SourceKind(k)
-	if !ok {
-		return TeamID{}
+// placer computes the per-user placements of one conversation.
+type placer struct {
+	c          *Conversation
+	access     []TeamID
+	teams      Teams
+	teamKinds  *[TeamConversations + 1][]TeamID
+	teamUnread bool
+	memberOf   []MembershipKind // the current user's kind in each access team
+	kinds      []MailboxKind
+	dst        []Placement
+}
+
+// users returns, sorted, the users whose placements may differ from what
+// their teams imply: named users, users with a state, assignees, and,
+// when c is seen by several teams, every member of them (a member of two
+// teams needs one of the two implied placements cancelled).
+func (p *placer) users(states map[UserID]*UserState) []UserID {
+	out := make([]UserID, 0, len(p.c.Users)+len(states)+len(p.c.Assignees))
+	out = append(out, p.c.Users...)
+	for u := range states {
+		out = append(out, u)
 	}
-	for _, t := range teamKinds[src] {
-		if (k.PerTeam() || k == TeamInboxes) && t != c.Team {
+	out = append(out, p.c.Assignees...)
+	if len(p.access) > 1 {
+		for _, t := range p.access {
+			for _, m := range p.teams[t].Members {
+				out = append(out, m.User)
+			}
+		}
+	}
+	slices.SortFunc(out, UserID.Compare)
+	return slices.Compact(out)
+}
+
+// user appends u's own placements and corrections.
+func (p *placer) user(u UserID, st *UserState) {
+	c := p.c
+	if cap(p.memberOf) < len(p.access) {
+		p.memberOf = make([]MembershipKind, len(p.access))
+	}
+	p.memberOf = p.memberOf[:len(p.access)]
+	var memberKind MembershipKind // u's kind in c's own team
+	member := false
+	for i, t := range p.access {
+		p.memberOf[i] = p.teams[t].MemberKind(u)
+		member = member || p.memberOf[i] != 0
+		if t == c.Team {
+			memberKind = p.memberOf[i]
+		}
+	}
+	p.kinds = p.kinds[:0]
+	visible := !st.Removed && (member || slices.ContainsFunc(c.Users, func(x UserID) bool { return x == u }))
+	if visible {
+		p.kinds = userKinds(p.kinds, c, u, st, memberKind, false)
+	}
+	unread := st.Unread(c)
+	// Walk u's actual kinds and the implied kinds together, in kind order.
+	ai := 0
+	for _, k := range impliedKinds {
+		for ai < len(p.kinds) && p.kinds[ai] < k {
+			p.own(u, p.kinds[ai], unread)
+			ai++
+		}
+		has := ai < len(p.kinds) && p.kinds[ai] == k
+		if has {
+			ai++
+		}
+		box := Box{Kind: k, User: u}
+		if k.PerTeam() {
+			box.Team = c.Team
+		}
+		kept := false
+		for i, t := range p.access {
+			src, ok := Implies(k, p.memberOf[i])
+			if !ok || (k.PerTeam() && t != c.Team) || !slices.Contains(p.teamKinds[src], t) {
+				continue
+			}
+			switch {
+			case has && !kept:
+				kept = true
+				if unread != p.teamUnread {
+					p.dst = append(p.dst, Placement{Box: box, Unread: unread, Via: t})
+				}
+			default:
+				p.dst = append(p.dst, Placement{Box: box, Unread: p.teamUnread, Via: t, Off: true})
+			}
+		}
+		if has && !kept {
+			// Not implied by any team: u's own entry. It sorts before the
+			// corrections of the same box, none of which exist here.
+			p.dst = append(p.dst, Placement{Box: box, Unread: unread})
+		}
+	}
+	for ; ai < len(p.kinds); ai++ {
+		p.own(u, p.kinds[ai], unread)
+	}
+}
+
+// own appends u's own placement of kind k.
+func (p *placer) own(u UserID, k MailboxKind, unread bool) {
+	box := Box{Kind: k, User: u}
+	if k.PerTeam() {
+		box.Team = p.c.Team
+	}
+	p.dst = append(p.dst, Placement{Box: box, Unread: unread})
+}
+
+// Effective expands placements (as [Placements] returns them) into the
+// per-user placements they stand for, given the teams' memberships: own
+// placements, plus every placement implied by a team-level one for each
+// member of its team, less cancelled ones, with corrected Unread flags.
+// The result has Via zero, is in [ComparePlacements] order and may name a
+// box twice only if pl is inconsistent. It is the reference a store's
+// listings and counts must agree with, and the way for a backend that
+// wants one index entry per user and box to get them.
+func Effective(pl []Placement, teams Teams) []Placement {
+	type key struct {
+		box Box
+		via TeamID
+	}
+	corr := make(map[key]Placement)
+	var out []Placement
+	for _, p := range pl {
+		switch {
+		case p.Box.User.IsZero():
+		case p.Via.IsZero():
+			out = append(out, p)
+		default:
+			corr[key{p.Box, p.Via}] = p
+		}
+	}
+	for _, tp := range pl {
+		if !tp.Box.User.IsZero() {
 			continue
 		}
-		if i := slices.Index(access, t); i >= 0 && memberOf[i] != 0 {
-			return t
+		team := teams[tp.Box.Team]
+		if team == nil {
+			continue
+		}
+		for _, m := range team.Members {
+			for _, k := range impliedKinds {
+				src, ok := Implies(k, m.Kind)
+				if !ok || src != tp.Box.Kind {
+					continue
+				}
+				box := Box{Kind: k, User: m.User}
+				if k.PerTeam() {
+					box.Team = tp.Box.Team
+				}
+				q := Placement{Box: box, Unread: tp.Unread}
+				if cp, ok := corr[key{box, tp.Box.Team}]; ok {
+					if cp.Off {
+						continue
+					}
+					q.Unread = cp.Unread
+				}
+				out = append(out, q)
+			}
 		}
 	}
-	return TeamID{}
+	slices.SortFunc(out, ComparePlacements)
+	return out
 }
 
 // userKinds appends, in MailboxKind order, the mailboxes that list c for

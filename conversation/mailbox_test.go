@@ -12,6 +12,7 @@ import (
 func uid() UserID { return UserID(uuid.Must(uuid.NewV7())) }
 func tid() TeamID { return TeamID(uuid.Must(uuid.NewV7())) }
 
+// boxesOf returns the kinds of u's effective placements.
 func boxesOf(pl []Placement, u UserID) []MailboxKind {
 	var out []MailboxKind
 	for _, p := range pl {
@@ -33,8 +34,13 @@ func TestPlacementsSortedAndUnique(t *testing.T) {
 	c := &Conversation{ID: ConversationID(uuid.Must(uuid.NewV7())), Team: team.ID, InTeamInbox: true,
 		Teams: []TeamID{other}, Users: []UserID{b}, HasSent: true, MessageSeq: 1, Seq: 1}
 	states := map[UserID]*UserState{a: {InInbox: true, Starred: true, ReadSeq: 1}}
-	pl := Placements(nil, c, states, Teams{team.ID: team, other: {ID: other}})
+	teams := Teams{team.ID: team, other: {ID: other}}
+	pl := Placements(nil, c, states, teams)
 	require.True(t, slices.IsSortedFunc(pl, ComparePlacements))
+	for i := 1; i < len(pl); i++ {
+		require.NotZero(t, ComparePlacements(pl[i-1], pl[i]))
+	}
+	pl = Effective(pl, teams)
 	for i := 1; i < len(pl); i++ {
 		require.NotEqual(t, pl[i-1].Box, pl[i].Box)
 	}
@@ -83,7 +89,7 @@ func TestPlacementsExclusions(t *testing.T) {
 			st := &UserState{User: a}
 			tt.edit(c, st)
 			pl := Placements(nil, c, map[UserID]*UserState{a: st}, teams)
-			assert.Equal(t, tt.expect, boxesOf(pl, a))
+			assert.Equal(t, tt.expect, boxesOf(Effective(pl, teams), a))
 		})
 	}
 }

@@ -461,6 +461,7 @@ func (o *op) reinboxWatchers(notify bool) {
 // notifyActive notifies the active members of team (never observers,
 // F3:980).
 func (o *op) notifyActive(team *conversation.Team, r Reason) {
+	o.notes = slices.Grow(o.notes, len(team.Members))
 	for _, m := range team.Members {
 		if m.Kind == conversation.Active {
 			o.notify(m.User, r)

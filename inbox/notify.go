@@ -93,14 +93,36 @@ func (o *op) notify(u conversation.UserID, r Reason) {
 	if st := o.peek(u); st != nil && st.Silenced && r != Mentioned && r != Assigned {
 		return
 	}
-	if o.notified == nil {
-		o.notified = make(map[conversation.UserID]bool, 16)
-	}
-	if o.notified[u] {
+	if o.wasNotified(u) {
 		return
 	}
-	o.notified[u] = true
 	o.notes = append(o.notes, Notification{User: u, Conversation: o.conv.ID, Reason: r, Actor: o.actor.user, At: o.now})
+	if o.notified != nil {
+		o.notified[u] = true
+	}
+}
+
+// wasNotified reports whether u already has a notification for the
+// current conversation. A few notifications are scanned; past that a set
+// is built once, so an @all mention in a large organization stays linear.
+func (o *op) wasNotified(u conversation.UserID) bool {
+	if o.notified != nil {
+		return o.notified[u]
+	}
+	const scanLimit = 32
+	if len(o.notes) < scanLimit {
+		for i := range o.notes {
+			if o.notes[i].User == u {
+				return true
+			}
+		}
+		return false
+	}
+	o.notified = make(map[conversation.UserID]bool, 2*len(o.notes))
+	for i := range o.notes {
+		o.notified[o.notes[i].User] = true
+	}
+	return o.notified[u]
 }
 
 // dispatch hands committed events to subscribers and notifications to

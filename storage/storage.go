@@ -140,13 +140,20 @@ type Tx interface {
 	AddComment(ctx context.Context, c *conversation.Comment) error
 	// AppendEvent appends a timeline event; ErrConflict if its ID exists.
 	AppendEvent(ctx context.Context, e *conversation.Event) error
-	// SetPlacements replaces the mailbox index entries of conversation c:
-	// afterwards c is listed exactly in the boxes of placements (each box
-	// at most once), sorted by activity. Counts follow. A placement with
-	// Via set may be kept as a counter only and listed through the
-	// team-level box of team Via, provided List and Count behave as if it
-	// were indexed (see conversation.Placement); placements arrive in
-	// conversation.ComparePlacements order.
+	// SetPlacements replaces the mailbox index entries of conversation c
+	// with placements, as conversation.Placements computes them, sorted in
+	// conversation.ComparePlacements order. Afterwards List and Count of
+	// every box behave as conversation.Effective says: c is listed in the
+	// team-level and own placements' boxes, and in the box of every
+	// placement a team-level one implies for a member of its team (team
+	// membership as stored by PutTeam), less the implied placements a
+	// correction cancels, with the unread flag a correction sets, all
+	// sorted by activity. A backend may index the effective placements one
+	// by one, or, as storage/memory does, index the team-level ones and
+	// merge them into the member's listings, keeping counters for the
+	// corrections. ErrInvalidArgument if a box appears twice with the same
+	// Via, or a correction names no team-level placement implying it or
+	// an unread flag inconsistent with it.
 	SetPlacements(ctx context.Context, c conversation.ConversationID, activity time.Time, placements []conversation.Placement) error
 }
 

@@ -49,10 +49,10 @@ type boxIndex struct {
 
 // List implements [storage.ReadTx] in O(log n + limit) for a box of n
 // entries. A per-user box is read together with the team-level boxes of
-// the user's teams that list its derived placements (see
-// conversation.Placement): each team candidate is kept only if the
-// conversation's own placements say the user's placement comes via that
-// team.
+// the user's teams that imply its placements (conversation.Implies); a
+// team candidate is dropped when the conversation cancels it for the user
+// (a correction with Off set) and takes the user's Unread when a
+// correction sets it.
 func (s *state) List(_ context.Context, box conversation.Box, after storage.Cursor, limit int) ([]storage.Entry, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -66,16 +66,11 @@ func (s *state) List(_ context.Context, box conversation.Box, after storage.Curs
 		bi = &boxIndex{tree: btree.NewWithFreeListG(btreeDegree, boxEntryLess, s.boxNodes)}
 	}
 	sources := []listSource{{tree: bi.tree}}
-	if src, ok := conversation.SourceKind(box.Kind); ok && !box.User.IsZero() {
-		for _, t := range s.memberOf[box.User] {
-			if (box.Kind.PerTeam() && t != box.Team) || s.teams[t] == nil {
-				continue
-			}
-			if tb := s.boxes[conversation.Box{Kind: src, Team: t}]; tb != nil && tb.tree.Len() > 0 {
-				sources = append(sources, listSource{tree: tb.tree, team: t})
-			}
+	s.eachImplying(box, func(t conversation.TeamID, tb *boxIndex) {
+		if tb.tree.Len() > 0 {
+			sources = append(sources, listSource{tree: tb.tree, team: t})
 		}
-	}
+	})
 	out := make([]storage.Entry, 0, min(limit, n.Total))
 	if len(sources) == 1 {
 		for _, e := range readTree(bi.tree, after, limit, nil) {
@@ -84,6 +79,29 @@ func (s *state) List(_ context.Context, box conversation.Box, after storage.Curs
 		return out, nil
 	}
 	return s.mergeList(box, sources, after, limit, out), nil
+}
+
+// eachImplying calls fn with every team-level box whose entries imply
+// placements in the per-user box: those of the teams the user belongs to,
+// of the kind conversation.Implies names (for per-team boxes, the box's
+// team only).
+func (s *state) eachImplying(box conversation.Box, fn func(conversation.TeamID, *boxIndex)) {
+	if box.User.IsZero() {
+		return
+	}
+	for _, t := range s.memberOf[box.User] {
+		team := s.teams[t]
+		if team == nil || (box.Kind.PerTeam() && t != box.Team) {
+			continue
+		}
+		src, ok := conversation.Implies(box.Kind, team.MemberKind(box.User))
+		if !ok {
+			continue
+		}
+		if tb := s.boxes[conversation.Box{Kind: src, Team: t}]; tb != nil {
+			fn(t, tb)
+		}
+	}
 }
 
 // listSource is one index a listing reads: the box's own (team zero) or
@@ -160,8 +178,8 @@ func (s *state) mergeList(box conversation.Box, sources []listSource, after stor
 			cursor = storage.Cursor{Activity: time.Unix(0, e.at).UTC(), Conversation: e.conv}
 			if best == 0 {
 				out = append(out, e.entry())
-			} else if p, ok := s.derived(e.conv, box, sources[best].team); ok {
-				out = append(out, storage.Entry{Conversation: e.conv, Activity: time.Unix(0, e.at).UTC(), Unread: p.Unread})
+			} else if unread, ok := s.implied(e, box, sources[best].team); ok {
+				out = append(out, storage.Entry{Conversation: e.conv, Activity: time.Unix(0, e.at).UTC(), Unread: unread})
 			}
 			if len(out) == limit {
 				return out
@@ -174,30 +192,37 @@ func (s *state) mergeList(box conversation.Box, sources []listSource, after stor
 	return out
 }
 
-// derived returns conversation c's placement in box if it is listed via
-// team (a placement with Via == team).
-func (s *state) derived(c conversation.ConversationID, box conversation.Box, team conversation.TeamID) (conversation.Placement, bool) {
-	rec := s.convs[c]
+// implied reports whether team-level entry e of team implies a placement
+// in box, and its Unread: the entry's, unless the conversation's
+// correction of box through team cancels it or sets the user's own.
+func (s *state) implied(e boxEntry, box conversation.Box, team conversation.TeamID) (bool, bool) {
+	rec := s.convs[e.conv]
 	if rec == nil {
-		return conversation.Placement{}, false
+		return false, false
 	}
-	i, ok := slices.BinarySearchFunc(rec.placements, box, func(p conversation.Placement, b conversation.Box) int { return boxCompare(p.Box, b) })
-	if !ok || rec.placements[i].Via != team {
-		return conversation.Placement{}, false
+	key := conversation.Placement{Box: box, Via: team}
+	if i, ok := slices.BinarySearchFunc(rec.placements, key, conversation.ComparePlacements); ok {
+		p := rec.placements[i]
+		return p.Unread, !p.Off
 	}
-	return rec.placements[i], true
+	return e.unread, true
 }
 
-// Count implements [storage.ReadTx]. A box that was never written has
-// zero counts.
+// Count implements [storage.ReadTx] in O(teams of the user): the box's
+// own counters, plus those of the team-level boxes implying its
+// placements, plus the user's corrections. A box that was never written
+// has zero counts.
 func (s *state) Count(_ context.Context, box conversation.Box) (storage.Counts, error) {
 	var n storage.Counts
 	if bi := s.boxes[box]; bi != nil {
 		n = storage.Counts{Total: bi.total, Unread: bi.unread}
 	}
+	s.eachImplying(box, func(_ conversation.TeamID, tb *boxIndex) {
+		n.Total += tb.total
+		n.Unread += tb.unread
+	})
 	if d := s.perUser[box.User]; d != nil && !box.User.IsZero() {
-		dn := d.counts(box, false)
-		if dn != nil {
+		if dn := d.counts(box, false); dn != nil {
 			n.Total += dn.Total
 			n.Unread += dn.Unread
 		}
@@ -221,17 +246,54 @@ func (t *writeTx) SetPlacements(_ context.Context, c conversation.ConversationID
 		if !slices.IsSortedFunc(pl, conversation.ComparePlacements) {
 			slices.SortFunc(pl, conversation.ComparePlacements)
 		}
-		for i := 1; i < len(pl); i++ {
-			if pl[i-1].Box == pl[i].Box {
+		for i := range pl {
+			if i > 0 && conversation.ComparePlacements(pl[i-1], pl[i]) == 0 {
 				b := pl[i].Box
 				return conversation.Errorf(conversation.ErrInvalidArgument,
-					"placements of conversation %s name box {%s user %s team %s} twice", c, b.Kind, b.User, b.Team)
+					"placements of conversation %s name box {%s user %s team %s} via %q twice", c, b.Kind, b.User, b.Team, pl[i].Via)
+			}
+			if err := checkCorrection(c, pl, pl[i]); err != nil {
+				return err
 			}
 		}
 	}
 	// Round(0) drops the monotonic clock reading: the index orders by wall
 	// clock, the way cursors compare.
 	t.setPlacements(c, rec, activity.Round(0), pl)
+	return nil
+}
+
+// checkCorrection validates p against the team-level placements of pl
+// (sorted): a correction must name a user and a team-level placement
+// implying its box, and its Unread must be consistent with it, so the
+// counters it moves stay exact. Other placements are always valid, but a
+// team-level one must not carry Via.
+func checkCorrection(c conversation.ConversationID, pl []conversation.Placement, p conversation.Placement) error {
+	bad := func(why string) error {
+		return conversation.Errorf(conversation.ErrInvalidArgument,
+			"placements of conversation %s: correction of box {%s user %s team %s} via %s: %s", c, p.Box.Kind, p.Box.User, p.Box.Team, p.Via, why)
+	}
+	switch {
+	case p.Via.IsZero() && !p.Off:
+		return nil
+	case p.Via.IsZero():
+		return bad("Off without Via")
+	case p.Box.User.IsZero():
+		return bad("a team-level placement cannot be a correction")
+	case p.Box.Kind.PerTeam() && p.Box.Team != p.Via:
+		return bad("a per-team box is implied by its own team only")
+	}
+	src, ok := conversation.Implies(p.Box.Kind, conversation.Active)
+	if !ok {
+		return bad("no team-level box implies this kind")
+	}
+	i, found := slices.BinarySearchFunc(pl, conversation.Placement{Box: conversation.Box{Kind: src, Team: p.Via}}, conversation.ComparePlacements)
+	if !found {
+		return bad("no team-level placement implies it")
+	}
+	if team := pl[i]; p.Off != (p.Unread == team.Unread) {
+		return bad("Unread must repeat the team-level flag when Off, and differ from it otherwise")
+	}
 	return nil
 }
 
@@ -258,7 +320,7 @@ func (s *state) applyPlacements(id conversation.ConversationID, rec *convRecord,
 		case j == len(pl):
 			c = -1
 		default:
-			c = boxCompare(old[i].Box, pl[j].Box)
+			c = conversation.ComparePlacements(old[i], pl[j])
 		}
 		switch {
 		case c < 0:
@@ -268,7 +330,7 @@ func (s *state) applyPlacements(id conversation.ConversationID, rec *convRecord,
 			s.list(pl[j], activity, id)
 			j++
 		default:
-			if moved || old[i] != pl[j] {
+			if old[i] != pl[j] || (moved && old[i].Via.IsZero()) { // corrections hold no activity
 				s.unlist(old[i], rec.activity, id)
 				s.list(pl[j], activity, id)
 			}
@@ -280,11 +342,10 @@ func (s *state) applyPlacements(id conversation.ConversationID, rec *convRecord,
 }
 
 // list counts placement p of conversation id and indexes it, unless p
-// is derived (listed through a team-level box): then only the user's
-// derived counter moves.
+// is a correction: then only the user's counters move.
 func (s *state) list(p conversation.Placement, activity time.Time, id conversation.ConversationID) {
 	if !p.Via.IsZero() {
-		s.countDerived(p, 1)
+		s.countCorrection(p, 1)
 		return
 	}
 	bi := s.boxes[p.Box]
@@ -302,7 +363,7 @@ func (s *state) list(p conversation.Placement, activity time.Time, id conversati
 // unlist undoes list.
 func (s *state) unlist(p conversation.Placement, activity time.Time, id conversation.ConversationID) {
 	if !p.Via.IsZero() {
-		s.countDerived(p, -1)
+		s.countCorrection(p, -1)
 		return
 	}
 	bi := s.boxes[p.Box]
@@ -316,16 +377,16 @@ func (s *state) unlist(p conversation.Placement, activity time.Time, id conversa
 	bi.tree.Delete(boxEntry{at: activity.UnixNano(), conv: id})
 }
 
-// derivedCounts are one user's counters of derived placements: one per
-// mailbox kind, and per team for the per-team kinds. Keyed by user, so a
-// delivery to a team touches one map entry per member, not one per box.
-type derivedCounts struct {
+// corrections are one user's corrections to the counts implied by their
+// teams (they may be negative): one per mailbox kind, and per team for
+// the per-team kinds.
+type corrections struct {
 	kinds   [conversation.TeamConversations + 1]storage.Counts
 	perTeam map[conversation.Box]*storage.Counts
 }
 
 // counts returns the counter of box (nil if absent and !create).
-func (d *derivedCounts) counts(box conversation.Box, create bool) *storage.Counts {
+func (d *corrections) counts(box conversation.Box, create bool) *storage.Counts {
 	if !box.Kind.PerTeam() {
 		if int(box.Kind) >= len(d.kinds) {
 			return nil
@@ -343,22 +404,26 @@ func (d *derivedCounts) counts(box conversation.Box, create bool) *storage.Count
 	return c
 }
 
-// countDerived adds delta to the counters of derived placement p.
-func (s *state) countDerived(p conversation.Placement, delta int) {
+// countCorrection applies correction p to its user's counters, delta
+// times (1 to apply, -1 to take back). Off cancels an implied placement
+// (one fewer, and one fewer unread if it was unread); otherwise the
+// correction flips the implied placement's unread flag to p.Unread.
+func (s *state) countCorrection(p conversation.Placement, delta int) {
 	d := s.perUser[p.Box.User]
 	if d == nil {
-		d = &derivedCounts{}
+		d = &corrections{}
 		s.perUser[p.Box.User] = d
 	}
 	c := d.counts(p.Box, true)
-	c.Total += delta
-	if p.Unread {
+	switch {
+	case p.Off:
+		c.Total -= delta
+		if p.Unread {
+			c.Unread -= delta
+		}
+	case p.Unread:
 		c.Unread += delta
+	default:
+		c.Unread -= delta
 	}
-}
-
-// boxCompare orders boxes by user, kind and team: the order of
-// conversation.ComparePlacements, in which placements are kept.
-func boxCompare(a, b conversation.Box) int {
-	return conversation.ComparePlacements(conversation.Placement{Box: a}, conversation.Placement{Box: b})
 }

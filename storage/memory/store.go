@@ -102,9 +102,9 @@ type state struct {
 	headerIDs map[orgKey][]conversation.MessageID
 
 	boxes map[conversation.Box]*boxIndex
-	// perUser counts, per user, the placements listed through team-level
-	// boxes (conversation.Placement.Via).
-	perUser  map[conversation.UserID]*derivedCounts
+	// perUser holds, per user, the counter deltas of their corrections to
+	// the placements their teams imply (conversation.Placement).
+	perUser  map[conversation.UserID]*corrections
 	boxNodes *btree.FreeListG[boxEntry]
 	snoozes  *btree.BTreeG[snoozeKey]
 }
@@ -128,7 +128,7 @@ func (s *state) init() {
 	s.events = make(map[conversation.EventID]struct{})
 	s.headerIDs = make(map[orgKey][]conversation.MessageID)
 	s.boxes = make(map[conversation.Box]*boxIndex)
-	s.perUser = make(map[conversation.UserID]*derivedCounts)
+	s.perUser = make(map[conversation.UserID]*corrections)
 	s.boxNodes = btree.NewFreeListG[boxEntry](btree.DefaultFreeListSize)
 	s.snoozes = btree.NewG(btreeDegree, snoozeLess)
 }

@@ -1,0 +1,121 @@
+package conversation
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// naivePlacements is the reference for Placements: every user of the
+// audience, one placement per mailbox, with the user's unread flag.
+func naivePlacements(c *Conversation, states map[UserID]*UserState, teams Teams) []Placement {
+	var out []Placement
+	var zero UserState
+	for _, u := range Audience(c, states, teams) {
+		st := states[u]
+		if st == nil {
+			st = &zero
+		}
+		var mk MembershipKind
+		if team := teams[c.Team]; team != nil {
+			mk = team.MemberKind(u)
+		}
+		for _, k := range userKinds(nil, c, u, st, mk, false) {
+			box := Box{Kind: k, User: u}
+			if k.PerTeam() {
+				box.Team = c.Team
+			}
+			out = append(out, Placement{Box: box, Unread: st.Unread(c)})
+		}
+	}
+	slices.SortFunc(out, ComparePlacements)
+	return out
+}
+
+// The placements a store keeps (team-level, own, corrections) stand for
+// exactly the per-user placements of the naive definition, whatever the
+// teams, memberships, states and shared state; and they are sorted and
+// name each box and team once.
+func TestPlacementsEffectiveMatchesNaive(t *testing.T) {
+	users := []UserID{uid(), uid(), uid(), uid(), uid()}
+	teamIDs := []TeamID{tid(), tid(), tid()}
+	rapid.Check(t, func(rt *rapid.T) {
+		teams := Teams{}
+		for i, id := range teamIDs {
+			team := &Team{ID: id}
+			for j, u := range users {
+				kind := rapid.SampledFrom([]MembershipKind{0, Active, Observer}).Draw(rt, "member")
+				_ = j
+				team.SetMember(u, kind)
+			}
+			if i < 2 || rapid.Bool().Draw(rt, "third team exists") {
+				teams[id] = team
+			}
+		}
+		c := &Conversation{
+			Team:        rapid.SampledFrom(append([]TeamID{{}}, teamIDs...)).Draw(rt, "team"),
+			InTeamInbox: rapid.Bool().Draw(rt, "in team inbox"),
+			Closed:      rapid.Bool().Draw(rt, "closed"),
+			Trashed:     rapid.IntRange(0, 9).Draw(rt, "trashed") == 0,
+			Spam:        rapid.IntRange(0, 9).Draw(rt, "spam") == 0,
+			HasSent:     rapid.Bool().Draw(rt, "sent"),
+			MessageSeq:  uint64(rapid.IntRange(0, 3).Draw(rt, "message seq")),
+			CommentSeq:  uint64(rapid.IntRange(0, 3).Draw(rt, "comment seq")),
+		}
+		for _, id := range teamIDs {
+			if rapid.IntRange(0, 3).Draw(rt, "shared with team") == 0 {
+				AddSorted(&c.Teams, id)
+			}
+		}
+		if rapid.IntRange(0, 4).Draw(rt, "snoozed for everyone") == 0 {
+			c.SnoozeForEveryone = &Snooze{LeaveInInbox: rapid.Bool().Draw(rt, "leave")}
+		}
+		states := map[UserID]*UserState{}
+		for _, u := range users {
+			if rapid.Bool().Draw(rt, "named") {
+				AddSorted(&c.Users, u)
+			}
+			if rapid.IntRange(0, 3).Draw(rt, "assigned") == 0 {
+				AddSorted(&c.Assignees, u)
+			}
+			if !rapid.Bool().Draw(rt, "has state") {
+				continue
+			}
+			st := &UserState{User: u,
+				InInbox: rapid.Bool().Draw(rt, "in inbox"),
+				ReadSeq: uint64(rapid.IntRange(0, 3).Draw(rt, "read seq")),
+				Starred: rapid.Bool().Draw(rt, "starred"),
+				Trashed: rapid.IntRange(0, 5).Draw(rt, "trashed for me") == 0,
+				Removed: rapid.IntRange(0, 5).Draw(rt, "removed") == 0,
+			}
+			if rapid.IntRange(0, 3).Draw(rt, "snoozed") == 0 {
+				st.Snooze = &Snooze{LeaveInInbox: rapid.Bool().Draw(rt, "leave in inbox")}
+			}
+			states[u] = st
+		}
+		pl := Placements(nil, c, states, teams)
+		require.True(rt, slices.IsSortedFunc(pl, ComparePlacements), "sorted")
+		for i := 1; i < len(pl); i++ {
+			require.NotZero(rt, ComparePlacements(pl[i-1], pl[i]), "each box and team once: %+v", pl[i])
+		}
+		assert.Equal(rt, naivePlacements(c, states, teams), Effective(pl, teams))
+	})
+}
+
+// A new conversation in a team inbox costs team-level placements only:
+// nothing per member, however large the team.
+func TestPlacementsNewTeamConversationHasNoPerUserEntries(t *testing.T) {
+	team := &Team{ID: tid()}
+	for i := 0; i < 50; i++ {
+		team.SetMember(uid(), MembershipKind(1+i%2))
+	}
+	c := &Conversation{Team: team.ID, InTeamInbox: true, MessageSeq: 1, Seq: 1}
+	pl := Placements(nil, c, nil, Teams{team.ID: team})
+	for _, p := range pl {
+		assert.True(t, p.Box.User.IsZero(), "%+v", p)
+	}
+	assert.Len(t, Effective(pl, Teams{team.ID: team}), 50*2+25) // TeamInbox and All each, TeamInboxes for the active half
+}
