@@ -85,6 +85,18 @@ type ReadTx interface {
 	// id (exact, case-sensitive), oldest first.
 	MessagesByHeaderID(ctx context.Context, org conversation.OrgID, id string) ([]*conversation.Message, error)
 
+	// ThreadEntry returns what the threading index knows about message id
+	// in scope (package threading keeps the rules; the store keeps the
+	// state in the same transaction as the messages): the conversation
+	// holding a message with that id, or, when none does, the
+	// conversations that referenced it, in the order they did. The zero
+	// entry when nothing is known. Scopes and ids are exact strings.
+	ThreadEntry(ctx context.Context, scope, id string) (ThreadEntry, error)
+	// LastBySubject returns the conversation that most recently received
+	// a message with subject key in scope and that message's date, for
+	// the optional subject fallback; ok is false when there is none.
+	LastBySubject(ctx context.Context, scope, key string) (c conversation.ConversationID, at time.Time, ok bool, err error)
+
 	// List reads the mailbox index of box: entries newest LastActivity
 	// first, ties broken by descending conversation ID. Activity is
 	// returned in UTC. It returns up to
@@ -136,8 +148,32 @@ type Tx interface {
 	// MoveMessage re-homes a message to another conversation (split,
 	// merge), keeping its ID.
 	MoveMessage(ctx context.Context, id conversation.MessageID, to conversation.ConversationID) error
+	// UpdateMessage replaces the stored message with m's ID: its Seq
+	// (the message is re-sorted), copies and content. It cannot move the
+	// message (MoveMessage does) nor change its HeaderID: ErrInvalidArgument.
+	// ErrNotFound if no such message exists.
+	UpdateMessage(ctx context.Context, m *conversation.Message) error
 	// AddComment appends a comment; ErrConflict if its ID exists.
 	AddComment(ctx context.Context, c *conversation.Comment) error
+	// MoveComment re-homes a comment to another conversation of the same
+	// organization (merge), keeping its ID and Seq. ErrNotFound if the
+	// comment or the conversation does not exist.
+	MoveComment(ctx context.Context, id conversation.CommentID, to conversation.ConversationID) error
+	// UpdateComment replaces the stored comment with c's ID (its Seq,
+	// body, mentions, attachments); ErrInvalidArgument if c names another
+	// conversation; ErrNotFound if no such comment exists.
+	UpdateComment(ctx context.Context, c *conversation.Comment) error
+	// PutThreadMessage records that the message with id lives in c, in
+	// scope, replacing any earlier record (a split moves it) and dropping
+	// the id's waiting list. ErrNotFound if c does not exist.
+	PutThreadMessage(ctx context.Context, scope, id string, c conversation.ConversationID) error
+	// AddThreadWaiting records that c references id in scope. It does
+	// nothing when a message with id is known there or c already waits
+	// for id. ErrNotFound if c does not exist.
+	AddThreadWaiting(ctx context.Context, scope, id string, c conversation.ConversationID) error
+	// PutThreadSubject records that c received a message with subject key
+	// in scope dated at; the latest date per key is kept.
+	PutThreadSubject(ctx context.Context, scope, key string, c conversation.ConversationID, at time.Time) error
 	// AppendEvent appends a timeline event; ErrConflict if its ID exists.
 	AppendEvent(ctx context.Context, e *conversation.Event) error
 	// SetPlacements replaces the mailbox index entries of conversation c
@@ -155,6 +191,18 @@ type Tx interface {
 	// Via, or a correction names no team-level placement implying it or
 	// an unread flag inconsistent with it.
 	SetPlacements(ctx context.Context, c conversation.ConversationID, activity time.Time, placements []conversation.Placement) error
+}
+
+// ThreadEntry is what the threading index knows about one message id in
+// one scope (see [ReadTx.ThreadEntry]).
+type ThreadEntry struct {
+	// Known is set when a message with the id is recorded, in
+	// Conversation.
+	Known        bool
+	Conversation conversation.ConversationID
+	// Waiting lists the conversations that referenced the id while no
+	// message with it was known, oldest first, each once.
+	Waiting []conversation.ConversationID
 }
 
 // Cursor is a position in a mailbox index: the activity time and

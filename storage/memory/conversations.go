@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -27,6 +28,11 @@ type convRecord struct {
 	// current mailbox index entries, kept so SetPlacements can diff.
 	activity   time.Time
 	placements []conversation.Placement
+
+	// threadKeys are the threading index records naming the
+	// conversation, so deleting it can drop them.
+	threadKeys  []threadKey
+	subjectKeys []threadKey
 }
 
 // messageRecord is a stored message and the organization it belongs to.
@@ -193,6 +199,7 @@ func (t *writeTx) DeleteConversation(_ context.Context, id conversation.Conversa
 	for _, e := range rec.events {
 		deleteMap(t, t.events, e.ID)
 	}
+	t.unindexThreads(id, rec)
 	// The record keeps its states, messages, comments and events, so
 	// putting it back restores them.
 	deleteMap(t, t.convs, id)
@@ -278,6 +285,73 @@ func (t *writeTx) MoveMessage(_ context.Context, id conversation.MessageID, to c
 	return nil
 }
 
+// UpdateMessage implements [storage.Tx].
+func (t *writeTx) UpdateMessage(_ context.Context, m *conversation.Message) error {
+	if m == nil {
+		return conversation.Errorf(conversation.ErrInvalidArgument, "UpdateMessage: nil message")
+	}
+	mr := t.messages[m.ID]
+	if mr == nil {
+		return conversation.Errorf(conversation.ErrNotFound, "message %s does not exist", m.ID)
+	}
+	old := mr.msg
+	if m.Conversation != old.Conversation || m.HeaderID != old.HeaderID {
+		return conversation.Errorf(conversation.ErrInvalidArgument,
+			"UpdateMessage: message %s cannot change its conversation or Message-ID", m.ID)
+	}
+	nm := m.Clone()
+	rec := t.convs[old.Conversation]
+	setField(t, &rec.messages, insertBySeq(removeMessage(rec.messages, old), nm, messageSeq))
+	setMap(t, t.messages, nm.ID, &messageRecord{msg: nm, org: mr.org})
+	return nil
+}
+
+// MoveComment implements [storage.Tx].
+func (t *writeTx) MoveComment(_ context.Context, id conversation.CommentID, to conversation.ConversationID) error {
+	from, ok := t.comments[id]
+	if !ok {
+		return conversation.Errorf(conversation.ErrNotFound, "comment %s does not exist", id)
+	}
+	dst := t.convs[to]
+	if dst == nil {
+		return notFoundConversation(to)
+	}
+	if from == to {
+		return nil
+	}
+	src := t.convs[from]
+	if dst.conv.Org != src.conv.Org {
+		return conversation.Errorf(conversation.ErrInvalidArgument,
+			"comment %s of org %s cannot move to conversation %s of org %s", id, src.conv.Org, to, dst.conv.Org)
+	}
+	i := slices.IndexFunc(src.comments, func(c *conversation.Comment) bool { return c.ID == id })
+	moved := src.comments[i].Clone()
+	moved.Conversation = to
+	setField(t, &src.comments, slices.Delete(slices.Clone(src.comments), i, i+1))
+	setField(t, &dst.comments, insertBySeq(dst.comments, moved, commentSeq))
+	setMap(t, t.comments, id, to)
+	return nil
+}
+
+// UpdateComment implements [storage.Tx].
+func (t *writeTx) UpdateComment(_ context.Context, c *conversation.Comment) error {
+	if c == nil {
+		return conversation.Errorf(conversation.ErrInvalidArgument, "UpdateComment: nil comment")
+	}
+	conv, ok := t.comments[c.ID]
+	if !ok {
+		return conversation.Errorf(conversation.ErrNotFound, "comment %s does not exist", c.ID)
+	}
+	if conv != c.Conversation {
+		return conversation.Errorf(conversation.ErrInvalidArgument, "UpdateComment: comment %s cannot change its conversation", c.ID)
+	}
+	rec := t.convs[conv]
+	i := slices.IndexFunc(rec.comments, func(x *conversation.Comment) bool { return x.ID == c.ID })
+	rest := slices.Delete(slices.Clone(rec.comments), i, i+1)
+	setField(t, &rec.comments, insertBySeq(rest, c.Clone(), commentSeq))
+	return nil
+}
+
 // AddComment implements [storage.Tx]. ErrNotFound if the conversation does
 // not exist.
 func (t *writeTx) AddComment(_ context.Context, c *conversation.Comment) error {
@@ -291,7 +365,7 @@ func (t *writeTx) AddComment(_ context.Context, c *conversation.Comment) error {
 	if _, ok := t.comments[c.ID]; ok {
 		return conversation.Errorf(conversation.ErrConflict, "comment %s already exists", c.ID)
 	}
-	setMap(t, t.comments, c.ID, struct{}{})
+	setMap(t, t.comments, c.ID, c.Conversation)
 	setField(t, &rec.comments, insertBySeq(rec.comments, c.Clone(), commentSeq))
 	return nil
 }

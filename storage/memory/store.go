@@ -95,11 +95,15 @@ type state struct {
 
 	convs    map[conversation.ConversationID]*convRecord
 	messages map[conversation.MessageID]*messageRecord
-	comments map[conversation.CommentID]struct{}
+	// comments maps each comment to its conversation.
+	comments map[conversation.CommentID]conversation.ConversationID
 	events   map[conversation.EventID]struct{}
 	// headerIDs maps an organization and a Message-ID header to the
 	// messages carrying it, oldest first.
 	headerIDs map[orgKey][]conversation.MessageID
+	// threads and subjects are the threading index (storage.ThreadEntry).
+	threads  map[threadKey]*threadRecord
+	subjects map[threadKey]subjectRecord
 
 	boxes map[conversation.Box]*boxIndex
 	// perUser holds, per user, the counter deltas of their corrections to
@@ -124,7 +128,9 @@ func (s *state) init() {
 	s.addresses = make(map[orgKey]conversation.AccountID)
 	s.convs = make(map[conversation.ConversationID]*convRecord)
 	s.messages = make(map[conversation.MessageID]*messageRecord)
-	s.comments = make(map[conversation.CommentID]struct{})
+	s.comments = make(map[conversation.CommentID]conversation.ConversationID)
+	s.threads = make(map[threadKey]*threadRecord)
+	s.subjects = make(map[threadKey]subjectRecord)
 	s.events = make(map[conversation.EventID]struct{})
 	s.headerIDs = make(map[orgKey][]conversation.MessageID)
 	s.boxes = make(map[conversation.Box]*boxIndex)

@@ -159,6 +159,23 @@ func writeCases() []writeCase {
 		{"MoveMessage between", func(w *world) func(context.Context, storage.Tx) error {
 			return func(ctx context.Context, tx storage.Tx) error { return tx.MoveMessage(ctx, w.m4.ID, w.c0.ID) }
 		}},
+		{"UpdateMessage", func(w *world) func(context.Context, storage.Tx) error {
+			return func(ctx context.Context, tx storage.Tx) error {
+				m := w.m3.Clone()
+				m.Seq, m.Text = 9, "renumbered"
+				return tx.UpdateMessage(ctx, m)
+			}
+		}},
+		{"UpdateComment", func(w *world) func(context.Context, storage.Tx) error {
+			return func(ctx context.Context, tx storage.Tx) error {
+				c := w.cm0.Clone()
+				c.Seq, c.Body = 0, "edited"
+				return tx.UpdateComment(ctx, c)
+			}
+		}},
+		{"MoveComment", func(w *world) func(context.Context, storage.Tx) error {
+			return func(ctx context.Context, tx storage.Tx) error { return tx.MoveComment(ctx, w.cm0.ID, w.c1.ID) }
+		}},
 		{"AddComment", func(w *world) func(context.Context, storage.Tx) error {
 			c := newComment(w.c0.ID, 4)
 			return func(ctx context.Context, tx storage.Tx) error { return tx.AddComment(ctx, c.Clone()) }

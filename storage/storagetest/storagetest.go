@@ -50,6 +50,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Comments", testComments},
 		{"Events", testEvents},
 		{"MessagesByHeaderID", testMessagesByHeaderID},
+		{"ThreadIndex", testThreadIndex},
+		{"UpdateContent", testUpdateContent},
 		{"CopySemantics", testCopySemantics},
 		{"DeleteConversation", testDeleteConversation},
 		{"ListOrder", testListOrder},
