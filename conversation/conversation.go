@@ -88,6 +88,19 @@ type Conversation struct {
 	// SnoozeForEveryone is a snooze that applies to all participants.
 	SnoozeForEveryone *Snooze
 
+	// Scope is the threading scope the conversation's first message was
+	// filed in (package threading): replies are looked up there.
+	Scope string
+	// MergedInto is set on a merged-away conversation: a tombstone that
+	// redirects to the conversation it was merged into (F3:7937). It is in
+	// no mailbox and holds no content.
+	MergedInto ConversationID
+	// ContinuationOf links a conversation created because the one it
+	// continues was full (400 messages, F3:7932); ContinuedIn is the
+	// reverse link on the full one.
+	ContinuationOf ConversationID
+	ContinuedIn    ConversationID
+
 	// Messages counts the external messages (comments do not count,
 	// F3:7978).
 	Messages int

@@ -31,6 +31,11 @@ const (
 	EventLinked
 	EventMarkedSpam
 	EventUnmarkedSpam
+	// EventMerged: Related were merged into this conversation (F3:7937).
+	EventMerged
+	// EventForked: Message was moved out of this conversation into
+	// Related[0], or into this one from Related[0] (F3:241, F3:7947).
+	EventForked
 )
 
 var eventNames = [...]string{
@@ -55,6 +60,8 @@ var eventNames = [...]string{
 	EventLinked:               "linked",
 	EventMarkedSpam:           "marked_spam",
 	EventUnmarkedSpam:         "unmarked_spam",
+	EventMerged:               "merged",
+	EventForked:               "forked",
 }
 
 // String returns the event type's snake_case name.

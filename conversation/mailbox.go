@@ -174,8 +174,12 @@ func ComparePlacements(a, b Placement) int {
 // A member of one access team with no state of their own, who is neither
 // named in c.Users nor assigned, sees exactly what their team implies,
 // so Placements spends nothing on them: the cost of a new conversation
-// does not grow with the size of its team.
+// does not grow with the size of its team. A merged conversation (a
+// tombstone) has no placements.
 func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, teams Teams) []Placement {
+	if !c.MergedInto.IsZero() {
+		return dst // a tombstone is in no mailbox
+	}
 	var access []TeamID
 	for _, t := range c.AccessTeams() {
 		if teams[t] != nil {

@@ -42,15 +42,50 @@ type Message struct {
 	Channel      Channel
 	From         Address
 	To, Cc, Bcc  []Address
-	Subject      string
-	Text         string
-	Attachments  []Attachment
+	// ReplyTo is the Reply-To header: where replies go instead of From.
+	ReplyTo []Address
+	// DeliveredTo is the Delivered-To trace (the addresses the receiving
+	// transport delivered to), used for routing (F3:1281-1297).
+	DeliveredTo []Address
+	Subject     string
+	// Text is the plain-text body (decoded to UTF-8); for HTML-only mail,
+	// a text rendering of the HTML.
+	Text string
+	// HTML is the HTML body (decoded to UTF-8), when the message has one.
+	HTML string
+	// Unquoted is Text without the quoted reply and the signature: what
+	// the sender wrote in this message. Empty when it equals Text.
+	Unquoted    string
+	Attachments []Attachment
+	// Automated says the message was sent by a machine, not a person
+	// (Auto-Submitted, Precedence bulk/list/junk, List-Unsubscribe, the
+	// common auto-reply headers); AutomatedBy names the header that said
+	// so.
+	Automated   bool
+	AutomatedBy string
+	// ListID and MailingList are the raw List-Id and Mailing-list header
+	// values of mail that came through a group, used for routing
+	// (F3:6421-6425); empty otherwise.
+	ListID, MailingList string
+	// Size is the size of the raw message in bytes, when it was parsed
+	// from one.
+	Size int64
+	// Defects lists what the parser could not decode (an unknown charset,
+	// a malformed part); the message is kept with what could be read.
+	Defects []string
 	// HeaderID is the RFC 5322 Message-ID (without angle brackets).
 	HeaderID string
 	// InReplyTo and References are the parent ids the message names
 	// (without angle brackets).
 	InReplyTo  []string
 	References []string
+	// Scope is the threading scope the message was filed in; a moved
+	// message keeps it, so replies still find it (F3:6455).
+	Scope string
+	// Copies are the other accounts' copies of the message: the same
+	// Message-ID received again in the same scope attaches a copy instead
+	// of a second message (F3:6520, F3:7116).
+	Copies []Copy
 	// SentBy is the user who sent an outbound message.
 	SentBy UserID
 	At     time.Time
@@ -64,10 +99,23 @@ func (m *Message) Clone() *Message {
 	d.To = slices.Clone(m.To)
 	d.Cc = slices.Clone(m.Cc)
 	d.Bcc = slices.Clone(m.Bcc)
+	d.ReplyTo = slices.Clone(m.ReplyTo)
+	d.DeliveredTo = slices.Clone(m.DeliveredTo)
+	d.Defects = slices.Clone(m.Defects)
 	d.Attachments = slices.Clone(m.Attachments)
 	d.InReplyTo = slices.Clone(m.InReplyTo)
 	d.References = slices.Clone(m.References)
+	d.Copies = slices.Clone(m.Copies)
 	return &d
+}
+
+// Copy is one more account's copy of a message.
+type Copy struct {
+	Account AccountID
+	// Ref is the transport's reference of the copy (for IMAP, mailbox,
+	// UIDVALIDITY and UID), opaque to inboxkit.
+	Ref string
+	At  time.Time
 }
 
 // Mention is one resolved @mention in a comment.

@@ -24,6 +24,14 @@ func PersonalScope(org, account string) Scope {
 	return Scope("org:" + escapeKey(org) + ":account:" + escapeKey(account))
 }
 
+// TeamScope is the scope of mail routed to one team's inbox when an
+// organization duplicates mail sent to several team inboxes (F3:9739):
+// each team's copy threads on its own, so replies follow the copy of
+// the team they are addressed to.
+func TeamScope(org, team string) Scope {
+	return Scope("org:" + escapeKey(org) + ":team:" + escapeKey(team))
+}
+
 // escapeKey percent-encodes '%' and ':' so fields joined with ':' stay
 // unambiguous.
 func escapeKey(s string) string {
