@@ -7,12 +7,17 @@ import (
 	"strings"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/threading"
 )
 
 // Incoming is a message a connected account received.
 type Incoming struct {
 	// Account received the message.
 	Account conversation.AccountID
+	// Ref is the transport's reference of this copy (for IMAP: mailbox,
+	// UIDVALIDITY and UID), kept with the message or, when the message
+	// is already known, with the copy attached to it.
+	Ref string
 	// Message holds what the transport parsed: From, To, Cc, Bcc, Subject,
 	// Text, Attachments, HeaderID, InReplyTo, References and At (zero
 	// means now). Its ID, Conversation, Direction, Channel and Seq are set
@@ -78,29 +83,12 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 	msg := in.Message
 	msg.Direction = conversation.Inbound
 	msg.Channel = acct.Channel
+	msg.Account = acct.ID
+	msg.Copies = nil
 	if msg.At.IsZero() {
 		msg.At = o.now
 	}
-	if msg.HeaderID != "" {
-		known, err := o.tx.MessagesByHeaderID(o.ctx, org.ID, msg.HeaderID)
-		if err != nil {
-			return err
-		}
-		if len(known) > 0 {
-			res.Duplicate = true
-			for _, m := range known {
-				if !slices.Contains(res.Conversations, m.Conversation) {
-					res.Conversations = append(res.Conversations, m.Conversation)
-				}
-			}
-			return nil
-		}
-	}
 	routes, err := o.routes(acct, &msg)
-	if err != nil {
-		return err
-	}
-	parents, parentMsgs, err := o.parents(org.ID, &msg)
 	if err != nil {
 		return err
 	}
@@ -134,79 +122,222 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 	}
 
 	// One target per team (or a single target without team); the first
-	// target also takes the non-team routes.
-	type target struct {
-		team   *conversation.Team
-		routes []route
-		conv   *conversation.Conversation
-	}
+	// target also takes the non-team routes. Each is threaded in its own
+	// scope (accountScope).
 	var targets []*target
 	for _, t := range teams {
-		var rs []route
+		tg := &target{team: t}
 		for _, r := range routes {
 			if r.sharing.Kind == conversation.SharedToTeamInbox && r.sharing.Team == t.ID {
-				rs = append(rs, r)
+				tg.routes = append(tg.routes, r)
 			}
 		}
-		targets = append(targets, &target{team: t, routes: rs})
+		targets = append(targets, tg)
 	}
 	if len(targets) == 0 {
 		targets = append(targets, &target{})
 	}
 	targets[0].routes = append(targets[0].routes, others...)
-
-	var created []*target
-	used := map[conversation.ConversationID]bool{}
+	th, err := o.threader()
+	if err != nil {
+		return err
+	}
 	for _, tg := range targets {
-		tg.conv = o.pickParent(parents, tg.team, tg.routes, single)
-		if tg.conv != nil && used[tg.conv.ID] {
-			tg.conv = nil // another copy already joined it
+		tg.scope = o.targetScope(org, acct, tg)
+		tg.msg = threadMessage(tg.scope, &msg)
+		if tg.decision, err = th.Decide(o.ctx, tg.msg); err != nil {
+			return err
 		}
-		if tg.conv == nil {
-			created = append(created, tg)
-			continue
+		if err := o.checkDecision(&tg.decision); err != nil {
+			return err
 		}
-		used[tg.conv.ID] = true
 	}
 	// Pre-name new conversations so duplicates can link to each other.
-	newIDs := make([]conversation.ConversationID, len(created))
-	for i := range created {
-		newIDs[i] = conversation.ConversationID(o.e.newID())
-	}
+	var created []conversation.ConversationID
 	for _, tg := range targets {
-		var full *conversation.Conversation
-		if tg.conv != nil && tg.conv.Messages >= o.e.maxMessages {
-			full, tg.conv = tg.conv, nil
-			created = append(created, tg)
-			newIDs = append(newIDs, conversation.ConversationID(o.e.newID()))
+		if a := tg.decision.Action; a == threading.New || a == threading.Continue {
+			tg.id = conversation.ConversationID(o.e.newID())
+			created = append(created, tg.id)
+		}
+	}
+	duplicates := 0
+	for _, tg := range targets {
+		if err := o.flush(); err != nil {
+			return err
 		}
 		m := msg.Clone()
-		if tg.conv != nil {
-			if err := o.switchTo(tg.conv, false); err != nil {
+		m.Scope = string(tg.scope)
+		d := tg.decision
+		switch d.Action {
+		case threading.Duplicate:
+			duplicates++
+			if err := o.attachCopy(org.ID, d.Conversation, m, in.Ref); err != nil {
 				return err
 			}
-			if err := o.inboundReply(org, tg.team, tg.routes, m, parentMsgs); err != nil {
+			res.Conversations = append(res.Conversations, d.Conversation)
+			continue
+		case threading.Join:
+			c, err := o.tx.Conversation(o.ctx, d.Conversation)
+			if err != nil {
 				return err
 			}
-		} else {
-			i := slices.Index(created, tg)
-			c := &conversation.Conversation{ID: newIDs[i], Org: org.ID, Kind: conversation.Thread, CreatedAt: o.now}
+			if err := o.switchTo(c, false); err != nil {
+				return err
+			}
+			parents, err := o.parentMessages(org.ID, d)
+			if err != nil {
+				return err
+			}
+			if err := o.inboundReply(org, tg.team, tg.routes, m, parents); err != nil {
+				return err
+			}
+		default: // New, Continue
+			c := &conversation.Conversation{ID: tg.id, Org: org.ID, Kind: conversation.Thread, CreatedAt: o.now, Scope: string(tg.scope)}
+			if d.Action == threading.Continue {
+				c.ContinuationOf = d.Conversation
+			}
 			if err := o.switchTo(c, true); err != nil {
 				return err
 			}
 			if err := o.inboundNew(tg.team, tg.routes, m); err != nil {
 				return err
 			}
-			if related := slices.Delete(slices.Clone(newIDs), i, i+1); len(related) > 0 && full == nil {
+			if related := slices.DeleteFunc(slices.Clone(created), func(id conversation.ConversationID) bool { return id == tg.id }); len(related) > 0 && d.Action == threading.New {
 				o.emit(conversation.Event{Type: conversation.EventLinked, Related: related})
 			}
-			if full != nil {
-				o.emit(conversation.Event{Type: conversation.EventLinked, Related: []conversation.ConversationID{full.ID}})
+			if d.Action == threading.Continue {
+				o.emit(conversation.Event{Type: conversation.EventLinked, Related: []conversation.ConversationID{d.Conversation}})
 			}
 		}
-		res.Conversations = append(res.Conversations, o.conv.ID)
+		into := o.conv.ID
+		res.Conversations = append(res.Conversations, into)
+		// Conversations the message proves to hold the same thread (its
+		// replies arrived first) merge into it.
+		for _, from := range d.Merge {
+			if err := o.mergeThread(from, into); err != nil {
+				return err
+			}
+		}
+		if err := th.Record(o.ctx, tg.msg, d, into); err != nil {
+			return err
+		}
+		if d.Action == threading.Continue {
+			if err := o.linkContinuation(d.Conversation, into); err != nil {
+				return err
+			}
+		}
+	}
+	res.Duplicate = duplicates == len(targets)
+	return nil
+}
+
+// checkDecision guards against an index that names a conversation which
+// is gone: a merge tombstone whose target was deleted forever still
+// redirects there. Such a conversation is treated as unknown: a Join,
+// Duplicate or Continue into it becomes New, and it is dropped from the
+// merges.
+func (o *op) checkDecision(d *threading.Decision[conversation.ConversationID]) error {
+	live := func(id conversation.ConversationID) (bool, error) {
+		c, err := o.tx.Conversation(o.ctx, id)
+		if isNotFound(err) {
+			return false, nil
+		}
+		return err == nil && c.MergedInto.IsZero(), err
+	}
+	var merge []conversation.ConversationID
+	for _, id := range d.Merge {
+		ok, err := live(id)
+		if err != nil {
+			return err
+		}
+		if ok {
+			merge = append(merge, id)
+		}
+	}
+	d.Merge = merge
+	if d.Action == threading.New {
+		return nil
+	}
+	ok, err := live(d.Conversation)
+	if err != nil || ok {
+		return err
+	}
+	d.Action, d.Conversation = threading.New, conversation.ConversationID{}
+	return nil
+}
+
+// target is one conversation an incoming message goes to: per team inbox
+// in duplicate-per-team mode, otherwise one.
+type target struct {
+	team     *conversation.Team
+	routes   []route
+	scope    threading.Scope
+	msg      threading.Message
+	decision threading.Decision[conversation.ConversationID]
+	id       conversation.ConversationID // of a new conversation
+}
+
+// targetScope is the threading scope of a target: its team's (see
+// accountScope) or, without team, the shared scope if any route is
+// shared, else the receiving account's personal scope.
+func (o *op) targetScope(org *conversation.Org, acct *conversation.Account, tg *target) threading.Scope {
+	if tg.team != nil {
+		return accountScope(org, acct, conversation.Sharing{Kind: conversation.SharedToTeamInbox, Team: tg.team.ID})
+	}
+	for _, r := range tg.routes {
+		if r.sharing.Kind != conversation.NotShared {
+			return accountScope(org, r.acct, r.sharing)
+		}
+	}
+	return accountScope(org, acct, conversation.Sharing{})
+}
+
+// attachCopy records another account's copy of a message already in
+// conversation c (T1): no new message, no event, no notification. A
+// re-delivery to the same account changes nothing.
+func (o *op) attachCopy(org conversation.OrgID, c conversation.ConversationID, m *conversation.Message, ref string) error {
+	known, err := o.tx.MessagesByHeaderID(o.ctx, org, m.HeaderID)
+	if err != nil {
+		return err
+	}
+	for _, k := range known {
+		if k.Conversation != c || k.Scope != m.Scope {
+			continue
+		}
+		if k.Account == m.Account || slices.ContainsFunc(k.Copies, func(cp conversation.Copy) bool { return cp.Account == m.Account }) {
+			return nil
+		}
+		k.Copies = append(k.Copies, conversation.Copy{Account: m.Account, Ref: ref, At: o.now})
+		return o.tx.UpdateMessage(o.ctx, k)
 	}
 	return nil
+}
+
+// parentMessages returns the messages the decision matched by id (a
+// reply's parents), for the direct-reply rule of F3:7419.
+func (o *op) parentMessages(org conversation.OrgID, d threading.Decision[conversation.ConversationID]) ([]*conversation.Message, error) {
+	if d.By != threading.ByInReplyTo && d.By != threading.ByReferences {
+		return nil, nil
+	}
+	return o.tx.MessagesByHeaderID(o.ctx, org, d.Matched)
+}
+
+// linkContinuation records on the full conversation that to continues
+// it.
+func (o *op) linkContinuation(full, to conversation.ConversationID) error {
+	if err := o.flush(); err != nil {
+		return err
+	}
+	c, err := o.tx.Conversation(o.ctx, full)
+	if err != nil {
+		return err
+	}
+	if err := o.adopt(c, false); err != nil {
+		return err
+	}
+	c.ContinuedIn = to
+	o.emit(conversation.Event{Type: conversation.EventLinked, Related: []conversation.ConversationID{to}})
+	return o.flush()
 }
 
 // routes resolves where a message is addressed: every recipient address
@@ -244,68 +375,6 @@ func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]rout
 		out = append(out, route{acct: acct, sharing: acct.Sharing})
 	}
 	return out, nil
-}
-
-// parents returns the conversations, and the messages, of the first
-// parent id that resolves: In-Reply-To first, then References from last
-// to first.
-func (o *op) parents(org conversation.OrgID, m *conversation.Message) ([]*conversation.Conversation, []*conversation.Message, error) {
-	ids := slices.Clone(m.InReplyTo)
-	for i := len(m.References) - 1; i >= 0; i-- {
-		ids = append(ids, m.References[i])
-	}
-	for _, id := range ids {
-		if id == "" || id == m.HeaderID {
-			continue
-		}
-		msgs, err := o.tx.MessagesByHeaderID(o.ctx, org, id)
-		if err != nil {
-			return nil, nil, err
-		}
-		var out []*conversation.Conversation
-		for _, pm := range msgs {
-			if slices.ContainsFunc(out, func(c *conversation.Conversation) bool { return c.ID == pm.Conversation }) {
-				continue
-			}
-			c, err := o.tx.Conversation(o.ctx, pm.Conversation)
-			if err != nil {
-				return nil, nil, err
-			}
-			out = append(out, c)
-		}
-		if len(out) > 0 {
-			return out, msgs, nil
-		}
-	}
-	return nil, nil, nil
-}
-
-// pickParent chooses which parent conversation a target joins. A
-// conversation qualifies when it is of the target's team or shares an
-// account with the routes; in single-conversation mode any team
-// conversation of the thread qualifies (and will move team). Personal
-// mail therefore never joins a conversation its account does not hold.
-func (o *op) pickParent(parents []*conversation.Conversation, team *conversation.Team, routes []route, single bool) *conversation.Conversation {
-	var fallback *conversation.Conversation
-	for _, c := range parents {
-		if c.Trashed && c.Team.IsZero() && team != nil {
-			continue
-		}
-		if team != nil && (c.Team == team.ID || slices.Contains(c.Teams, team.ID)) {
-			return c
-		}
-		for _, r := range routes {
-			if slices.Contains(c.Accounts, r.acct.ID) && (team == nil || !single) {
-				if fallback == nil {
-					fallback = c
-				}
-			}
-		}
-		if single && team != nil && !c.Team.IsZero() && fallback == nil {
-			fallback = c
-		}
-	}
-	return fallback
 }
 
 // addMessage appends m to the operation's conversation.

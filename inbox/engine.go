@@ -14,6 +14,7 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/storage"
 	"github.com/inboxkit/inboxkit/storage/memory"
+	"github.com/inboxkit/inboxkit/threading"
 )
 
 // Sentinel errors, the same values as package conversation's, so callers
@@ -94,6 +95,14 @@ type Config struct {
 	// before new ones start a new conversation. Zero means the documented
 	// 400 (F3:7932).
 	MaxMessages int
+	// SubjectWindow turns on subject-only grouping when positive: a
+	// message whose ids name no known message joins the conversation of
+	// its scope that last received a message with the same normalized
+	// subject (localized Re/Fwd prefixes and list tags removed) dated
+	// within SubjectWindow. Zero, the default, never groups by subject
+	// alone (F3:8506-8507); threading.DefaultSubjectWindow is a sensible
+	// value.
+	SubjectWindow time.Duration
 	// MaxRetries bounds how often an operation is retried after the store
 	// reports a conflict. Zero means 8.
 	MaxRetries int
@@ -111,6 +120,7 @@ type Engine struct {
 	onError     func(error)
 	maxMessages int
 	maxRetries  int
+	threadOpts  threading.Options
 }
 
 // DefaultMaxMessages is the documented message cap of a conversation.
@@ -144,6 +154,7 @@ func New(cfg Config) *Engine {
 	if e.maxRetries <= 0 {
 		e.maxRetries = 8
 	}
+	e.threadOpts = threading.Options{MaxMessages: e.maxMessages, SubjectWindow: cfg.SubjectWindow}
 	return e
 }
 

@@ -960,10 +960,9 @@ func (m *visModel) joins(parent *mConv, d mDelivery) *mConv {
 	if parent == nil || parent.deleted {
 		return nil
 	}
+	// A reply joins its parent's conversation even when that is trashed:
+	// it is stored and does not un-trash it (conversations-detail A-18).
 	team := d.team()
-	if parent.trashed && parent.team == "" && team != "" {
-		return nil
-	}
 	if team != "" && (parent.team == team || parent.teams[team]) {
 		return parent
 	}

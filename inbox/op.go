@@ -134,7 +134,13 @@ func (o *op) load(id conversation.ConversationID) error {
 	if err != nil {
 		return err
 	}
-	return o.adopt(c, false)
+	if err := o.adopt(c, false); err != nil {
+		return err
+	}
+	if !c.MergedInto.IsZero() {
+		return &MergedError{Conversation: id, Target: c.MergedInto}
+	}
+	return nil
 }
 
 // adopt makes c the operation's conversation (new if created).

@@ -321,5 +321,8 @@ func readable(ctx context.Context, tx storage.ReadTx, u *conversation.User, id c
 	if !conversation.CanAccess(c, u, st, teams) {
 		return nil, nil, notFound
 	}
+	if !c.MergedInto.IsZero() {
+		return nil, nil, &MergedError{Conversation: id, Target: c.MergedInto}
+	}
 	return c, st, nil
 }

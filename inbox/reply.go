@@ -79,7 +79,19 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 			m.At = o.now
 		}
 		conversation.AddSorted(&c.Accounts, acct.ID)
+		// Filed where replies to it will be looked up: the scope of the
+		// sending account (T6: explicit placement wins over lookup).
+		scope := accountScope(org, acct, acct.Sharing)
+		tm := threadMessage(scope, m)
+		m.Scope = string(scope)
 		if err := o.addMessage(m); err != nil {
+			return err
+		}
+		th, err := o.threader()
+		if err != nil {
+			return err
+		}
+		if err := th.Place(o.ctx, tm, c.ID); err != nil {
 			return err
 		}
 		mid = m.ID

@@ -1,0 +1,132 @@
+package inbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"time"
+
+	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/threading"
+)
+
+// threadIndex is the store's threading index seen as a threading.Index,
+// inside one transaction. Merges and continuations are not written
+// through it: the engine records them on the conversations themselves
+// (MergedInto, ContinuedIn), where the index reads them back.
+type threadIndex struct{ tx storage.Tx }
+
+var (
+	_ threading.Index[conversation.ConversationID]        = threadIndex{}
+	_ threading.SubjectIndex[conversation.ConversationID] = threadIndex{}
+)
+
+// Lookup implements threading.Index.
+func (x threadIndex) Lookup(ctx context.Context, scope threading.Scope, id string) (threading.Entry[conversation.ConversationID], error) {
+	e, err := x.tx.ThreadEntry(ctx, string(scope), id)
+	return threading.Entry[conversation.ConversationID]{Known: e.Known, Conversation: e.Conversation, Waiting: e.Waiting}, err
+}
+
+// conv returns conversation c, or nil if it no longer exists.
+func (x threadIndex) conv(ctx context.Context, c conversation.ConversationID) (*conversation.Conversation, error) {
+	conv, err := x.tx.Conversation(ctx, c)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	return conv, err
+}
+
+// MergedInto implements threading.Index.
+func (x threadIndex) MergedInto(ctx context.Context, c conversation.ConversationID) (conversation.ConversationID, bool, error) {
+	conv, err := x.conv(ctx, c)
+	if conv == nil || err != nil {
+		return conversation.ConversationID{}, false, err
+	}
+	return conv.MergedInto, !conv.MergedInto.IsZero(), nil
+}
+
+// ContinuedIn implements threading.Index.
+func (x threadIndex) ContinuedIn(ctx context.Context, c conversation.ConversationID) (conversation.ConversationID, bool, error) {
+	conv, err := x.conv(ctx, c)
+	if conv == nil || err != nil {
+		return conversation.ConversationID{}, false, err
+	}
+	return conv.ContinuedIn, !conv.ContinuedIn.IsZero(), nil
+}
+
+// Count implements threading.Index: the countable messages (F3:7978).
+func (x threadIndex) Count(ctx context.Context, c conversation.ConversationID) (int, error) {
+	conv, err := x.conv(ctx, c)
+	if conv == nil || err != nil {
+		return 0, err
+	}
+	return conv.Messages, nil
+}
+
+// PutMessage implements threading.Index.
+func (x threadIndex) PutMessage(ctx context.Context, scope threading.Scope, id string, c conversation.ConversationID) error {
+	return x.tx.PutThreadMessage(ctx, string(scope), id, c)
+}
+
+// AddWaiting implements threading.Index.
+func (x threadIndex) AddWaiting(ctx context.Context, scope threading.Scope, id string, c conversation.ConversationID) error {
+	return x.tx.AddThreadWaiting(ctx, string(scope), id, c)
+}
+
+// PutMerge implements threading.Index; see threadIndex.
+func (threadIndex) PutMerge(context.Context, conversation.ConversationID, conversation.ConversationID) error {
+	return nil
+}
+
+// PutContinuation implements threading.Index; see threadIndex.
+func (threadIndex) PutContinuation(context.Context, conversation.ConversationID, conversation.ConversationID) error {
+	return nil
+}
+
+// LastBySubject implements threading.SubjectIndex.
+func (x threadIndex) LastBySubject(ctx context.Context, scope threading.Scope, key string) (conversation.ConversationID, time.Time, bool, error) {
+	return x.tx.LastBySubject(ctx, string(scope), key)
+}
+
+// PutSubject implements threading.SubjectIndex.
+func (x threadIndex) PutSubject(ctx context.Context, scope threading.Scope, key string, c conversation.ConversationID, at time.Time) error {
+	return x.tx.PutThreadSubject(ctx, string(scope), key, c, at)
+}
+
+// threader returns a Threader over the operation's transaction.
+func (o *op) threader() (*threading.Threader[conversation.ConversationID], error) {
+	return threading.NewThreader[conversation.ConversationID](threadIndex{o.tx}, o.e.threadOpts)
+}
+
+// threadMessage is what the Threader needs of m, filed in scope. A
+// message without Message-ID gets a synthesized id, used for
+// de-duplication only: it is stored in HeaderID with the
+// threading.SyntheticPrefix, which composition never emits.
+func threadMessage(scope threading.Scope, m *conversation.Message) threading.Message {
+	id := m.HeaderID
+	if id == "" {
+		in := threading.SynthInput{Date: m.At, From: m.From.Address, Subject: m.Subject}
+		if len(m.To) > 0 {
+			in.To = m.To[0].Address
+		}
+		sum := sha256.Sum256([]byte(m.Text))
+		in.BodyDigest = sum[:]
+		id = threading.SynthesizeID(in)
+		m.HeaderID = id
+	}
+	return threading.Message{Scope: scope, ID: id, InReplyTo: m.InReplyTo, References: m.References, Subject: m.Subject, Date: m.At}
+}
+
+// accountScope is the threading scope of mail an account receives or
+// sends through sharing sh: per team in duplicate-per-team mode, the
+// organization's shared scope for other shared mail (and every team in
+// single-conversation mode), the account's own for personal mail.
+func accountScope(org *conversation.Org, acct *conversation.Account, sh conversation.Sharing) threading.Scope {
+	switch {
+	case sh.Kind == conversation.SharedToTeamInbox && org.MultiTeamMode != conversation.SingleConversation:
+		return threading.TeamScope(org.ID.String(), sh.Team.String())
+	case sh.Kind != conversation.NotShared:
+		return threading.SharedScope(org.ID.String())
+	}
+	return threading.PersonalScope(org.ID.String(), acct.ID.String())
+}
