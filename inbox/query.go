@@ -9,6 +9,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/threading"
 )
 
 // Mailbox names a mailbox to list; Team is needed by the per-team ones
@@ -254,6 +255,18 @@ type View struct {
 	Messages []*conversation.Message
 	Comments []*conversation.Comment
 	Events   []*conversation.Event
+}
+
+// Tree returns the reply structure of the view's messages (package
+// threading's display tree): each root and its replies, by index into
+// v.Messages, in content order. Reference loops of any length are
+// broken, never followed.
+func (v *View) Tree() []*threading.Node {
+	msgs := make([]threading.TreeMessage, len(v.Messages))
+	for i, m := range v.Messages {
+		msgs[i] = threading.TreeMessage{ID: m.HeaderID, InReplyTo: m.InReplyTo, References: m.References}
+	}
+	return threading.Forest(msgs)
 }
 
 // Get returns a conversation with its messages, comments and timeline,
