@@ -225,8 +225,12 @@ func FollowUpSummary(lines []ChatLine) string {
 			b.WriteString("\n\n")
 		}
 		author := l.Author
-		if author == "" {
-			author = map[bool]string{true: "You", false: "Support"}[l.Direction == conversation.Inbound]
+		switch {
+		case author != "":
+		case l.Direction == conversation.Inbound:
+			author = "You"
+		default:
+			author = "Support"
 		}
 		b.WriteString(author + ":\n" + l.Text)
 	}

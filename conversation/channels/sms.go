@@ -109,7 +109,7 @@ func nameFor(to []conversation.Address, n string) string {
 
 // InboundSMS builds the conversation message of an SMS received on the
 // business number: Channel SMS, Direction Inbound, From the sender, To the
-// business number, ID id as the provider message id, and References the
+// business number, HeaderID the [ProviderMessageID] of providerID, and References the
 // pair key, the same key [ExpandSMS] gives replies (scenario 70).
 func InboundSMS(account conversation.AccountID, business, sender, body, providerID string) (conversation.Message, error) {
 	to, err := Phone(business)
@@ -120,16 +120,23 @@ func InboundSMS(account conversation.AccountID, business, sender, body, provider
 	if err != nil {
 		return conversation.Message{}, err
 	}
+	return inboundMessage(conversation.SMS, account, from, to, body, providerID,
+		threading.SMSKey(account.String(), to, from)), nil
+}
+
+// inboundMessage is the message of a one-to-one channel message received
+// from the customer from on the business address to.
+func inboundMessage(ch conversation.Channel, account conversation.AccountID, from, to, body, providerID, key string) conversation.Message {
 	return conversation.Message{
 		Account:    account,
 		Direction:  conversation.Inbound,
-		Channel:    conversation.SMS,
+		Channel:    ch,
 		From:       conversation.Address{Address: from},
 		To:         []conversation.Address{{Address: to}},
 		Text:       body,
-		HeaderID:   ProviderMessageID(conversation.SMS, account, providerID),
-		References: []string{threading.SMSKey(account.String(), to, from)},
-	}, nil
+		HeaderID:   ProviderMessageID(ch, account, providerID),
+		References: []string{key},
+	}
 }
 
 // Keyword is the meaning of an inbound SMS body for opt-out handling.
@@ -164,7 +171,7 @@ var optOutWords = [...]string{"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
 // and " Stop\n" opt out; "please stop" and "STOP!" do not.
 func DetectKeyword(body string) Keyword {
 	b := strings.TrimSpace(body)
-	if len(b) > len("UNSUBSCRIBE") {
+	if len(b) > 4*len("UNSUBSCRIBE") { // a cheap bound: folding keeps runes, each at most 4 bytes
 		return NoKeyword
 	}
 	for _, w := range optOutWords {

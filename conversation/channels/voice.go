@@ -92,13 +92,13 @@ func CallLog(account conversation.AccountID, c Call) (m conversation.Message, ok
 	var text string
 	switch c.Outcome {
 	case Answered:
-		text = fmt.Sprintf("%s %s, %s", map[conversation.Direction]string{
-			conversation.Inbound: "Incoming call from", conversation.Outbound: "Outgoing call to",
-		}[c.Direction], party, formatDuration(c.EndAt.Sub(c.StartedAt)))
+		verb, by := "Incoming call from", ", answered by "
+		if c.Direction == conversation.Outbound {
+			verb, by = "Outgoing call to", ", placed by "
+		}
+		text = verb + " " + party + ", " + formatDuration(c.EndAt.Sub(c.StartedAt))
 		if c.Agent != "" {
-			text += ", " + map[conversation.Direction]string{
-				conversation.Inbound: "answered by ", conversation.Outbound: "placed by ",
-			}[c.Direction] + c.Agent
+			text += by + c.Agent
 		}
 	case Missed:
 		if c.Direction == conversation.Outbound {

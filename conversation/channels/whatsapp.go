@@ -136,17 +136,14 @@ func scanVariables(s string, lit func(string), v func(inner string, index int)) 
 			lit(s)
 			return
 		}
-		inner := s[i+2 : i+2+j]
-		if k := strings.LastIndex(inner, "{{"); k >= 0 {
-			// "{{ a {{1}}": the variable starts at the last "{{".
-			lit(s[:i+2+k])
-			s = s[i+2+k:]
-			continue
-		}
-		lit(s[:i])
-		inner = strings.TrimSpace(inner)
+		end := i + 2 + j
+		// The variable opens at the last "{{" before its "}}": "{{ a {{1}}"
+		// and "{{{1}}}" hold {{1}}.
+		k := strings.LastIndex(s[:end], "{{")
+		lit(s[:k])
+		inner := strings.TrimSpace(s[k+2 : end])
 		v(inner, positionalIndex(inner))
-		s = s[i+2+j+2:]
+		s = s[end+2:]
 	}
 }
 
@@ -300,7 +297,8 @@ func RenderTemplate(ts TemplateSend) (string, error) {
 
 // InboundWhatsApp builds the conversation message of a WhatsApp message
 // received from the customer waID: one conversation per (account, wa_id)
-// (F3:4434, §7 A16), so References is [threading.WhatsAppKey]. Every
+// (F3:4434, §7 A16), so References is [WhatsAppKey] and HeaderID the
+// [ProviderMessageID] of providerID. Every
 // such message restarts the 24-hour window (§7 A15): record At as the
 // conversation's last customer message.
 func InboundWhatsApp(account conversation.AccountID, business, waID, body, providerID string) (conversation.Message, error) {
@@ -308,16 +306,8 @@ func InboundWhatsApp(account conversation.AccountID, business, waID, body, provi
 	if err != nil {
 		return conversation.Message{}, err
 	}
-	return conversation.Message{
-		Account:    account,
-		Direction:  conversation.Inbound,
-		Channel:    conversation.WhatsApp,
-		From:       conversation.Address{Address: from},
-		To:         []conversation.Address{{Address: threading.NormalizePhone(business)}},
-		Text:       body,
-		HeaderID:   ProviderMessageID(conversation.WhatsApp, account, providerID),
-		References: []string{WhatsAppKey(account, from)},
-	}, nil
+	return inboundMessage(conversation.WhatsApp, account, from, threading.NormalizePhone(business), body, providerID,
+		WhatsAppKey(account, from)), nil
 }
 
 // WhatsAppKey is the thread key of the WhatsApp conversation with number
