@@ -521,8 +521,9 @@ func Verify(secret, body []byte, signature string) bool {
 	if len(secret) == 0 || sig == "" {
 		return false
 	}
-	if p, ok := strings.CutPrefix(strings.ToLower(sig[:min(len(sig), 7)]), "sha256="); ok && p == "" {
-		sig = sig[7:]
+	const prefix = "sha256="
+	if len(sig) >= len(prefix) && strings.EqualFold(sig[:len(prefix)], prefix) {
+		sig = sig[len(prefix):]
 	}
 	got, err := hex.DecodeString(sig)
 	if err != nil {

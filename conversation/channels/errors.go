@@ -154,5 +154,5 @@ func invalid(format string, args ...any) error {
 
 // wrap returns an error wrapping sentinel with a formatted explanation.
 func wrap(sentinel error, format string, args ...any) error {
-	return fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))
+	return conversation.Errorf(sentinel, format, args...)
 }

@@ -135,8 +135,8 @@ func checkSMS(s SendContext) error {
 	}
 	var out []string
 	for _, n := range numbers {
-		if s.OptedOut(n) {
-			out = append(out, n)
+		if s.OptedOut(n.Address) {
+			out = append(out, n.Address)
 		}
 	}
 	if len(out) > 0 {

@@ -30,13 +30,15 @@ func Phone(s string) (string, error) {
 }
 
 // smsRecipients normalizes, validates and de-duplicates the numbers of
-// to, in order, refusing the business number itself and more than
-// [MaxSMSRecipients] distinct numbers.
-func smsRecipients(business string, to []conversation.Address) ([]string, error) {
+// to, in order, keeping the first display name given for each, and
+// refuses the business number itself and more than [MaxSMSRecipients]
+// distinct numbers.
+func smsRecipients(business string, to []conversation.Address) ([]conversation.Address, error) {
 	if len(to) == 0 {
 		return nil, invalid("an SMS needs at least one recipient")
 	}
-	out := make([]string, 0, min(len(to), MaxSMSRecipients+1))
+	out := make([]conversation.Address, 0, min(len(to), MaxSMSRecipients+1))
+	index := make(map[string]int, min(len(to), MaxSMSRecipients+1))
 	for _, a := range to {
 		n, err := Phone(a.Address)
 		if err != nil {
@@ -45,9 +47,14 @@ func smsRecipients(business string, to []conversation.Address) ([]string, error)
 		if n == business {
 			return nil, invalid("recipient %s is the sending number", n)
 		}
-		if !slices.Contains(out, n) {
-			out = append(out, n)
+		if i, ok := index[n]; ok {
+			if out[i].Name == "" {
+				out[i].Name = a.Name
+			}
+			continue
 		}
+		index[n] = len(out)
+		out = append(out, conversation.Address{Name: a.Name, Address: n})
 	}
 	if len(out) > MaxSMSRecipients {
 		return nil, &TooManyRecipientsError{Max: MaxSMSRecipients, Got: len(out)}
@@ -83,28 +90,20 @@ func ExpandSMS(account conversation.AccountID, business string, m conversation.M
 	if err != nil {
 		return nil, err
 	}
+	base := m
+	base.To = nil // replaced per message; not worth cloning
 	out := make([]conversation.Message, len(to))
-	for i, n := range to {
-		c := m.Clone()
+	for i, r := range to {
+		c := base.Clone()
 		c.Channel = conversation.SMS
 		c.Direction = conversation.Outbound
 		c.Account = account
 		c.From = conversation.Address{Name: m.From.Name, Address: from}
-		c.To = []conversation.Address{{Name: nameFor(m.To, n), Address: n}}
-		c.References = []string{threading.SMSKey(account.String(), from, n)}
+		c.To = []conversation.Address{r}
+		c.References = []string{threading.SMSKey(account.String(), from, r.Address)}
 		out[i] = *c
 	}
 	return out, nil
-}
-
-// nameFor returns the display name given for number n in to.
-func nameFor(to []conversation.Address, n string) string {
-	for _, a := range to {
-		if a.Name != "" && threading.NormalizePhone(a.Address) == n {
-			return a.Name
-		}
-	}
-	return ""
 }
 
 // InboundSMS builds the conversation message of an SMS received on the
