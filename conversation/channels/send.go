@@ -25,7 +25,8 @@ type SendContext struct {
 	// message.
 	Template *TemplateSend
 	// Recipients are the recipients' addresses (phone numbers for SMS and
-	// WhatsApp, platform ids for social channels and live chat).
+	// WhatsApp, page-scoped ids for Messenger and Instagram). A live chat
+	// answer may leave it empty: the chat session is the recipient.
 	Recipients []string
 	// OptedOut reports whether an SMS number opted out (see [OptOuts]);
 	// nil means nobody has.
@@ -112,7 +113,7 @@ func CheckSend(s SendContext) error {
 }
 
 func checkRecipientCount(caps Capabilities, to []string) error {
-	if len(to) == 0 {
+	if len(to) == 0 && caps.Channel != conversation.LiveChat {
 		return invalid("a %s message needs a recipient", caps.Channel)
 	}
 	if caps.MaxRecipients > 0 && len(to) > caps.MaxRecipients {
