@@ -428,10 +428,9 @@ type WebhookInput struct {
 	// Message is the outbound message as recorded; its References are the
 	// channel keys, sent back as the channel's own references.
 	Message conversation.Message
-	// Recipients are the custom recipient fields.
-	Recipients []CustomField
-	// Alias is the sender alias id; empty for the channel itself.
-	Alias  string
+	// Send is the send as checked: whether it starts a conversation, the
+	// custom recipient fields and the sender alias.
+	Send   CustomSend
 	Author WebhookAuthor
 	// Subject is the conversation's display subject.
 	Subject string
@@ -440,17 +439,13 @@ type WebhookInput struct {
 }
 
 // NewWebhook builds the webhook of an outbound message on a custom
-// channel whose send [CustomSettings.CheckSend] accepted. The body is the
-// message's Text for the text type and its HTML (or its escaped Text)
-// for the html type. An unknown alias gives an error wrapping
-// [conversation.ErrInvalidArgument]; an email-type channel gives
-// [ErrReceiveOnly].
+// channel. It runs [CustomSettings.CheckSend] on in.Send first, so no
+// webhook body exists for a send the channel refuses ([ErrReceiveOnly],
+// [ErrNotAllowed], scenario 91). The body is the message's Text for the
+// text type and its HTML (or its escaped Text) for the html type.
 func NewWebhook(s CustomSettings, in WebhookInput) (Webhook, error) {
-	if s.Type == CustomEmail {
-		return Webhook{}, wrap(ErrReceiveOnly, "email-type custom channels only receive")
-	}
-	if !s.Type.Valid() {
-		return Webhook{}, invalid("custom channel type %q: want text, html or email", s.Type)
+	if err := s.CheckSend(in.Send); err != nil {
+		return Webhook{}, err
 	}
 	m := in.Message
 	w := Webhook{
@@ -458,7 +453,7 @@ func NewWebhook(s CustomSettings, in WebhookInput) (Webhook, error) {
 			ID:          m.ID.String(),
 			Type:        s.Type,
 			References:  threading.CustomReferences(m.Account.String(), m.References),
-			To:          slices.Clone(in.Recipients),
+			To:          slices.Clone(in.Send.Recipients),
 			Attachments: slices.Clone(in.Attachments),
 		},
 		Conversation: WebhookConversation{ID: m.Conversation.String(), Subject: in.Subject},
@@ -467,12 +462,9 @@ func NewWebhook(s CustomSettings, in WebhookInput) (Webhook, error) {
 		a := in.Author
 		w.Message.Author = &a
 	}
-	if in.Alias != "" {
-		i := slices.IndexFunc(s.Aliases, func(a CustomField) bool { return a.ID == in.Alias })
-		if i < 0 {
-			return Webhook{}, invalid("unknown sender alias %q", in.Alias)
-		}
-		a := s.Aliases[i]
+	if in.Send.Alias != "" {
+		// CheckSend made sure the alias exists.
+		a := s.Aliases[slices.IndexFunc(s.Aliases, func(a CustomField) bool { return a.ID == in.Send.Alias })]
 		w.Message.From = &a
 	}
 	switch {

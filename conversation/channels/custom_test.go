@@ -195,6 +195,7 @@ func TestCustomInboundEmailType(t *testing.T) {
 
 func TestWebhook(t *testing.T) {
 	s := textChannel()
+	kimReply := channels.CustomSend{Recipients: []channels.CustomField{{ID: "u1"}}}
 	in, err := channels.DecodeCustomInbound(inboundJSON(`,"from_field":{"id":"u1"},"references":["order:42","thread-7"]`))
 	require.NoError(t, err)
 	cm, err := in.Message(account, s)
@@ -202,8 +203,8 @@ func TestWebhook(t *testing.T) {
 
 	reply := conversation.Message{ID: conversation.MessageID{9}, Conversation: conversation.ConversationID{7}, Account: account,
 		Text: "On its way", References: cm.Message.References}
-	w, err := channels.NewWebhook(s, channels.WebhookInput{Message: reply, Recipients: []channels.CustomField{{ID: "u1"}},
-		Alias: "bot", Author: channels.WebhookAuthor{Name: "Ana", Email: "ana@acme.test"}, Subject: "Order 42",
+	w, err := channels.NewWebhook(s, channels.WebhookInput{Message: reply,
+		Send: channels.CustomSend{Recipients: []channels.CustomField{{ID: "u1"}}, Alias: "bot"}, Author: channels.WebhookAuthor{Name: "Ana", Email: "ana@acme.test"}, Subject: "Order 42",
 		Attachments: []channels.WebhookAttachment{{Filename: "label.pdf", MediaType: "application", SubType: "pdf", Size: 10, URL: "https://files/1"}}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"order:42", "thread-7"}, w.Message.References, "the channel's own references go back")
@@ -232,21 +233,24 @@ func TestWebhook(t *testing.T) {
 	assert.Empty(t, sig)
 
 	s.Type = channels.CustomHTML
-	w, err = channels.NewWebhook(s, channels.WebhookInput{Message: conversation.Message{Text: "a < b\nc"}})
+	w, err = channels.NewWebhook(s, channels.WebhookInput{Message: conversation.Message{Text: "a < b\nc"}, Send: kimReply})
 	require.NoError(t, err)
 	assert.Equal(t, "a &lt; b<br>c", w.Message.Body)
-	w, err = channels.NewWebhook(s, channels.WebhookInput{Message: conversation.Message{Text: "t", HTML: "<p>h</p>"}})
+	w, err = channels.NewWebhook(s, channels.WebhookInput{Message: conversation.Message{Text: "t", HTML: "<p>h</p>"}, Send: kimReply})
 	require.NoError(t, err)
 	assert.Equal(t, "<p>h</p>", w.Message.Body)
 	assert.Nil(t, w.Message.From)
 	assert.Nil(t, w.Message.Author)
 
-	_, err = channels.NewWebhook(s, channels.WebhookInput{Alias: "ghost"})
+	_, err = channels.NewWebhook(s, channels.WebhookInput{Send: channels.CustomSend{Alias: "ghost"}})
 	assert.ErrorIs(t, err, conversation.ErrInvalidArgument)
-	_, err = channels.NewWebhook(channels.CustomSettings{Type: channels.CustomEmail}, channels.WebhookInput{})
+	_, err = channels.NewWebhook(channels.CustomSettings{Type: channels.CustomEmail}, channels.WebhookInput{Send: kimReply})
 	assert.ErrorIs(t, err, channels.ErrReceiveOnly)
-	_, err = channels.NewWebhook(channels.CustomSettings{}, channels.WebhookInput{})
+	_, err = channels.NewWebhook(channels.CustomSettings{}, channels.WebhookInput{Send: kimReply})
 	assert.ErrorIs(t, err, conversation.ErrInvalidArgument)
+	s.AllowReply = false
+	_, err = channels.NewWebhook(s, channels.WebhookInput{Send: kimReply})
+	assert.ErrorIs(t, err, channels.ErrNotAllowed, "no webhook body for a refused send")
 }
 
 func TestVerifyForms(t *testing.T) {

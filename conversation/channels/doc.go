@@ -47,7 +47,8 @@
 // state and custom settings) and calls [CheckSend]; a non-nil error is
 // returned to the caller and nothing is recorded. An SMS to several
 // numbers is recorded as the messages of [ExpandSMS]. A custom-channel
-// send is then posted as [NewWebhook]'s body, signed with [Sign].
+// send is then posted as the body [Webhook.Encode] returns for
+// [NewWebhook]'s webhook, with the signature in the [SignatureHeader].
 //
 // Inbound channel payloads are turned into messages here ([InboundSMS],
 // [InboundWhatsApp], [DecideSocial], [CallLog], [CustomInbound.Message])

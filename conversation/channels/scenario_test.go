@@ -476,23 +476,30 @@ func TestTHR_90_CustomEmailTypeImmutableAndReceiveOnly(t *testing.T) {
 // is never posted.
 func TestTHR_91_CustomAllowReplyFalse(t *testing.T) {
 	s := channels.CustomSettings{Type: channels.CustomText, AllowNew: true, WebhookURL: "https://hooks.example/missive"}
-	posts := 0
+	var posted [][]byte // what a transport would POST to the webhook URL
 	send := func(isNew bool) error {
-		if err := channels.CheckSend(channels.SendContext{Channel: conversation.Custom, New: isNew, Custom: &s,
-			CustomSend: channels.CustomSend{Recipients: []channels.CustomField{{Username: "kim"}}}, Now: t0}); err != nil {
+		cs := channels.CustomSend{New: isNew, Recipients: []channels.CustomField{{Username: "kim"}}}
+		if err := channels.CheckSend(channels.SendContext{Channel: conversation.Custom, New: isNew, Custom: &s, CustomSend: cs, Now: t0}); err != nil {
 			return err
 		}
-		posts++
-		return nil
+		w, err := channels.NewWebhook(s, channels.WebhookInput{Message: conversation.Message{Text: "hi"}, Send: cs})
+		if err != nil {
+			return err
+		}
+		body, _, err := w.Encode(s.Secret)
+		posted = append(posted, body)
+		return err
 	}
 	err := send(false)
 	assert.ErrorIs(t, err, channels.ErrNotAllowed)
 	assert.ErrorIs(t, err, conversation.ErrForbidden)
-	assert.Zero(t, posts, "no webhook POST")
+	assert.Empty(t, posted, "no webhook POST")
+	_, err = channels.NewWebhook(s, channels.WebhookInput{Send: channels.CustomSend{Recipients: []channels.CustomField{{Username: "kim"}}}})
+	assert.ErrorIs(t, err, channels.ErrNotAllowed, "NewWebhook refuses on its own too")
 
 	s.AllowRecipientUsername = true
 	require.NoError(t, send(true), "allow_new still allows new messages")
-	assert.Equal(t, 1, posts)
+	assert.Len(t, posted, 1)
 }
 
 // 92. F3:6111-6115: X-Missive-Signature is hex HMAC-SHA256 of the raw
