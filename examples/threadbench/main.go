@@ -13,18 +13,25 @@
 //     buffer, stop at the end of the header, scan Message-ID, In-Reply-To,
 //     References, Subject and Date leniently (ids with threading.ExtractIDs),
 //     Decide and Record every message into a fresh index.
-//   - inboxkit, as a process: the same, in a child process of this binary
-//     (exec, Go runtime start-up, reading and threading, exit), timed from
-//     outside exactly like mthread.
-//   - mthread: the whole process, file names on its standard input, its
-//     output (the thread tree) read and its top-level lines counted.
+//   - inboxkit, as a process: the same in a child process of this binary
+//     (fork, exec, Go runtime start-up, reading and threading, exit), the
+//     file names on its standard input, timed from outside exactly like
+//     mthread.
+//   - mthread: the whole process, the same file names on its standard
+//     input, its output (the thread tree) to /dev/null.
 //
-// Every contender runs once untimed first, so the page cache is warm for
-// all; then the runs alternate between contenders and the median of each
-// is printed. GOMAXPROCS is 1 by default (-procs), like single-threaded
-// mthread. mthread's count is its top-level lines: its threads, which
-// differ from inboxkit's conversations because it builds jwz-style
-// parent trees rather than inboxkit's scoped conversations.
+// Both children inherit the same two files, the list of names and
+// /dev/null, so the parent copies nothing while they run. Every contender
+// runs once untimed first: the page cache is warm for all, and that run's
+// output gives the counts. Then the runs alternate between contenders and
+// the median wall time and median CPU time (user + system, of the child
+// for processes) of each are printed. On a shared, loaded machine the CPU
+// figure is the steadier one. GOMAXPROCS is 1 by default (-procs), like
+// single-threaded mthread.
+//
+// mthread's count is its top-level lines: its threads, which differ from
+// inboxkit's conversations because it builds jwz-style parent trees and
+// keeps unresolved ids as containers; it is printed, not reconciled.
 package main
 
 import (
@@ -49,7 +56,7 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "threadbench:", err)
 		os.Exit(1)
 	}
@@ -63,6 +70,7 @@ type config struct {
 	mthread string
 	process bool
 	once    bool
+	stdin   bool
 }
 
 func parseFlags(args []string, out io.Writer) (config, error) {
@@ -75,6 +83,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&c.mthread, "mthread", "mthread", `mthread binary, looked up on PATH; "" skips it`)
 	fs.BoolVar(&c.process, "process", true, "also time inboxkit as a child process of this binary")
 	fs.BoolVar(&c.once, "once", false, "thread the files once, print the conversation count and exit (the child process mode)")
+	fs.BoolVar(&c.stdin, "stdin", false, "with -once: read the file names from standard input, one per line, instead of walking -dir (as mthread does)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -84,7 +93,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	return c, nil
 }
 
-func run(args []string, out io.Writer) error {
+func run(args []string, in io.Reader, out io.Writer) error {
 	c, err := parseFlags(args, out)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -95,11 +104,19 @@ func run(args []string, out io.Writer) error {
 	if c.procs > 0 {
 		runtime.GOMAXPROCS(c.procs)
 	}
-	files, err := mailFiles(c.dir)
+	var files []string
+	if c.once && c.stdin {
+		files, err = readNames(in)
+	} else {
+		files, err = mailFiles(c.dir)
+	}
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
+		if c.once && c.stdin {
+			return errors.New("no file names on standard input")
+		}
 		return fmt.Errorf("no mail files in %s", c.dir)
 	}
 	if c.once {
@@ -114,30 +131,52 @@ func run(args []string, out io.Writer) error {
 	type contender struct {
 		name  string
 		count string // what the count counts
-		run   func() (int, time.Duration, error)
-		wall  []time.Duration
-		cpu   []time.Duration
-		n     int
+		// run runs once; with count false it may skip the count
+		// (a child's output then goes to /dev/null) and return -1.
+		run  func(count bool) (int, time.Duration, error)
+		wall []time.Duration
+		cpu  []time.Duration
+		n    int
 	}
-	cs := []*contender{{name: "inboxkit in-process", count: "conversations", run: func() (int, time.Duration, error) {
+	cs := []*contender{{name: "inboxkit in-process", count: "conversations", run: func(bool) (int, time.Duration, error) {
 		before, _ := cpuTime()
 		n, err := threadFiles(files)
 		after, _ := cpuTime()
 		return n, after - before, err
 	}}}
+	var io0 *procIO
+	if c.process || c.mthread != "" {
+		if io0, err = newProcIO(files); err != nil {
+			return err
+		}
+		defer io0.close()
+	}
 	if c.process {
 		self, err := os.Executable()
 		if err != nil {
 			return fmt.Errorf("finding this binary for -process: %w", err)
 		}
-		cs = append(cs, &contender{name: "inboxkit process", count: "conversations", run: func() (int, time.Duration, error) {
-			return selfProcess(self, c)
+		env := os.Environ()
+		if c.procs > 0 {
+			env = append(env, "GOMAXPROCS="+strconv.Itoa(c.procs))
+		}
+		cs = append(cs, &contender{name: "inboxkit process", count: "conversations", run: func(count bool) (int, time.Duration, error) {
+			out, cpu, err := io0.run(self, []string{"-once", "-stdin", "-procs", "0"}, env, count)
+			if err != nil || !count {
+				return -1, cpu, err
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(string(out)))
+			return n, cpu, err
 		}})
 	}
 	if c.mthread != "" {
 		if path, err := exec.LookPath(c.mthread); err == nil {
-			cs = append(cs, &contender{name: "mthread process", count: "threads", run: func() (int, time.Duration, error) {
-				return mthreadProcess(path, files)
+			cs = append(cs, &contender{name: "mthread process", count: "threads", run: func(count bool) (int, time.Duration, error) {
+				out, cpu, err := io0.run(path, nil, nil, count)
+				if err != nil || !count {
+					return -1, cpu, err
+				}
+				return topLevelLines(out), cpu, err
 			}})
 		} else {
 			fmt.Fprintf(out, "mthread not found (%v); measuring inboxkit only\n", err)
@@ -147,19 +186,19 @@ func run(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "%d files in %s, %d runs each, GOMAXPROCS=%d, %s\n",
 		len(files), c.dir, c.runs, runtime.GOMAXPROCS(0), runtime.Version())
 	for _, x := range cs { // warm-up: page cache, binaries
-		if x.n, _, err = x.run(); err != nil {
+		if x.n, _, err = x.run(true); err != nil {
 			return fmt.Errorf("%s: %w", x.name, err)
 		}
 	}
 	for range c.runs {
 		for _, x := range cs {
 			start := time.Now()
-			n, cpu, err := x.run()
+			n, cpu, err := x.run(false)
 			d := time.Since(start)
 			if err != nil {
 				return fmt.Errorf("%s: %w", x.name, err)
 			}
-			if n != x.n {
+			if n >= 0 && n != x.n {
 				return fmt.Errorf("%s: %d %s, then %d", x.name, x.n, x.count, n)
 			}
 			x.wall = append(x.wall, d)
@@ -261,51 +300,103 @@ func threadFiles(files []string) (int, error) {
 	return len(idx.Conversations()), nil
 }
 
-// selfProcess runs this binary with -once on the same files and returns
-// the count it prints and the CPU time it used.
-func selfProcess(self string, c config) (int, time.Duration, error) {
-	cmd := exec.Command(self, "-once", "-dir", c.dir, "-procs", strconv.Itoa(c.procs))
-	out, err := cmd.Output()
-	if err != nil {
-		return 0, 0, fmt.Errorf("%s -once: %w", self, err)
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(string(out)))
-	return n, processCPU(cmd), err
+// procIO holds the files a child process inherits: its standard input,
+// the file names one per line (as mthread takes them), and its standard
+// output, a file for the untimed warm-up run that yields the count and
+// /dev/null for the timed runs. The parent copies nothing while a child
+// runs, so the timing is fork, exec, the child's work and exit, the same
+// for every contender, without disk writeback in it.
+type procIO struct {
+	names, out, null *os.File
 }
 
-func processCPU(cmd *exec.Cmd) time.Duration {
-	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+func newProcIO(files []string) (*procIO, error) {
+	dir, err := os.MkdirTemp("", "threadbench")
+	if err != nil {
+		return nil, err
+	}
+	p := &procIO{}
+	defer os.RemoveAll(dir) // the open files stay usable
+	if p.names, err = os.Create(filepath.Join(dir, "names")); err != nil {
+		return nil, err
+	}
+	if _, err = p.names.WriteString(strings.Join(files, "\n") + "\n"); err != nil {
+		p.close()
+		return nil, err
+	}
+	if p.out, err = os.Create(filepath.Join(dir, "out")); err != nil {
+		p.close()
+		return nil, err
+	}
+	if p.null, err = os.OpenFile(os.DevNull, os.O_WRONLY, 0); err != nil {
+		p.close()
+		return nil, err
+	}
+	return p, nil
 }
 
-// mthreadProcess runs mthread with the file names on its standard input
-// and returns the number of top-level lines of its output and the CPU time
-// it used.
-func mthreadProcess(path string, files []string) (int, time.Duration, error) {
-	cmd := exec.Command(path)
-	cmd.Stdin = strings.NewReader(strings.Join(files, "\n") + "\n")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return 0, 0, err
+func (p *procIO) close() {
+	for _, f := range []*os.File{p.names, p.out, p.null} {
+		if f != nil {
+			f.Close()
+		}
 	}
-	if err := cmd.Start(); err != nil {
-		return 0, 0, err
+}
+
+// run runs path with args and env (nil: this process's) and returns the
+// CPU time it used and, with capture, what it printed.
+func (p *procIO) run(path string, args, env []string, capture bool) ([]byte, time.Duration, error) {
+	if _, err := p.names.Seek(0, io.SeekStart); err != nil {
+		return nil, 0, err
 	}
+	cmd := exec.Command(path, args...)
+	cmd.Env = env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = p.names, p.null, os.Stderr
+	if capture {
+		if err := p.out.Truncate(0); err != nil {
+			return nil, 0, err
+		}
+		if _, err := p.out.Seek(0, io.SeekStart); err != nil {
+			return nil, 0, err
+		}
+		cmd.Stdout = p.out
+	}
+	if err := cmd.Run(); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	if !capture {
+		return nil, cpu, nil
+	}
+	if _, err := p.out.Seek(0, io.SeekStart); err != nil {
+		return nil, 0, err
+	}
+	out, err := io.ReadAll(p.out)
+	return out, cpu, err
+}
+
+// topLevelLines counts the lines of mthread's output that are not
+// indented: its threads.
+func topLevelLines(out []byte) int {
 	n := 0
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		if line := sc.Bytes(); len(line) > 0 && line[0] != ' ' {
+	for line := range bytes.Lines(out) {
+		if line[0] != ' ' && line[0] != '\n' {
 			n++
 		}
 	}
-	if err := sc.Err(); err != nil {
-		_ = cmd.Wait()
-		return 0, 0, err
+	return n
+}
+
+// readNames reads file names, one per line; empty lines are skipped.
+func readNames(r io.Reader) ([]string, error) {
+	var names []string
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if line := strings.TrimRight(sc.Text(), "\r"); line != "" {
+			names = append(names, line)
+		}
 	}
-	if err := cmd.Wait(); err != nil {
-		return 0, 0, err
-	}
-	return n, processCPU(cmd), nil
+	return names, sc.Err()
 }
 
 // headerReader reads message headers with one reused buffer.
@@ -317,6 +408,9 @@ type headerReader struct {
 // header; a longer header is cut there (lenient, like a mail client).
 const maxHeader = 1 << 20
 
+// initialBuffer is the first read size: most headers fit.
+var initialBuffer = 8 * 1024
+
 // read returns the header fields of the file at path that threading
 // needs. The returned strings do not alias the buffer.
 func (r *headerReader) read(path string) (fields, error) {
@@ -326,7 +420,7 @@ func (r *headerReader) read(path string) (fields, error) {
 	}
 	defer f.Close()
 	if r.buf == nil {
-		r.buf = make([]byte, 16*1024)
+		r.buf = make([]byte, initialBuffer)
 	}
 	n, end := 0, -1
 	for {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/mail"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,12 +50,20 @@ func TestThreadFilesTinyMaildir(t *testing.T) {
 
 func TestRunTinyMaildir(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, run([]string{"-dir", writeMaildir(t), "-runs", "1", "-process=false", "-mthread="}, &out))
+	require.NoError(t, run([]string{"-dir", writeMaildir(t), "-runs", "1", "-process=false", "-mthread="}, nil, &out))
 	assert.Contains(t, out.String(), "6 files in")
 	assert.Contains(t, out.String(), "3 conversations")
 
+	dir := writeMaildir(t)
 	out.Reset()
-	require.NoError(t, run([]string{"-dir", writeMaildir(t), "-once"}, &out))
+	require.NoError(t, run([]string{"-dir", dir, "-once"}, nil, &out))
+	assert.Equal(t, "3\n", out.String())
+
+	files, err := mailFiles(dir)
+	require.NoError(t, err)
+	out.Reset()
+	names := strings.NewReader(strings.Join(files, "\r\n") + "\n\n")
+	require.NoError(t, run([]string{"-once", "-stdin"}, names, &out))
 	assert.Equal(t, "3\n", out.String())
 }
 
@@ -65,7 +74,7 @@ func TestRunCorpus(t *testing.T) {
 		t.Skipf("corpus not found at %s: %v", corpus, err)
 	}
 	var out bytes.Buffer
-	require.NoError(t, run([]string{"-dir", corpus, "-runs", "1", "-process=false"}, &out))
+	require.NoError(t, run([]string{"-dir", corpus, "-runs", "1", "-process=false"}, nil, &out))
 	assert.Contains(t, out.String(), "2405 files in")
 	assert.Contains(t, out.String(), "1466 conversations")
 	t.Log(out.String())
@@ -73,10 +82,13 @@ func TestRunCorpus(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	var out bytes.Buffer
-	assert.Error(t, run([]string{"-dir", filepath.Join(t.TempDir(), "missing")}, &out))
-	assert.Error(t, run([]string{"-dir", t.TempDir()}, &out), "no files")
-	assert.Error(t, run([]string{"-runs", "0"}, &out))
-	assert.Error(t, run([]string{"-bogus"}, &out))
+	assert.Error(t, run([]string{"-dir", filepath.Join(t.TempDir(), "missing")}, nil, &out))
+	assert.Error(t, run([]string{"-dir", t.TempDir()}, nil, &out), "no files")
+	assert.Error(t, run([]string{"-once", "-stdin"}, strings.NewReader("\n"), &out), "no names")
+	assert.Error(t, run([]string{"-once", "-stdin"}, strings.NewReader(filepath.Join(t.TempDir(), "missing")), &out))
+	assert.Error(t, run([]string{"-runs", "0"}, nil, &out))
+	assert.Error(t, run([]string{"-bogus"}, nil, &out))
+	assert.NoError(t, run([]string{"-h"}, nil, &out), "help is not an error")
 }
 
 func TestScanFields(t *testing.T) {
@@ -178,4 +190,31 @@ func TestParseDate(t *testing.T) {
 	_, err := mail.ParseDate(s)
 	_, ok = parseDate(s)
 	assert.Equal(t, err == nil, ok)
+}
+
+// A child process gets the file names on its standard input, and its
+// output is captured only when asked for.
+func TestProcIO(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	p, err := newProcIO([]string{"a", "b", "c"})
+	require.NoError(t, err)
+	defer p.close()
+	for range 2 { // the names are read from the start every time
+		out, _, err := p.run(sh, []string{"-c", "cat"}, nil, true)
+		require.NoError(t, err)
+		assert.Equal(t, "a\nb\nc\n", string(out))
+	}
+	out, _, err := p.run(sh, []string{"-c", "cat"}, nil, false)
+	require.NoError(t, err)
+	assert.Nil(t, out)
+	_, _, err = p.run(sh, []string{"-c", "exit 3"}, nil, true)
+	assert.Error(t, err)
+}
+
+func TestTopLevelLines(t *testing.T) {
+	assert.Equal(t, 2, topLevelLines([]byte("/m/1\n /m/2\n  /m/3\n<unresolved@x>\n /m/4\n\n")))
+	assert.Equal(t, 0, topLevelLines(nil))
 }
