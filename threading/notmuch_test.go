@@ -8,13 +8,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
 
 // notmuchThreads indexes dir with notmuch in a temporary database and
 // returns, for every file, the notmuch thread it is in (an index into the
-// thread list notmuch printed) and the thread count.
+// thread list notmuch show printed) and the thread count (notmuch count
+// --output=threads).
 func notmuchThreads(t *testing.T, dir string) (map[string]int, int) {
 	t.Helper()
 	abs, err := filepath.Abs(dir)
@@ -71,7 +73,14 @@ func notmuchThreads(t *testing.T, dir string) (map[string]int, int) {
 		}
 		walk(th)
 	}
-	return byFile, len(threads)
+	count, err := strconv.Atoi(strings.TrimSpace(string(run("count", "--output=threads", "*"))))
+	if err != nil {
+		t.Fatalf("notmuch count: %v", err)
+	}
+	if count != len(threads) {
+		t.Errorf("notmuch count says %d threads, notmuch show lists %d", count, len(threads))
+	}
+	return byFile, count
 }
 
 // notmuchCounts are the thread counts notmuch 0.37 gives for the corpora
