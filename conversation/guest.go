@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -111,3 +112,26 @@ func (c *Conversation) IsGuest(u UserID) bool {
 	_, ok := slices.BinarySearchFunc(c.Guests, u, UserID.Compare)
 	return ok
 }
+
+// GuestLimits are the quotas a new guest access record is checked
+// against, by the store, in the transaction that writes it (package
+// guests computes them from the organization's settings).
+type GuestLimits struct {
+	// Guests is the number of distinct guests the scope may hold.
+	Guests int
+	// ByInviter scopes Guests to the guests the record's inviter invited
+	// (QuotaPerInviter); false scopes it to the organization.
+	ByInviter bool
+	// Conversations is the number of conversations one guest may hold
+	// access to in the organization.
+	Conversations int
+}
+
+// ErrGuestQuota is returned when a new guest would exceed the
+// organization's (or the inviter's) guest capacity. It wraps
+// [ErrLimitReached].
+var ErrGuestQuota = fmt.Errorf("%w: guest capacity reached", ErrLimitReached)
+
+// ErrGuestConversationQuota is returned when a guest already holds access
+// to the maximum number of conversations. It wraps [ErrLimitReached].
+var ErrGuestConversationQuota = fmt.Errorf("%w: the guest is in the maximum number of conversations", ErrLimitReached)

@@ -1,8 +1,6 @@
 package guests
 
 import (
-	"fmt"
-
 	"github.com/inboxkit/inboxkit/conversation"
 )
 
@@ -20,25 +18,16 @@ const (
 // ErrGuestQuota is returned when inviting a new guest would exceed the
 // organization's (or the inviter's) guest capacity. It wraps
 // [conversation.ErrLimitReached].
-var ErrGuestQuota = fmt.Errorf("%w: guest capacity reached", conversation.ErrLimitReached)
+var ErrGuestQuota = conversation.ErrGuestQuota
 
 // ErrGuestConversationQuota is returned when a guest already holds access
 // to the maximum number of conversations. It wraps
 // [conversation.ErrLimitReached].
-var ErrGuestConversationQuota = fmt.Errorf("%w: the guest is in the maximum number of conversations", conversation.ErrLimitReached)
+var ErrGuestConversationQuota = conversation.ErrGuestConversationQuota
 
 // Limits are the quotas one invitation is checked against, as the store
 // enforces them in the transaction that writes it.
-type Limits struct {
-	// Guests is the number of distinct guests the scope may hold.
-	Guests int
-	// ByInviter scopes Guests to the guests the inviter invited
-	// (QuotaPerInviter); false scopes it to the organization.
-	ByInviter bool
-	// Conversations is the number of conversations one guest may hold
-	// access to.
-	Conversations int
-}
+type Limits = conversation.GuestLimits
 
 // Capacity returns the guest capacity of an organization with seats
 // seated users under mode q: 5 × seats pooled (F1:28: 8 users, 40
