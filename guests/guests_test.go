@@ -178,3 +178,32 @@ func TestRedact(t *testing.T) {
 	assert.Empty(t, rm.Copies)
 	assert.Equal(t, m.Attachments, rm.Attachments, "guests download attachments (F1:14)")
 }
+
+func TestEmail(t *testing.T) {
+	for in, want := range map[string]string{"g@ext.com": "g@ext.com", "  G@Ext.COM ": "g@ext.com", "a.b+c@x.y": "a.b+c@x.y"} {
+		got, err := guests.Email(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got)
+	}
+	for _, bad := range []string{"", " ", "g", "g@", "@x", "G <g@x.com>", "<g@x.com>", "a@x, b@y", "g@x\ny@z", strings.Repeat("a", 250) + "@x.com"} {
+		_, err := guests.Email(bad)
+		assert.ErrorIs(t, err, conversation.ErrInvalidArgument, "%q", bad)
+	}
+}
+
+func FuzzEmail(f *testing.F) {
+	f.Add("g@ext.com")
+	f.Add("G <g@x>")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := guests.Email(s)
+		if err != nil {
+			if !errors.Is(err, conversation.ErrInvalidArgument) {
+				t.Fatalf("%v does not wrap ErrInvalidArgument", err)
+			}
+			return
+		}
+		if again, err := guests.Email(got); err != nil || again != got {
+			t.Fatalf("canonical %q does not validate to itself: %q %v", got, again, err)
+		}
+	})
+}

@@ -177,7 +177,8 @@ type TrashOptions struct {
 // and pins are cleared, and it leaves every Inbox. Elsewhere, a delegated
 // user of its account or an observer of its team trashes it for themselves
 // only (and is unassigned); anyone else trashes it for everyone, keeping
-// the team [LIB-DEFAULT, spec A17].
+// the team [LIB-DEFAULT, spec A17]. A trash for everyone also removes
+// every guest, granted or invited (F3:14569).
 func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.ConversationID, opts TrashOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -196,7 +197,7 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 				return conversation.Errorf(ErrDecisionRequired, "trashing from a team inbox affects all your coworkers; confirm it (F3:8552)")
 			}
 			o.trashForEveryone(u.ID, true)
-			return nil
+			return o.removeGuests() // F3:14569
 		}
 		personal, err := o.trashesForSelf(u)
 		if err != nil {
@@ -204,7 +205,7 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 		}
 		if !personal {
 			o.trashForEveryone(u.ID, false)
-			return nil
+			return o.removeGuests() // F3:14569
 		}
 		st := o.state(u.ID)
 		if st.Trashed {
