@@ -41,7 +41,7 @@ const (
 	// conversation (F1:16).
 	MentionPresent
 	// PersonalState: mark read or unread, star, pin, watch, silence the
-	// conversation for oneself.
+	// conversation for oneself, archive it from one's own Inbox.
 	PersonalState
 
 	// MentionAbsent: @mention someone not present (F0:109).

@@ -465,8 +465,11 @@ type GuestConversation struct {
 	InvitedBy    conversation.UserID
 	InvitedAt    time.Time
 	// Pending is set for an invitation not yet accepted, which expires at
-	// ExpiresAt; AcceptedAt is set otherwise.
+	// ExpiresAt (Expired once that has passed: it can no longer be
+	// accepted and still holds its slot until purged); AcceptedAt is set
+	// otherwise.
 	Pending    bool
+	Expired    bool
 	ExpiresAt  time.Time
 	AcceptedAt time.Time
 }
@@ -492,6 +495,7 @@ func (e *Engine) Guests(ctx context.Context, actor Actor) ([]GuestInfo, error) {
 		if err != nil {
 			return err
 		}
+		now := e.now()
 		out = nil
 		for _, r := range recs {
 			if len(out) == 0 || out[len(out)-1].Email != r.Email {
@@ -510,7 +514,7 @@ func (e *Engine) Guests(ctx context.Context, actor Actor) ([]GuestInfo, error) {
 			gc := GuestConversation{Conversation: r.Conversation, Subject: c.DisplaySubject(), InvitedBy: r.InvitedBy,
 				InvitedAt: r.InvitedAt, Pending: !r.Live(), AcceptedAt: r.AcceptedAt}
 			if gc.Pending {
-				gc.ExpiresAt = r.ExpiresAt
+				gc.ExpiresAt, gc.Expired = r.ExpiresAt, !r.ExpiresAt.After(now)
 			}
 			gi.Conversations = append(gi.Conversations, gc)
 		}
@@ -539,6 +543,33 @@ func (e *Engine) GuestUsage(ctx context.Context, actor Actor) (guests.Usage, err
 		return nil
 	})
 	return out, err
+}
+
+// PurgeExpiredInvitations removes every pending invitation whose time
+// has passed, freeing their slots, and returns how many it removed. Every
+// InviteGuest purges too, before it counts; a host calls this from a
+// timer (as it calls RunDue) so usage figures do not count expired
+// invitations meanwhile. It needs the System actor.
+func (e *Engine) PurgeExpiredInvitations(ctx context.Context, actor Actor) (int, error) {
+	if !actor.system {
+		return 0, conversation.Errorf(ErrForbidden, "expired invitations are purged by the system actor")
+	}
+	total := 0
+	for {
+		n := 0
+		err := e.update(ctx, actor, func(o *op) error {
+			gone, err := o.tx.ExpireGuestInvitations(o.ctx, o.now, 256)
+			n = len(gone)
+			return err
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < 256 {
+			return total, nil
+		}
+	}
 }
 
 // guestAdminRole refuses users who may not manage guests.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/guests"
 )
 
 // Close marks a conversation done (F3:8370, F3:8420): it leaves the team
@@ -104,10 +105,13 @@ type ArchiveOptions struct {
 // From the Inbox it changes only the actor's Inbox (an unassigned actor
 // just archives, F3:8405). From the team inbox it takes the conversation
 // out of that inbox for everyone without closing it (spec A15; a UI whose
-// box icon closes in team inboxes, F3:8400, calls Close instead).
+// box icon closes in team inboxes, F3:8400, calls Close instead). Guests
+// archive from their own Inbox.
 func (e *Engine) Archive(ctx context.Context, actor Actor, id conversation.ConversationID, opts ArchiveOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
-		u, err := o.loadAsUser(id)
+		// A guest archives from their own Inbox only: they are in no team,
+		// never assigned, and never hold a trashed conversation.
+		u, err := o.loadAsReader(id, guests.PersonalState)
 		if err != nil {
 			return err
 		}

@@ -517,6 +517,12 @@ func TestTLTG_05_141_GuestFromAnotherOrg(t *testing.T) {
 	assert.False(t, ok)
 	// Guest restrictions apply whatever the home org (spec A12).
 	assert.ErrorIs(t, a.Engine.Close(tltgCtx, inbox.AsUser(g.ID), x), inbox.ErrGuestForbidden)
+	// Like any conversation, she can archive it from her Inbox.
+	require.NoError(t, a.Engine.Archive(tltgCtx, inbox.AsUser(g.ID), x, inbox.ArchiveOptions{}))
+	assert.Empty(t, gstList(t, a, g, conversation.Inbox))
+	assert.Equal(t, []conversation.ConversationID{x}, gstList(t, a, g, conversation.All))
+	err = a.Engine.Archive(tltgCtx, inbox.AsUser(g.ID), x, inbox.ArchiveOptions{From: inbox.FromTeamInbox})
+	assert.ErrorIs(t, err, inbox.ErrForbidden, "no team inbox of hers")
 	// A second invitation accepted with the same login reuses the identity.
 	y, _ := tltgSupport(a, "Y")
 	inv = gstInvite(t, a, "A", y, "bea@beta.test")
@@ -718,8 +724,19 @@ func TestGuestsInviteRules(t *testing.T) {
 	a.Clock.Advance(guests.DefaultInvitationTTL + time.Second)
 	_, err = a.Engine.AcceptInvitation(tltgCtx, inv.Token, inbox.Acceptance{})
 	assert.ErrorIs(t, err, inbox.ErrInvalidToken)
-	gstInvite(t, a, "A", y, "other@ext.com") // sweeps expired invitations
 	list, err := a.Engine.Guests(tltgCtx, a.As("Adm"))
+	require.NoError(t, err)
+	require.Len(t, list, 2)
+	assert.Equal(t, "late@ext.com", list[1].Email)
+	assert.True(t, list[1].Conversations[0].Expired, "the admin view shows the expired invitation")
+	assert.False(t, list[0].Conversations[0].Expired)
+	n, err := a.Engine.PurgeExpiredInvitations(tltgCtx, inbox.System)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = a.Engine.PurgeExpiredInvitations(tltgCtx, a.As("Adm"))
+	assert.ErrorIs(t, err, inbox.ErrForbidden)
+	gstInvite(t, a, "A", y, "other@ext.com")
+	list, err = a.Engine.Guests(tltgCtx, a.As("Adm"))
 	require.NoError(t, err)
 	var emails []string
 	for _, gi := range list {
