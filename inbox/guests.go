@@ -114,6 +114,8 @@ func (o *op) invite(addr string, res *Invited) error {
 		return conversation.Errorf(ErrGuestForbidden, "guests cannot join chat rooms (F1:22)")
 	case c.Trashed:
 		return conversation.Errorf(ErrInvalidArgument, "conversation %s is in Trash", c.ID)
+	case !c.MergedInto.IsZero():
+		return conversation.Errorf(ErrInvalidArgument, "conversation %s was merged into %s; invite into that one", c.ID, c.MergedInto)
 	}
 	guest, err := o.guestIdentity(c.Org, addr)
 	if err != nil {

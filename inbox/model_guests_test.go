@@ -36,8 +36,9 @@ import (
 //   - a guest's comment changes no member's access.
 //
 // Label changes are made through the store (no label operation exists on
-// this branch); tasks and merges do not exist on this branch, so their
-// refusals are pinned by TestTLTG_05_133 and TestTLTG_05_139 instead.
+// this branch); merges run the merge operation's guest check (the merge
+// itself is not on this branch); tasks do not exist yet, so their
+// refusals are pinned by TestTLTG_05_133 instead.
 func TestModelGuests(t *testing.T) {
 	defer noRapidFailFile()()
 	rapid.Check(t, func(t *rapid.T) {
@@ -56,6 +57,7 @@ func TestModelGuests(t *testing.T) {
 			"comment":    m.comment,
 			"setLabels":  m.setLabels,
 			"trash":      m.trash,
+			"merge":      m.merge,
 			"recover":    m.recover,
 			"guestTries": m.guestTries,
 			"settings":   m.settings,
@@ -575,6 +577,26 @@ func (m *guestModel) trash(t *rapid.T) {
 			}
 		}
 	}
+}
+
+// merge asks whether c may be merged: not while it has guests, live or
+// invited (F3:7927).
+func (m *guestModel) merge(t *rapid.T) {
+	actor := m.drawActor(t)
+	c := m.drawConv(t)
+	var want error
+	hasGuests := false
+	for k := range m.recs {
+		hasGuests = hasGuests || k.conv == c.n
+	}
+	switch {
+	case !m.sees(actor, c):
+		want = inbox.ErrNotFound
+	case hasGuests: // a guest who sees c is one of them
+		want = inbox.ErrMergeWithGuests
+	}
+	err := m.e.RefuseMergeWithGuestsForTest(m.ctx, inbox.AsUser(m.actorID(actor)), c.id)
+	m.expect(fmt.Sprintf("%s merges c%d", actor, c.n), want, err)
 }
 
 func (m *guestModel) recover(t *rapid.T) {

@@ -152,8 +152,7 @@ func (g *guestIndex) ofGuest(dst []*conversation.GuestAccess, org conversation.O
 // ConversationGuestAccess implements [storage.GuestReadTx].
 func (s *state) ConversationGuestAccess(_ context.Context, c conversation.ConversationID) ([]*conversation.GuestAccess, error) {
 	var out []*conversation.GuestAccess
-	if tr := s.guest.byConv[c]; tr != nil {
-		rec := s.convs[c]
+	if tr, rec := s.guest.byConv[c], s.convs[c]; tr != nil && rec != nil {
 		tr.Ascend(func(email string) bool {
 			out = append(out, s.guest.record(guestKey{rec.conv.Org, email, c}))
 			return true

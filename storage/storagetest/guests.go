@@ -191,6 +191,19 @@ func testGuestQuota(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		require.Equal(t, 2, guestCounts(t, s, f.org, conversation.UserID{}).Guests)
 		require.NoError(t, s.Update(ctx, func(tx storage.Tx) error { return tx.DeleteGuestAccess(ctx, f.org, "b@x", f.convs[0].ID) }))
 		require.NoError(t, putGuest(ctx, s, f.pending("c@x", 0), lim), "a freed slot is usable at once")
+
+		// A refused write leaves no trace even when the transaction
+		// commits anyway.
+		before := mustRead(t, s, func(tx storage.ReadTx) ([]*conversation.GuestAccess, error) { return tx.OrgGuestAccess(ctx, f.org) })
+		update(t, s, func(tx storage.Tx) error {
+			require.ErrorIs(t, tx.PutGuestAccess(ctx, f.pending("d@x", 2), lim), conversation.ErrGuestQuota)
+			require.ErrorIs(t, tx.PutGuestAccess(ctx, f.pending("a@x", 2), lim), conversation.ErrGuestConversationQuota)
+			require.ErrorIs(t, tx.DeleteGuestAccess(ctx, f.org, "zz@x", f.convs[0].ID), conversation.ErrNotFound)
+			return nil
+		})
+		after := mustRead(t, s, func(tx storage.ReadTx) ([]*conversation.GuestAccess, error) { return tx.OrgGuestAccess(ctx, f.org) })
+		require.Equal(t, before, after)
+		require.Equal(t, 2, guestCounts(t, s, f.org, conversation.UserID{}).Guests)
 	})
 	t.Run("PerInviter", func(t *testing.T) {
 		s := newStore(t)
