@@ -112,13 +112,13 @@ type Engine struct {
 	notifier    Notifier
 	subscribers []EventHandler
 	newID       func() uuid.UUID
-	onError     func(error)
-	maxMessages int
-	maxRetries  int
 	// random is the engine's own crypto/rand source, for IDs and
 	// invitation tokens.
 	random        io.Reader
 	invitationTTL time.Duration
+	onError       func(error)
+	maxMessages   int
+	maxRetries    int
 }
 
 // DefaultMaxMessages is the documented message cap of a conversation.
