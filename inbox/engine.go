@@ -107,18 +107,19 @@ type Config struct {
 // configuration: everything lives in the store, so several engines may
 // share one store. An Engine is safe for concurrent use.
 type Engine struct {
+	// random is the engine's own crypto/rand source, for IDs and
+	// invitation tokens; invitationTTL is Config.InvitationTTL.
+	random        io.Reader
+	invitationTTL time.Duration
+
 	store       storage.Store
 	clock       Clock
 	notifier    Notifier
 	subscribers []EventHandler
 	newID       func() uuid.UUID
-	// random is the engine's own crypto/rand source, for IDs and
-	// invitation tokens.
-	random        io.Reader
-	invitationTTL time.Duration
-	onError       func(error)
-	maxMessages   int
-	maxRetries    int
+	onError     func(error)
+	maxMessages int
+	maxRetries  int
 }
 
 // DefaultMaxMessages is the documented message cap of a conversation.
