@@ -547,6 +547,30 @@ func (e *Engine) GuestUsage(ctx context.Context, actor Actor) (guests.Usage, err
 	return out, err
 }
 
+// GuestIdentities returns the guest identities, in other organizations,
+// linked to the acting user: one per organization whose invitation they
+// accepted with their own login (F2:5-11). A host lists their mailboxes
+// (acting as each identity) beside the user's own, so invited
+// conversations appear in the person's normal interface "like any other
+// conversation" (F0:121).
+func (e *Engine) GuestIdentities(ctx context.Context, actor Actor) ([]*conversation.User, error) {
+	var out []*conversation.User
+	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
+		linked, err := tx.LinkedUsers(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		out = nil
+		for _, g := range linked {
+			if g.Role == conversation.RoleGuest {
+				out = append(out, g)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // PurgeExpiredInvitations removes every pending invitation whose time
 // has passed, freeing their slots, and returns how many it removed. Every
 // InviteGuest purges too, before it counts; a host calls this from a

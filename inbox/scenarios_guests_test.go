@@ -506,6 +506,13 @@ func TestTLTG_05_141_GuestFromAnotherOrg(t *testing.T) {
 	assert.Equal(t, "Bea", g.Name)
 	assert.Equal(t, a.Org.ID, g.Org)
 	assert.Equal(t, []conversation.ConversationID{x}, gstList(t, a, g, conversation.Inbox), "X is in her interface like any other conversation")
+	ids, err := a.Engine.GuestIdentities(tltgCtx, inbox.AsUser(bea.ID))
+	require.NoError(t, err)
+	require.Len(t, ids, 1, "her login finds her Acme guest identity")
+	assert.Equal(t, g.ID, ids[0].ID)
+	ids, err = a.Engine.GuestIdentities(tltgCtx, a.As("A"))
+	require.NoError(t, err)
+	assert.Empty(t, ids)
 	// Bea keeps full access to Beta: still its owner, able to run it.
 	_, err = a.Engine.AddUser(tltgCtx, inbox.AsUser(bea.ID), inbox.UserSpec{Name: "Ben", Email: "ben@beta.test", Handle: "ben"})
 	require.NoError(t, err)

@@ -33,6 +33,10 @@ type GuestReadTx interface {
 	// UsersByEmail returns the users of org whose Email is email
 	// (canonical form, exact), sorted by ID.
 	UsersByEmail(ctx context.Context, org conversation.OrgID, email string) ([]*conversation.User, error)
+	// LinkedUsers returns the users, of any organization, whose Linked is
+	// user (the guest identities of a person who accepted invitations
+	// with their own login), sorted by ID.
+	LinkedUsers(ctx context.Context, user conversation.UserID) ([]*conversation.User, error)
 }
 
 // GuestCounts are the counters a store keeps for guest quotas.

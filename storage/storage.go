@@ -126,7 +126,7 @@ type Tx interface {
 	// PutUser creates or replaces a user. ErrConflict if another user of
 	// the organization has the same handle (case-insensitively); an empty
 	// handle is never indexed. It keeps the seat counter (GuestCounts)
-	// and the email index (UsersByEmail).
+	// and the email and link indexes (UsersByEmail, LinkedUsers).
 	PutUser(ctx context.Context, u *conversation.User) error
 	// PutTeam creates or replaces a team. ErrConflict if another team of
 	// the organization has the same handle (case-insensitively).

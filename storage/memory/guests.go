@@ -78,6 +78,8 @@ type guestIndex struct {
 	// users by canonical email.
 	seats      map[conversation.OrgID]int
 	userEmails map[orgKey]*btree.BTreeG[conversation.UserID]
+	// linked indexes users by the user they are linked to.
+	linked map[conversation.UserID]*btree.BTreeG[conversation.UserID]
 }
 
 func (g *guestIndex) init() {
@@ -91,6 +93,7 @@ func (g *guestIndex) init() {
 	g.expiry = btree.NewG(btreeDegree, expiryLess)
 	g.seats = make(map[conversation.OrgID]int)
 	g.userEmails = make(map[orgKey]*btree.BTreeG[conversation.UserID])
+	g.linked = make(map[conversation.UserID]*btree.BTreeG[conversation.UserID])
 }
 
 // treeOf returns m[k], creating an empty tree if needed.
@@ -186,6 +189,19 @@ func (s *state) GuestCounts(_ context.Context, org conversation.OrgID, inviter c
 func (s *state) UsersByEmail(_ context.Context, org conversation.OrgID, email string) ([]*conversation.User, error) {
 	var out []*conversation.User
 	if tr := s.guest.userEmails[orgKey{org, email}]; tr != nil {
+		tr.Ascend(func(id conversation.UserID) bool {
+			u := *s.users[id]
+			out = append(out, &u)
+			return true
+		})
+	}
+	return out, nil
+}
+
+// LinkedUsers implements [storage.GuestReadTx].
+func (s *state) LinkedUsers(_ context.Context, user conversation.UserID) ([]*conversation.User, error) {
+	var out []*conversation.User
+	if tr := s.guest.linked[user]; tr != nil && !user.IsZero() {
 		tr.Ascend(func(id conversation.UserID) bool {
 			u := *s.users[id]
 			out = append(out, &u)
@@ -366,11 +382,17 @@ func (t *writeTx) reindexUser(old, nu *conversation.User) {
 		if old.Email != "" {
 			treeDelete(t, g.userEmails[orgKey{old.Org, old.Email}], old.ID)
 		}
+		if !old.Linked.IsZero() {
+			treeDelete(t, g.linked[old.Linked], old.ID)
+		}
 	}
 	if nu.HasSeat() {
 		setMap(t, g.seats, nu.Org, g.seats[nu.Org]+1)
 	}
 	if nu.Email != "" {
 		treeInsert(t, treeOf(g.userEmails, orgKey{nu.Org, nu.Email}, userIDLess), nu.ID)
+	}
+	if !nu.Linked.IsZero() {
+		treeInsert(t, treeOf(g.linked, nu.Linked, userIDLess), nu.ID)
 	}
 }

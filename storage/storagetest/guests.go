@@ -249,6 +249,13 @@ func testGuestUsers(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	})
 	require.Empty(t, none)
 
+	linked := mustRead(t, s, func(tx storage.ReadTx) ([]*conversation.User, error) { return tx.LinkedUsers(ctx, g.Linked) })
+	require.Equal(t, []*conversation.User{g}, linked)
+	linked = mustRead(t, s, func(tx storage.ReadTx) ([]*conversation.User, error) {
+		return tx.LinkedUsers(ctx, conversation.UserID{})
+	})
+	require.Empty(t, linked, "the zero user links nobody")
+
 	// Upgrading the guest takes a seat; changing an email moves the entry.
 	g.Role, g.Email = conversation.RoleMember, "g@example.com"
 	update(t, s, func(tx storage.Tx) error { return tx.PutUser(ctx, g) })
@@ -261,6 +268,11 @@ func testGuestUsers(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		return tx.UsersByEmail(ctx, org, "g@example.com")
 	})
 	require.Equal(t, []*conversation.User{g}, us)
+	oldLink := g.Linked
+	g.Linked = conversation.UserID{}
+	update(t, s, func(tx storage.Tx) error { return tx.PutUser(ctx, g) })
+	linked = mustRead(t, s, func(tx storage.ReadTx) ([]*conversation.User, error) { return tx.LinkedUsers(ctx, oldLink) })
+	require.Empty(t, linked, "unlinking moves the entry")
 
 	// A rolled-back PutUser leaves the counters alone.
 	err := s.Update(ctx, func(tx storage.Tx) error {
