@@ -36,6 +36,14 @@ const (
 	// EventForked: Message was moved out of this conversation into
 	// Related[0], or into this one from Related[0] (F3:241, F3:7947).
 	EventForked
+	// EventGuestInvited: Email was invited as a guest (Users holds the
+	// guest identity when one exists).
+	EventGuestInvited
+	// EventGuestJoined: the guest in Users accepted an invitation.
+	EventGuestJoined
+	// EventGuestRemoved: the guest access of Email ended (revoked,
+	// cancelled, trashed, or turned into member access by an upgrade).
+	EventGuestRemoved
 )
 
 var eventNames = [...]string{
@@ -62,6 +70,9 @@ var eventNames = [...]string{
 	EventUnmarkedSpam:         "unmarked_spam",
 	EventMerged:               "merged",
 	EventForked:               "forked",
+	EventGuestInvited:         "guest_invited",
+	EventGuestJoined:          "guest_joined",
+	EventGuestRemoved:         "guest_removed",
 }
 
 // String returns the event type's snake_case name.
@@ -101,6 +112,8 @@ type Event struct {
 	Until time.Time
 	// ForEveryone qualifies snooze, archive and trash events.
 	ForEveryone bool
+	// Email is the guest address of guest events.
+	Email string
 }
 
 // Clone returns a deep copy.

@@ -18,5 +18,13 @@
 // accounts), deliver.go and reply.go (messages in and out), assign.go,
 // lifecycle.go (close, archive, trash), snooze.go, state.go (per-user
 // flags), share.go (comments, mentions, adding people), query.go
-// (reading), notify.go (notifications and event delivery).
+// (reading), notify.go (notifications and event delivery), guests.go
+// (guest invitations, grants and their administration; the redaction of
+// what a guest reads).
+//
+// Guests are users of the organization with the guest role, invited by
+// email into single conversations ([Engine.InviteGuest],
+// [Engine.AcceptInvitation]); they see exactly the conversations they hold
+// a live grant for, and may only read, comment and change their own state
+// there (package guests).
 package inbox

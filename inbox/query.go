@@ -120,7 +120,7 @@ func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOpt
 						continue
 					}
 				}
-				page.Items = append(page.Items, summarize(c, en.Unread))
+				page.Items = append(page.Items, summarize(redactFor(u, &View{Conversation: c}).Conversation, en.Unread))
 			}
 			if len(entries) < limit-len(page.Items) || len(entries) == 0 {
 				return nil
@@ -286,8 +286,11 @@ func (e *Engine) Get(ctx context.Context, actor Actor, id conversation.Conversat
 		if v.Comments, err = tx.Comments(ctx, id); err != nil {
 			return err
 		}
-		v.Events, err = tx.Events(ctx, id)
-		return err
+		if v.Events, err = tx.Events(ctx, id); err != nil {
+			return err
+		}
+		v = redactFor(u, v)
+		return nil
 	})
 	return v, err
 }
