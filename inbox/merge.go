@@ -53,9 +53,11 @@ type MergeOptions struct {
 // messages land in the target, and it is in no mailbox. A merge event is
 // added to the target's timeline.
 //
-// Refused with [ErrMergeNotAllowed]: chat rooms, a guest actor,
-// conversations of another organization, and two conversations that each
-// hold the message cap (F3:7929). The actor must see every conversation.
+// Refused with [ErrMergeNotAllowed]: chat rooms, a guest actor, a
+// conversation with guests or pending guest invitations
+// ([ErrMergeWithGuests], F3:7927), conversations of another organization,
+// and two conversations that each hold the message cap (F3:7929). The
+// actor must see every conversation.
 func (e *Engine) Merge(ctx context.Context, actor Actor, target conversation.ConversationID, sources []conversation.ConversationID, opts MergeOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		for _, src := range sources {
@@ -107,6 +109,11 @@ func (o *op) checkMerge(dst, src conversation.ConversationID) error {
 		return conversation.Errorf(ErrMergeNotAllowed, "conversations of two organizations cannot be merged (F3:7928)")
 	case d.Messages >= o.e.maxMessages && s.Messages >= o.e.maxMessages:
 		return conversation.Errorf(ErrMergeNotAllowed, "size: both conversations hold %d messages or more (F3:7929)", o.e.maxMessages)
+	}
+	for _, c := range convs {
+		if err := o.refuseMergeWithGuests(c); err != nil {
+			return err
+		}
 	}
 	return o.flush()
 }
