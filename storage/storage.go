@@ -48,6 +48,9 @@ type Store interface {
 // ReadTx reads inside a transaction. Every returned pointer or slice is a
 // copy the caller owns: changing it never changes the store.
 type ReadTx interface {
+	LabelReader
+	TaskReader
+
 	// Org returns an organization, ErrNotFound if none.
 	Org(ctx context.Context, id conversation.OrgID) (*conversation.Org, error)
 	// User returns a user, ErrNotFound if none.
@@ -117,6 +120,8 @@ type ReadTx interface {
 // of their arguments: the caller may keep changing what it passed.
 type Tx interface {
 	ReadTx
+	LabelWriter
+	TaskWriter
 
 	// PutOrg creates or replaces an organization.
 	PutOrg(ctx context.Context, o *conversation.Org) error

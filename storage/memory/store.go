@@ -111,6 +111,9 @@ type state struct {
 	perUser  map[conversation.UserID]*corrections
 	boxNodes *btree.FreeListG[boxEntry]
 	snoozes  *btree.BTreeG[snoozeKey]
+
+	labelState
+	taskState
 }
 
 var _ storage.ReadTx = (*state)(nil)
@@ -137,6 +140,8 @@ func (s *state) init() {
 	s.perUser = make(map[conversation.UserID]*corrections)
 	s.boxNodes = btree.NewFreeListG[boxEntry](btree.DefaultFreeListSize)
 	s.snoozes = btree.NewG(btreeDegree, snoozeLess)
+	s.labelState.init()
+	s.taskState.init()
 }
 
 // orgKey is a string key scoped to one organization: a folded handle, a
