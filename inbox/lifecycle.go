@@ -196,7 +196,7 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 				return conversation.Errorf(ErrDecisionRequired, "trashing from a team inbox affects all your coworkers; confirm it (F3:8552)")
 			}
 			o.trashForEveryone(u.ID, true)
-			return nil
+			return o.clearSharedLabels() // not restored on recovery (F3:8443, F3:8538)
 		}
 		personal, err := o.trashesForSelf(u)
 		if err != nil {
@@ -204,7 +204,7 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 		}
 		if !personal {
 			o.trashForEveryone(u.ID, false)
-			return nil
+			return o.clearSharedLabels() // "labels are not restored" (F3:8538)
 		}
 		st := o.state(u.ID)
 		if st.Trashed {
@@ -269,7 +269,6 @@ func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 			conversation.AddSorted(&c.Teams, c.Team)
 		}
 		c.Team = conversation.TeamID{}
-		c.Labels = nil // shared labels are cleared and not restored (F3:8443, F3:8538)
 	}
 	for u, st := range o.states {
 		if st.InInbox || st.Snooze != nil || st.Pinned || st.SnoozeDue {
