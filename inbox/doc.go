@@ -9,14 +9,18 @@
 // [Notifier].
 //
 // Mailboxes (Inbox, team inboxes, Assigned to me, Closed, Snoozed, All,
-// Trash, ...) are read with [Engine.List] and [Engine.Count] straight from
-// the store's indexes; which conversation belongs in which mailbox for
-// whom is decided by [conversation.Placements].
+// Trash, ..., and one per label: [LabelMailbox]) are read with
+// [Engine.List] and [Engine.Count] straight from the store's indexes;
+// which conversation belongs in which mailbox for whom is decided by
+// [conversation.Placements].
 //
 // Files: engine.go (construction, actors, errors), op.go (the transaction
 // wrapper every operation uses), admin.go (organizations, users, teams,
 // accounts), deliver.go and reply.go (messages in and out), assign.go,
 // lifecycle.go (close, archive, trash), snooze.go, state.go (per-user
 // flags), share.go (comments, mentions, adding people), query.go
-// (reading), notify.go (notifications and event delivery).
+// (reading), notify.go (notifications and event delivery), labels.go
+// (labels, label mailboxes and what a viewer may see of them), tasks.go
+// (subtasks, standalone tasks, Tasks views), merge_labels.go (merge's
+// share of labels and tasks).
 package inbox
