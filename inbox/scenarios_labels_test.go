@@ -537,6 +537,15 @@ func TestTLTG_05_98_ConversationTask(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, p.Conversations, 1)
 	assert.Equal(t, d, p.Conversations[0].Conversation)
+	// A member who deleted it forever for themselves no longer sees it.
+	require.NoError(t, a.Engine.Trash(tltgCtx, a.As("O"), d, inbox.TrashOptions{}))
+	require.NoError(t, a.Engine.DeleteForever(tltgCtx, a.As("O"), d))
+	require.False(t, tltgCanSee(t, a, "O", d))
+	p, err = a.Engine.Tasks(tltgCtx, a.As("O"), inbox.TaskQuery{View: inbox.TeamTasks, Team: a.Teams["Support"].ID})
+	require.NoError(t, err)
+	assert.Empty(t, p.Conversations)
+	_, err = a.Engine.Tasks(tltgCtx, a.As("O"), inbox.TaskQuery{Filter: conversation.TaskFilter{Statuses: []conversation.TaskStatus{conversation.TaskClosed}}})
+	assert.ErrorIs(t, err, inbox.ErrInvalidArgument, "a closed-status filter needs Closed")
 }
 
 // Given a comment "[ ] Call client @jane", when it is posted, then a subtask "Call client" is created, assigned to Jane, with status ToDo and no due date. — F3:10749, F3:10849, F3:10899

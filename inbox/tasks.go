@@ -611,6 +611,11 @@ func (e *Engine) Tasks(ctx context.Context, actor Actor, q TaskQuery) (TaskPage,
 	if len(filter.Statuses) == 0 && q.Closed {
 		filter.Statuses = []conversation.TaskStatus{conversation.TaskClosed}
 	}
+	for _, st := range filter.Statuses {
+		if (st == conversation.TaskClosed) != q.Closed {
+			return TaskPage{}, conversation.Errorf(ErrInvalidArgument, "status filter %s needs TaskQuery.Closed=%v", st, st == conversation.TaskClosed)
+		}
+	}
 	var page TaskPage
 	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
 		if u.Role == conversation.RoleGuest {
@@ -669,7 +674,12 @@ func (e *Engine) Tasks(ctx context.Context, actor Actor, q TaskQuery) (TaskPage,
 			return err
 		}
 		for _, en := range entries {
-			c, err := tx.Conversation(ctx, en.Conversation)
+			// The team-level box holds no per-user corrections: a member
+			// who deleted the conversation for themselves must not see it.
+			c, _, err := readable(ctx, tx, u, en.Conversation)
+			if isNotFound(err) {
+				continue
+			}
 			if err != nil {
 				return err
 			}
