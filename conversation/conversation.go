@@ -90,6 +90,13 @@ type Conversation struct {
 	// remains. The engine keeps it equal to the union of the labels'
 	// AutoShared (labels.AutoSharedUsers).
 	LabelUsers []UserID
+	// TaskDescription, TaskDue and TaskInProgress are the attributes of
+	// the conversation as a task (F3:10766): its status is Closed when the
+	// conversation is, In progress when TaskInProgress (cleared on close),
+	// To-do otherwise (spec A36); see ConversationTaskOf.
+	TaskDescription string
+	TaskDue         Date
+	TaskInProgress  bool
 	// TaskAssignees are the assignees of the conversation's open subtasks,
 	// sorted: the "Assigned to" filter matches them as it matches
 	// Assignees (F3:9312). The engine keeps it in step with the tasks.

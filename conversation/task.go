@@ -221,19 +221,25 @@ func CanBeAssignedTask(u *User, org OrgID) error {
 
 // ConversationTaskOf returns conversation c as a task: an assigned
 // conversation is a conversation task (F3:10726) whose title is its
-// subject, whose team and assignees are the conversation's, and whose
-// status is Closed when the conversation is closed, To-do otherwise (spec
-// A36). The second result is false when c is not assigned (not a task).
+// subject, whose team and assignees are the conversation's, whose
+// description and due date are its task attributes, and whose status is
+// Closed when the conversation is closed, In progress when marked so, To-do
+// otherwise (spec A36). The second result is false when c is not assigned
+// (not a task).
 func ConversationTaskOf(c *Conversation) (Task, bool) {
 	if len(c.Assignees) == 0 || !c.MergedInto.IsZero() {
 		return Task{}, false
 	}
 	st := ToDo
-	if c.Closed {
+	switch {
+	case c.Closed:
 		st = TaskClosed
+	case c.TaskInProgress:
+		st = InProgress
 	}
-	return Task{Org: c.Org, Kind: ConversationTask, Title: c.DisplaySubject(), Status: st, Team: c.Team,
-		Assignees: slices.Clone(c.Assignees), Conversation: c.ID, CreatedAt: c.CreatedAt, UpdatedAt: c.LastActivity}, true
+	return Task{Org: c.Org, Kind: ConversationTask, Title: c.DisplaySubject(), Description: c.TaskDescription, Status: st,
+		Team: c.Team, Assignees: slices.Clone(c.Assignees), Due: c.TaskDue, Conversation: c.ID,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.LastActivity}, true
 }
 
 // TaskFilter selects tasks in a Tasks view (F3:10997-10999, spec §4.5).

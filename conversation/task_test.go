@@ -197,6 +197,11 @@ func TestConversationTaskOf(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, ConversationTask, ct.Kind)
 	assert.Equal(t, ToDo, ct.Status)
+	c.TaskInProgress, c.TaskDue, c.TaskDescription = true, Date{2026, 12, 24}, "before Christmas"
+	ct, _ = ConversationTaskOf(c)
+	assert.Equal(t, InProgress, ct.Status)
+	assert.Equal(t, Date{2026, 12, 24}, ct.Due)
+	assert.Equal(t, "before Christmas", ct.Description)
 	c.Closed = true
 	ct, _ = ConversationTaskOf(c)
 	assert.Equal(t, TaskClosed, ct.Status, "spec A36: closed with the conversation")

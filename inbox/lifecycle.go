@@ -30,21 +30,26 @@ func (e *Engine) Reopen(ctx context.Context, actor Actor, id conversation.Conver
 		if _, err := o.loadAs(id); err != nil {
 			return err
 		}
-		c := o.conv
-		if !c.Closed {
-			return nil
-		}
-		c.Closed = false
-		for _, a := range c.Assignees {
-			o.state(a).InInbox = true
-		}
-		if t := o.teams[c.Team]; len(c.Assignees) == 0 && t != nil && !t.NoInbox {
-			c.InTeamInbox = true
-		}
-		o.emit(conversation.Event{Type: conversation.EventReopened})
-		o.touch(true)
+		o.reopen()
 		return nil
 	})
+}
+
+// reopen implements Reopen on the loaded conversation.
+func (o *op) reopen() {
+	c := o.conv
+	if !c.Closed {
+		return
+	}
+	c.Closed = false
+	for _, a := range c.Assignees {
+		o.state(a).InInbox = true
+	}
+	if t := o.teams[c.Team]; len(c.Assignees) == 0 && t != nil && !t.NoInbox {
+		c.InTeamInbox = true
+	}
+	o.emit(conversation.Event{Type: conversation.EventReopened})
+	o.touch(true)
 }
 
 func (o *op) close() error {
@@ -57,6 +62,7 @@ func (o *op) close() error {
 	}
 	c.Closed = true
 	c.InTeamInbox = false
+	c.TaskInProgress = false // a closed conversation task is Closed (spec A36)
 	if o.user != nil {
 		o.state(o.user.ID).InInbox = false
 	}

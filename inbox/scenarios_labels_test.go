@@ -820,3 +820,37 @@ func TestTaskViewPaging(t *testing.T) {
 	_, err := a.Engine.Tasks(tltgCtx, a.As("A"), inbox.TaskQuery{Cursor: "nope"})
 	assert.ErrorIs(t, err, inbox.ErrInvalidArgument)
 }
+
+// A conversation task has the attributes of a task (F3:10755-10762,
+// F3:10766): description and due date of its own, and a status that is
+// the conversation's (Closed closes it, spec A36; In progress is cleared
+// by closing).
+func TestConversationTaskAttributes(t *testing.T) {
+	a := tltgAcme()
+	c, _ := tltgSupport(a, "Contract renewal")
+	require.NoError(t, a.Engine.Assign(tltgCtx, a.As("A"), c, a.IDs("B"), inbox.Replace))
+	due := conversation.DateOf(a.Clock.Now()).AddDays(3)
+	require.NoError(t, a.Engine.UpdateConversationTask(tltgCtx, a.As("A"), c, inbox.ConversationTaskPatch{Description: ptr("send the new terms"), Due: &due}))
+	a.Notes.Take()
+	require.NoError(t, a.Engine.SetConversationTaskStatus(tltgCtx, a.As("A"), c, conversation.InProgress))
+	p, err := a.Engine.Tasks(tltgCtx, a.As("B"), inbox.TaskQuery{})
+	require.NoError(t, err)
+	require.Len(t, p.Conversations, 1)
+	ct := p.Conversations[0]
+	assert.Equal(t, conversation.InProgress, ct.Status)
+	assert.Equal(t, due, ct.Due)
+	assert.Equal(t, "send the new terms", ct.Description)
+	assert.Contains(t, a.Notes.Users(), a.ID("B"), "the assignee hears of progress")
+	require.NoError(t, a.Engine.SetConversationTaskStatus(tltgCtx, a.As("A"), c, conversation.TaskClosed))
+	v := a.Conv("A", c)
+	assert.True(t, v.Conversation.Closed)
+	assert.False(t, v.Conversation.TaskInProgress)
+	p, err = a.Engine.Tasks(tltgCtx, a.As("B"), inbox.TaskQuery{})
+	require.NoError(t, err)
+	assert.Empty(t, p.Conversations, "closed: out of the Tasks view (F3:8370)")
+	require.NoError(t, a.Engine.SetConversationTaskStatus(tltgCtx, a.As("A"), c, conversation.ToDo))
+	assert.False(t, a.Conv("A", c).Conversation.Closed, "To-do reopens")
+	bad := conversation.Date{Year: 2026, Month: 2, Day: 30}
+	assert.ErrorIs(t, a.Engine.UpdateConversationTask(tltgCtx, a.As("A"), c, inbox.ConversationTaskPatch{Due: &bad}), inbox.ErrInvalidArgument)
+	assert.ErrorIs(t, a.Engine.SetConversationTaskStatus(tltgCtx, a.As("C"), c, conversation.InProgress), inbox.ErrNotFound)
+}

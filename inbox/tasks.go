@@ -701,3 +701,77 @@ func assignedTo(c *conversation.Conversation, u conversation.UserID) bool {
 	_, ok := slices.BinarySearchFunc(c.TaskAssignees, u, conversation.UserID.Compare)
 	return ok
 }
+
+// ConversationTaskPatch changes the task attributes of a conversation
+// (the Tasks sidebar, F3:10766); nil fields are left alone. Its title is
+// the conversation's subject, its team and assignees the conversation's
+// own (MoveToTeam, Assign).
+type ConversationTaskPatch struct {
+	Description *string
+	Due         *conversation.Date
+}
+
+// UpdateConversationTask edits a conversation's task attributes:
+// description and due date.
+func (e *Engine) UpdateConversationTask(ctx context.Context, actor Actor, id conversation.ConversationID, p ConversationTaskPatch) error {
+	if p.Due != nil && !p.Due.Valid() {
+		return conversation.Errorf(ErrInvalidArgument, "due date %+v is not a calendar date", *p.Due)
+	}
+	return e.update(ctx, actor, func(o *op) error {
+		if _, err := o.loadAsUser(id); err != nil {
+			return err
+		}
+		c := o.conv
+		if p.Description != nil && *p.Description != c.TaskDescription {
+			c.TaskDescription = *p.Description
+			o.touch(false)
+		}
+		if p.Due != nil && *p.Due != c.TaskDue {
+			c.TaskDue = *p.Due
+			o.touch(false)
+		}
+		return nil
+	})
+}
+
+// SetConversationTaskStatus sets the status of a conversation task:
+// Closed closes the conversation, To-do and In progress reopen a closed
+// one (spec A36). Its assignees are notified of completion and progress
+// as for any task. Rooms are no tasks (they cannot be assigned).
+func (e *Engine) SetConversationTaskStatus(ctx context.Context, actor Actor, id conversation.ConversationID, s conversation.TaskStatus) error {
+	if !s.Valid() {
+		return conversation.Errorf(ErrInvalidArgument, "unknown task status %d", s)
+	}
+	return e.update(ctx, actor, func(o *op) error {
+		if _, err := o.loadAsUser(id); err != nil {
+			return err
+		}
+		c := o.conv
+		if c.Kind == conversation.Room {
+			return conversation.Errorf(ErrInvalidArgument, "rooms are not tasks (F3:8372)")
+		}
+		before, _ := conversation.ConversationTaskOf(c)
+		switch s {
+		case conversation.TaskClosed:
+			if err := o.close(); err != nil {
+				return err
+			}
+		default:
+			o.reopen()
+			if c.TaskInProgress != (s == conversation.InProgress) {
+				c.TaskInProgress = s == conversation.InProgress
+				o.touch(false)
+			}
+		}
+		after, ok := conversation.ConversationTaskOf(c)
+		if ok && before.Status != after.Status {
+			switch s {
+			case conversation.TaskClosed:
+				o.taskNotify(&after, after.Assignees, TaskCompleted)
+			case conversation.InProgress:
+				o.taskNotify(&after, after.Assignees, TaskInProgress)
+			}
+		}
+		return nil
+	})
+}
