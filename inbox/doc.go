@@ -9,9 +9,10 @@
 // [Notifier].
 //
 // Mailboxes (Inbox, team inboxes, Assigned to me, Closed, Snoozed, All,
-// Trash, ...) are read with [Engine.List] and [Engine.Count] straight from
-// the store's indexes; which conversation belongs in which mailbox for
-// whom is decided by [conversation.Placements].
+// Trash, ..., and one per label: [LabelMailbox]) are read with
+// [Engine.List] and [Engine.Count] straight from the store's indexes;
+// which conversation belongs in which mailbox for whom is decided by
+// [conversation.Placements].
 //
 // Files: engine.go (construction, actors, errors), op.go (the transaction
 // wrapper every operation uses), admin.go (organizations, users, teams,
@@ -20,7 +21,11 @@
 // flags), share.go (comments, mentions, adding people), query.go
 // (reading), notify.go (notifications and event delivery), guests.go
 // (guest invitations, grants and their administration; the redaction of
-// what a guest reads).
+// what a guest reads), labels.go (labels, label mailboxes and what a
+// viewer may see of them), tasks.go (subtasks, standalone tasks, Tasks
+// views), merge.go and merge_labels.go (merging conversations, and
+// merge's share of labels and tasks), split.go, thread.go (the store's
+// threading index seen by package threading).
 //
 // Guests are users of the organization with the guest role, invited by
 // email into single conversations ([Engine.InviteGuest],
