@@ -218,3 +218,23 @@ func TestTopLevelLines(t *testing.T) {
 	assert.Equal(t, 2, topLevelLines([]byte("/m/1\n /m/2\n  /m/3\n<unresolved@x>\n /m/4\n\n")))
 	assert.Equal(t, 0, topLevelLines(nil))
 }
+
+// TestMain lets the test binary stand in for threadbench when it runs
+// itself as the "inboxkit process" contender.
+func TestMain(m *testing.M) {
+	if os.Getenv("THREADBENCH_TEST_CHILD") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// The process contender runs this binary as a child on the names it is
+// given on standard input and reads back its count.
+func TestRunProcess(t *testing.T) {
+	t.Setenv("THREADBENCH_TEST_CHILD", "1")
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-dir", writeMaildir(t), "-runs", "2", "-mthread="}, nil, &out))
+	assert.Regexp(t, `inboxkit process .* 3 conversations`, out.String())
+	assert.Regexp(t, `inboxkit in-process .* 3 conversations`, out.String())
+}
