@@ -116,7 +116,7 @@ type Draft struct {
 	ReplyTo     []conversation.Address
 	// Text is the plain-text body; HTML the optional HTML body (sent as
 	// multipart/alternative with Text; an HTML-only draft gets a text
-	// rendering as its Text).
+	// rendering as its Text). Line ends become "\n".
 	Text, HTML  string
 	Attachments []Attachment
 }
@@ -204,8 +204,8 @@ func (c *Composer) compose(d Draft) (*conversation.Message, error) {
 		ReplyTo:   cloneAddrs(d.ReplyTo),
 		HeaderID:  id + "@" + c.opts.IDHost,
 		At:        c.opts.Now().Truncate(time.Second),
-		Text:      normalizeEOL(d.Text),
-		HTML:      normalizeEOL(d.HTML),
+		Text:      outgoingEOL(d.Text),
+		HTML:      outgoingEOL(d.HTML),
 	}
 	if m.Text == "" && m.HTML != "" {
 		m.Text, _ = htmlText(m.HTML)
@@ -219,12 +219,29 @@ func (c *Composer) compose(d Draft) (*conversation.Message, error) {
 		if a.Content == nil {
 			return nil, fmt.Errorf("%w: attachment %d (%q) has no content", ErrInvalidDraft, i+1, a.Name)
 		}
-		if strings.ContainsAny(a.ContentID, "<> \t\r\n") {
+		if !validContentID(a.ContentID) {
 			return nil, fmt.Errorf("%w: attachment %d: invalid Content-ID %q", ErrInvalidDraft, i+1, a.ContentID)
 		}
 		m.Attachments = append(m.Attachments, conversation.Attachment{Name: a.Name, ContentType: ct, Size: a.Size, ContentID: a.ContentID})
 	}
 	return m, nil
+}
+
+// outgoingEOL turns CRLF and lone CR line ends into LF: the writer sends
+// every line end as CRLF, and the parser reads them back as LF.
+func outgoingEOL(s string) string {
+	return strings.ReplaceAll(normalizeEOL(s), "\r", "\n")
+}
+
+// validContentID reports whether id can be written as <id>: printable
+// ASCII without brackets or spaces ("" means none).
+func validContentID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c <= ' ' || c >= 0x7f || c == '<' || c == '>' {
+			return false
+		}
+	}
+	return true
 }
 
 // attachmentType returns the lower-case media type of ct, without

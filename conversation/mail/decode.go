@@ -211,6 +211,10 @@ func decodeCharset(b []byte, cs, where string, d *defects) string {
 		d.addf("%s: 8-bit text labelled %q, read as windows-1252", where, cs)
 		cs = "windows-1252"
 	}
+	switch cs {
+	case "iso-8859-1", "iso8859-1", "latin1", "l1", "iso_8859-1", "iso-ir-100", "cp819":
+		return latin1(b)
+	}
 	if isASCII(b) {
 		for _, p := range asciiCompatible {
 			if strings.HasPrefix(cs, p) {

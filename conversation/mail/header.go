@@ -38,7 +38,11 @@ type headerBlock struct {
 // when no header field could be read at all. The mbox line is only
 // skipped when mbox is set (at the top of a message, not in a part).
 func readHeader(raw []byte, mbox bool) (hb headerBlock, ok bool) {
-	hb.fields = make([]field, 0, 8)
+	if mbox {
+		hb.fields = make([]field, 0, 48) // a received message's header
+	} else {
+		hb.fields = make([]field, 0, 6) // a MIME part's
+	}
 	rest := raw
 	if mbox && bytes.HasPrefix(rest, []byte("From ")) {
 		_, rest = cutLine(rest)
@@ -195,6 +199,9 @@ func parseAddresses(v, name string, d *defects) []conversation.Address {
 	if strings.TrimSpace(v) == "" {
 		return nil
 	}
+	if a, ok := simpleAddress(v); ok {
+		return []conversation.Address{a}
+	}
 	list, err := addressParser.ParseList(v)
 	if err != nil && strings.IndexByte(v, '(') >= 0 {
 		// net/mail rejects some comment placements RFC 5322 allows.
@@ -210,6 +217,77 @@ func parseAddresses(v, name string, d *defects) []conversation.Address {
 	out := lenientAddresses(v, name, d)
 	d.addf("%s: malformed address list, read leniently", name)
 	return out
+}
+
+// simpleAddress reads the common single-address shapes without net/mail:
+// "addr", "<addr>", "Name Words <addr>" and "\"Quoted Name\" <addr>",
+// where addr is a dot-atom local part and a hostname and the name is
+// plain printable ASCII. It gives what net/mail gives for them and
+// reports false for anything else (net/mail then decides).
+func simpleAddress(v string) (conversation.Address, bool) {
+	v = strings.TrimSpace(v)
+	lt := strings.IndexByte(v, '<')
+	if lt < 0 {
+		return conversation.Address{Address: v}, simpleAddrSpec(v)
+	}
+	if !strings.HasSuffix(v, ">") {
+		return conversation.Address{}, false
+	}
+	addr := v[lt+1 : len(v)-1]
+	if !simpleAddrSpec(addr) {
+		return conversation.Address{}, false
+	}
+	name := strings.TrimSpace(v[:lt])
+	if len(name) >= 2 && name[0] == '"' && name[len(name)-1] == '"' {
+		name = name[1 : len(name)-1]
+		for i := 0; i < len(name); i++ {
+			if c := name[i]; c < ' ' || c > '~' || c == '"' || c == '\\' || c == '=' && i+1 < len(name) && name[i+1] == '?' {
+				return conversation.Address{}, false
+			}
+		}
+		return conversation.Address{Name: name, Address: addr}, true
+	}
+	spaces := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case isLetter(c) || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '\'':
+		case c == ' ':
+			spaces = spaces || i+1 < len(name) && name[i+1] == ' '
+		default:
+			return conversation.Address{}, false
+		}
+	}
+	if spaces {
+		name = strings.Join(strings.Fields(name), " ")
+	}
+	return conversation.Address{Name: name, Address: addr}, true
+}
+
+// simpleAddrSpec reports whether s is local@host with a dot-atom local
+// part of letters, digits and ".-_+=" and a host of letters, digits, '-'
+// and dots.
+func simpleAddrSpec(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 {
+		return false
+	}
+	local, host := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") ||
+		host[0] == '.' || host[len(host)-1] == '.' || strings.Contains(host, "..") || host[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		if c := local[i]; !isLetter(c) && !('0' <= c && c <= '9') && !strings.ContainsRune(".-_+=", rune(c)) {
+			return false
+		}
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !isLetter(c) && !('0' <= c && c <= '9') && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // address converts a net/mail address. A display name that still holds
@@ -229,6 +307,9 @@ func address(a *mail.Address, name string, d *defects) conversation.Address {
 // and ezmlm write as "mailing list addr" or "moderator for addr"; the
 // address is kept, without a defect.
 func traceAddresses(v string, d *defects) []conversation.Address {
+	if a, ok := simpleAddress(v); ok {
+		return []conversation.Address{a}
+	}
 	if a, err := addressParser.Parse(v); err == nil {
 		return []conversation.Address{address(a, "Delivered-To", d)}
 	}

@@ -10,9 +10,9 @@ import (
 // HTML itself is kept whole).
 const MaxHTMLText = 1 << 20
 
-// htmlText renders HTML as plain text: tags dropped, script, style and
-// head content skipped, entities decoded, whitespace collapsed outside
-// <pre>, block elements on their own lines, list items with "- ", and
+// htmlText renders HTML as plain text: tags dropped, script, style, title
+// and template content skipped, entities decoded, whitespace collapsed
+// outside <pre>, block elements on their own lines, list items with "- ", and
 // <blockquote> content quoted with "> " so that [Parser] can strip it
 // from Unquoted. It is a single pass without a DOM and never fails; it
 // stops at MaxHTMLText bytes of output (truncated is then true).
@@ -40,6 +40,9 @@ func htmlText(s string) (text string, truncated bool) {
 	}
 	return strings.ToValidUTF8(out, ""), truncated
 }
+
+// maxQuoteDepth bounds the "> " prefixes of nested blockquotes.
+const maxQuoteDepth = 8
 
 type htmlRenderer struct {
 	b         strings.Builder
@@ -106,7 +109,7 @@ func (r *htmlRenderer) flush() {
 		r.lineStart = true
 	}
 	if r.lineStart {
-		for range r.quote {
+		for range min(r.quote, maxQuoteDepth) {
 			r.b.WriteString("> ")
 		}
 		r.lineStart = false
@@ -166,7 +169,7 @@ func (r *htmlRenderer) tag(s string, i int) int {
 		return next
 	}
 	switch name {
-	case "script", "style", "head", "title", "template":
+	case "script", "style", "title", "template":
 		return skipElement(s, next, name)
 	case "br":
 		r.newlines++

@@ -303,6 +303,9 @@ func pickFrom(froms []string, d *defects) conversation.Address {
 		return conversation.Address{}
 	}
 	for _, v := range froms {
+		if a, ok := simpleAddress(v); ok {
+			return a
+		}
 		if list, err := addressParser.ParseList(v); err == nil && len(list) > 0 {
 			return address(list[0], "From", d)
 		}

@@ -10,6 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	gomail "github.com/emersion/go-message/mail"
 
 	"github.com/inboxkit/inboxkit/conversation"
 )
@@ -159,6 +162,15 @@ func TestParseIDs(t *testing.T) {
 			assert.Equal(t, tc.ref, m.References)
 		})
 	}
+	// go-message's strict msg-id parser rejects these; they still count.
+	var h gomail.Header
+	h.Set("Message-Id", "<a b@[x>")
+	h.Set("In-Reply-To", "<with space@x.org>")
+	_, err := h.MessageID()
+	assert.Error(t, err)
+	_, err = h.MsgIDList("In-Reply-To")
+	assert.Error(t, err)
+
 	m := parse(t, "From: a@x.org\nDate: Mon, 1 Jan 2024 10:00:00 +0000\nMessage-ID: <>\n\nbody\n")
 	assert.Empty(t, m.HeaderID)
 	assert.True(t, hasDefect(m, "unusable Message-ID"))
@@ -480,4 +492,27 @@ func TestSynthesizeID(t *testing.T) {
 	c := parse(t, "From: a@x.org\nTo: b@x.org\nSubject: hi\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nother body\n")
 	assert.Equal(t, SynthesizeID(a), SynthesizeID(b), "subjects are normalized")
 	assert.NotEqual(t, SynthesizeID(a), SynthesizeID(c))
+}
+
+// TestSimpleAddressAgreesWithNetMail: the fast path for plain addresses
+// gives what net/mail gives, whenever it accepts a value.
+func TestSimpleAddressAgreesWithNetMail(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		pieces := rapid.SliceOfN(rapid.SampledFrom([]string{
+			"a", "Bob", " ", "  ", "\"", "<", ">", "@", ".", "..", "-", "_", "+", "=", "?", "=?", "'", "\\", ",", "x.org", "é", "\t", "(c)",
+		}), 1, 12).Draw(t, "pieces")
+		v := strings.Join(pieces, "")
+		a, ok := simpleAddress(v)
+		if !ok {
+			return
+		}
+		list, err := addressParser.ParseList(v)
+		require.NoError(t, err, "%q", v)
+		require.Len(t, list, 1, "%q", v)
+		require.Equal(t, conversation.Address{Name: list[0].Name, Address: list[0].Address}, a, "%q", v)
+	})
+	for _, v := range []string{"a@x.org", "<a@x.org>", "Bob <a@x.org>", "Bob  Smith <a@x.org>", "\"Smith, Bob\" <a@x.org>", "O'Brien <o@x.org>"} {
+		_, ok := simpleAddress(v)
+		assert.True(t, ok, v)
+	}
 }

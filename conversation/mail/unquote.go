@@ -21,6 +21,9 @@ import (
 // and trailing spaces on every line. It returns "" when nothing was removed (the text is all the sender
 // wrote), matching [conversation.Message.Unquoted]. Lines end with "\n".
 func Unquote(text string) string {
+	if !mayQuote(text) {
+		return ""
+	}
 	lines := strings.Split(text, "\n")
 	cut := len(lines)
 	for i, l := range lines {
@@ -65,6 +68,28 @@ func Unquote(text string) string {
 		b.WriteString(strings.TrimRight(l, " \t"))
 	}
 	return b.String()
+}
+
+// mayQuote reports whether text has a line Unquote could remove: one
+// starting with '>' or a cut line's first character, or ending with ':'
+// (an attribution). It allocates nothing.
+func mayQuote(text string) bool {
+	for rest := text; rest != ""; {
+		var l string
+		l, rest, _ = strings.Cut(rest, "\n")
+		t := strings.TrimLeft(l, " \t")
+		if t == "" {
+			continue
+		}
+		switch t[0] {
+		case '>', '-', '_', '=', '*', 'B':
+			return true
+		}
+		if strings.HasSuffix(strings.TrimRight(t, " \t\r"), ":") {
+			return true
+		}
+	}
+	return false
 }
 
 func isQuoted(l string) bool {
