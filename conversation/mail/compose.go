@@ -2,6 +2,7 @@ package mail
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message"
 	gomail "github.com/emersion/go-message/mail"
@@ -415,11 +417,15 @@ func (c *Composer) Render(w io.Writer, m *conversation.Message, atts []Attachmen
 	}
 
 	var h gomail.Header
-	h.SetAddressList("From", mailAddrs([]conversation.Address{m.From}))
-	h.SetAddressList("To", mailAddrs(m.To))
-	h.SetAddressList("Cc", mailAddrs(m.Cc))
-	h.SetAddressList("Reply-To", mailAddrs(m.ReplyTo))
-	h.SetSubject(m.Subject)
+	setAddressList(&h, "From", []conversation.Address{m.From})
+	setAddressList(&h, "To", m.To)
+	setAddressList(&h, "Cc", m.Cc)
+	setAddressList(&h, "Reply-To", m.ReplyTo)
+	if needsWords(m.Subject) {
+		h.Set("Subject", encodeWords(m.Subject))
+	} else {
+		h.SetSubject(m.Subject)
+	}
 	h.SetDate(m.At)
 	h.SetMessageID(m.HeaderID)
 	h.SetMsgIDList("In-Reply-To", usableIDs(m.InReplyTo))
@@ -512,21 +518,57 @@ func setTextHeader(h *message.Header, ct string) {
 
 func writeAttachment(mw *message.Writer, a conversation.Attachment, content io.Reader) error {
 	var ph message.Header
-	ctParams := map[string]string{}
-	dispParams := map[string]string{}
-	if a.Name != "" {
-		ctParams["name"] = a.Name
-		dispParams["filename"] = a.Name
-	}
-	ph.Set("Content-Type", mime.FormatMediaType(a.ContentType, ctParams))
+	ph.Set("Content-Type", formatMediaType(a.ContentType, "name", a.Name))
 	disp := "attachment"
 	if a.ContentID != "" {
 		disp = "inline"
 		ph.Set("Content-Id", "<"+a.ContentID+">")
 	}
-	ph.Set("Content-Disposition", mime.FormatMediaType(disp, dispParams))
+	ph.Set("Content-Disposition", formatMediaType(disp, "filename", a.Name))
 	ph.Set("Content-Transfer-Encoding", "base64")
 	return writePart(mw, ph, content)
+}
+
+// formatMediaType formats t with the parameter key=value (none when value
+// is empty): as mime.FormatMediaType does for short values, and as RFC
+// 2231 continuations of percent-encoded UTF-8 for long ones, so that the
+// header writer can fold it without changing it.
+func formatMediaType(t, key, value string) string {
+	if value == "" {
+		return mime.FormatMediaType(t, nil)
+	}
+	if len(value) <= 60 {
+		return mime.FormatMediaType(t, map[string]string{key: value})
+	}
+	const hexDigits = "0123456789ABCDEF"
+	var enc []byte
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		if isLetter(c) || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			enc = append(enc, c)
+		} else {
+			enc = append(enc, '%', hexDigits[c>>4], hexDigits[c&15])
+		}
+	}
+	var b strings.Builder
+	b.WriteString(mime.FormatMediaType(t, nil))
+	for i := 0; len(enc) > 0; i++ {
+		n := min(len(enc), 60)
+		if n < len(enc) { // never cut a %XX
+			if enc[n-1] == '%' {
+				n--
+			} else if enc[n-2] == '%' {
+				n -= 2
+			}
+		}
+		fmt.Fprintf(&b, "; %s*%d*=", key, i)
+		if i == 0 {
+			b.WriteString("utf-8''")
+		}
+		b.Write(enc[:n])
+		enc = enc[n:]
+	}
+	return b.String()
 }
 
 func writePart(mw *message.Writer, h message.Header, body io.Reader) error {
@@ -543,12 +585,68 @@ func writePart(mw *message.Writer, h message.Header, body io.Reader) error {
 	return nil
 }
 
-func mailAddrs(l []conversation.Address) []*gomail.Address {
-	out := make([]*gomail.Address, 0, len(l))
-	for _, a := range l {
-		out = append(out, &gomail.Address{Name: a.Name, Address: a.Address})
+// setAddressList sets an address header with go-message, except that a
+// display name that is not ASCII or [needsWords] is written as "B"
+// encoded words (net/mail's own encoding of such names does not always
+// parse back, e.g. with a backslash).
+func setAddressList(h *gomail.Header, key string, l []conversation.Address) {
+	if len(l) == 0 {
+		return
 	}
-	return out
+	plain := make([]*gomail.Address, 0, len(l))
+	var parts []string
+	for _, a := range l {
+		if needsWords(a.Name) || !isASCII([]byte(a.Name)) {
+			parts = append(parts, encodeWords(a.Name)+" <"+a.Address+">")
+			continue
+		}
+		ga := &gomail.Address{Name: a.Name, Address: a.Address}
+		plain = append(plain, ga)
+		parts = append(parts, ga.String())
+	}
+	if len(plain) == len(l) {
+		h.SetAddressList(key, plain)
+		return
+	}
+	h.Set(key, strings.Join(parts, ", "))
+}
+
+// needsWords reports whether free text must be written as encoded words
+// to read back the same: it holds "=?" (it would be read as an encoded
+// word) or a run without whitespace too long for one header line (the
+// writer would have to break it).
+func needsWords(s string) bool {
+	if strings.Contains(s, "=?") {
+		return true
+	}
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' || s[i] == '\t' {
+			run = 0
+		} else if run++; run > 900 {
+			return true
+		}
+	}
+	return false
+}
+
+// encodeWords encodes s as RFC 2047 "B" encoded words of UTF-8, each
+// within the 75-character limit and cut at rune boundaries.
+func encodeWords(s string) string {
+	const maxChunk = 45 // 60 base64 characters
+	var words []string
+	for s != "" {
+		n := min(len(s), maxChunk)
+		for n < len(s) && n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		if n == 0 {
+			n = min(len(s), maxChunk)
+		}
+		words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
 }
 
 func usableIDs(ids []string) []string {

@@ -231,7 +231,7 @@ func TestRenderRoundTrip(t *testing.T) {
 // genAddress draws an address with an optional display name.
 func genAddress(t *rapid.T, label string) conversation.Address {
 	return conversation.Address{
-		Name:    rapid.SampledFrom([]string{"", "Ann", "Jörg Müller", "Doe, John", "O'Brien", "\"Quoted\" Name", "张伟", "a.b"}).Draw(t, label+" name"),
+		Name:    rapid.SampledFrom([]string{"", "Ann", "Jörg Müller", "Doe, John", "O'Brien", "\"Quoted\" Name", "张伟", "a.b", "=?utf-8?q?not_encoded?=", "x =? y"}).Draw(t, label+" name"),
 		Address: rapid.StringMatching(`[a-z0-9]{1,8}(\.[a-z0-9+_-]{1,5})?@[a-z0-9]{1,8}\.(org|com|test)`).Draw(t, label+" address"),
 	}
 }

@@ -210,7 +210,7 @@ func parseAddresses(v, name string, d *defects) []conversation.Address {
 	if err == nil {
 		out := make([]conversation.Address, 0, len(list))
 		for _, a := range list {
-			out = append(out, address(a, name, d))
+			out = append(out, address(a, v, name, d))
 		}
 		return out
 	}
@@ -290,12 +290,12 @@ func simpleAddrSpec(s string) bool {
 	return true
 }
 
-// address converts a net/mail address. A display name that still holds
-// encoded words (quoted, which RFC 2047 forbids but mailers do) is
-// decoded.
-func address(a *mail.Address, name string, d *defects) conversation.Address {
+// address converts a net/mail address read from raw. A display name that
+// was written as a quoted string of encoded words (which RFC 2047 forbids
+// but mailers do) is decoded.
+func address(a *mail.Address, raw, name string, d *defects) conversation.Address {
 	n := a.Name
-	if strings.Contains(n, "=?") {
+	if strings.Contains(n, "=?") && strings.Contains(raw, `"=?`) {
 		n = decodeText(n, name, d)
 	} else {
 		n = validText(n, name, d)
@@ -311,7 +311,7 @@ func traceAddresses(v string, d *defects) []conversation.Address {
 		return []conversation.Address{a}
 	}
 	if a, err := addressParser.Parse(v); err == nil {
-		return []conversation.Address{address(a, "Delivered-To", d)}
+		return []conversation.Address{address(a, v, "Delivered-To", d)}
 	}
 	return lenientAddresses(v, "Delivered-To", d)
 }
@@ -328,7 +328,7 @@ func lenientAddresses(v, name string, d *defects) []conversation.Address {
 			continue
 		}
 		if a, err := addressParser.Parse(el); err == nil {
-			out = append(out, address(a, name, d))
+			out = append(out, address(a, el, name, d))
 			continue
 		}
 		if a, ok := looseAddress(el); ok {

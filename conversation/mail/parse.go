@@ -307,7 +307,7 @@ func pickFrom(froms []string, d *defects) conversation.Address {
 			return a
 		}
 		if list, err := addressParser.ParseList(v); err == nil && len(list) > 0 {
-			return address(list[0], "From", d)
+			return address(list[0], v, "From", d)
 		}
 	}
 	for _, v := range froms {
