@@ -111,7 +111,9 @@ type Attachment struct {
 type Draft struct {
 	// From is the account address or alias the message is sent as.
 	From conversation.Address
-	// To, Cc and Bcc are the recipients. For a reply, a nil To means the
+	// To, Cc and Bcc are the recipients (display names get their
+	// whitespace collapsed, as in every address of an outgoing message).
+	// For a reply, a nil To means the
 	// parent's Reply-To, or its From when it has none (for a reply to an
 	// outbound message: the parent's To and Cc).
 	To, Cc, Bcc []conversation.Address
@@ -162,6 +164,11 @@ func (c *Composer) Reply(parent *conversation.Message, d Draft) (*conversation.M
 			m.To = []conversation.Address{parent.From}
 		}
 	}
+	m.To = normalizeNames(m.To)
+	m.Cc = normalizeNames(m.Cc)
+	if err := checkAddrs(Draft{From: m.From, To: m.To, Cc: m.Cc}); err != nil {
+		return nil, fmt.Errorf("replying to the parent's addresses: %w", err)
+	}
 	m.Channel = parent.Channel
 	m.Subject = ReplySubject(parent.Subject)
 	parentID := ""
@@ -199,11 +206,11 @@ func (c *Composer) compose(d Draft) (*conversation.Message, error) {
 	}
 	m := &conversation.Message{
 		Direction: conversation.Outbound,
-		From:      d.From,
-		To:        cloneAddrs(d.To),
-		Cc:        cloneAddrs(d.Cc),
-		Bcc:       cloneAddrs(d.Bcc),
-		ReplyTo:   cloneAddrs(d.ReplyTo),
+		From:      normalizeNames([]conversation.Address{d.From})[0],
+		To:        normalizeNames(cloneAddrs(d.To)),
+		Cc:        normalizeNames(cloneAddrs(d.Cc)),
+		Bcc:       normalizeNames(cloneAddrs(d.Bcc)),
+		ReplyTo:   normalizeNames(cloneAddrs(d.ReplyTo)),
 		HeaderID:  id + "@" + c.opts.IDHost,
 		At:        c.opts.Now().Truncate(time.Second),
 		Text:      outgoingEOL(d.Text),
@@ -275,6 +282,18 @@ func checkAddrs(d Draft) error {
 		}
 	}
 	return nil
+}
+
+// normalizeNames collapses the whitespace of display names (in place):
+// a header writer may fold at any of it, so runs and tabs would not read
+// back the same.
+func normalizeNames(l []conversation.Address) []conversation.Address {
+	for i := range l {
+		if strings.ContainsAny(l[i].Name, " \t") {
+			l[i].Name = strings.Join(strings.Fields(l[i].Name), " ")
+		}
+	}
+	return l
 }
 
 func cloneAddrs(a []conversation.Address) []conversation.Address {

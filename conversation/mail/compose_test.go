@@ -121,6 +121,10 @@ func TestReplyHeaders(t *testing.T) {
 		}
 		_, err := c.Reply(nil, Draft{From: conversation.Address{Address: "a@x.org"}})
 		assert.ErrorIs(t, err, ErrInvalidDraft)
+		bad := *parent
+		bad.From = conversation.Address{Address: "garbage <<"}
+		_, err = c.Reply(&bad, Draft{From: conversation.Address{Address: "a@x.org"}})
+		assert.ErrorIs(t, err, ErrInvalidDraft, "the parent's sender is no address to reply to")
 	})
 }
 
