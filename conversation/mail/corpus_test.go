@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"bytes"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -8,10 +10,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/emersion/go-message"
+	gomail "github.com/emersion/go-message/mail"
 	"github.com/inboxkit/inboxkit/conversation"
 )
 
@@ -167,4 +172,61 @@ func TestCorpusHandChecked(t *testing.T) {
 	assert.Equal(t, []string{"87k1k6h43h.fsf@zephyr.silentflame.com"}, m.References)
 	assert.Len(t, m.To, 10)
 	assert.Equal(t, "control: severity -1 serious\n\nHello,\n\nEmacs 26.1 has reached Debian unstable (sooner than expected; sorry for\nall the e-mails).", m.Unquoted)
+}
+
+// TestCorpusAgreesWithGoMessage compares, on every corpus file, the header
+// fields go-message's strict reader can read with what Parser reads: the
+// decoded Subject, the Message-ID, the Date and the first From address.
+// Parser may read more (that is the point of leniency) but never
+// differently.
+func TestCorpusAgreesWithGoMessage(t *testing.T) {
+	compared, bodies := 0, 0
+	for _, sub := range []string{"notmuch", "spamassassin-easy-ham"} {
+		for _, f := range loadCorpus(t, sub) {
+			m, err := (&Parser{}).ParseBytes(f.raw)
+			require.NoError(t, err)
+			r, err := gomail.CreateReader(bytes.NewReader(f.raw))
+			if err != nil && r == nil {
+				continue
+			}
+			h := r.Header
+			if s, err := h.Subject(); err == nil {
+				assert.Equal(t, s, m.Subject, f.path)
+			}
+			if id, err := h.MessageID(); err == nil && id != "" {
+				assert.Equal(t, id, m.HeaderID, f.path)
+			}
+			if d, err := h.Date(); err == nil && !d.IsZero() {
+				if zone, _ := d.Zone(); strings.Contains("EST EDT CST CDT MST MDT PST PDT", zone) && zone != "" {
+					// net/mail reads these names as +0000; RFC 5322 §4.3
+					// gives them their offsets, as Parser does.
+					off, _ := obsZone(zone)
+					_, got := m.At.Zone()
+					assert.Equal(t, off, got, f.path)
+					d = d.Add(-time.Duration(off) * time.Second)
+				}
+				assert.True(t, d.Equal(m.At), "%s: %v vs %v", f.path, d, m.At)
+			}
+			if from, err := h.AddressList("From"); err == nil && len(from) > 0 {
+				assert.Equal(t, from[0].Address, m.From.Address, f.path)
+			}
+			// A single text/plain body decodes to the same text.
+			if e, err := message.Read(bytes.NewReader(f.raw)); err == nil && e.MultipartReader() == nil {
+				if ct, _, _ := e.Header.ContentType(); ct == "text/plain" {
+					body, err := io.ReadAll(e.Body)
+					if err == nil && utf8.Valid(body) {
+						assert.Equal(t, normalizeEOL(string(body)), m.Text, f.path)
+						bodies++
+					}
+				}
+			}
+			// Unquoted is part of Text and holds no quoted line.
+			assert.LessOrEqual(t, len(m.Unquoted), len(m.Text), f.path)
+			for l := range strings.SplitSeq(m.Unquoted, "\n") {
+				assert.False(t, strings.HasPrefix(l, ">"), "%s: %q", f.path, l)
+			}
+			compared++
+		}
+	}
+	t.Logf("%d files compared, %d of them single text/plain bodies", compared, bodies)
 }
