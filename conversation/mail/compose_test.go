@@ -310,3 +310,34 @@ func TestRenderRoundTripProperty(t *testing.T) {
 		assertSameFields(t, m, got, raw)
 	})
 }
+
+// accounts-threading.md §6.1 scenario 5 (F3:6845-6847): a conversation
+// renamed internally still replies with the email's own subject; the
+// rendered message never carries the custom subject. Reply takes the
+// parent email, not the conversation, so the custom subject cannot reach
+// it.
+func TestTHR_05_ReplyHeaderCarriesEmailSubjectNotCustomSubject(t *testing.T) {
+	parent, err := (&Parser{}).ParseBytes(crlf("From: a@x.org\nSubject: Order 7\nMessage-ID: <m1@x.org>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nhi\n"))
+	require.NoError(t, err)
+	c := newTestComposer(t, 0)
+	m, err := c.Reply(parent, Draft{From: conversation.Address{Address: "support@acme.test"}, Text: "ok"})
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, c.Render(&out, m, nil))
+	assert.Contains(t, out.String(), "\r\nSubject: Re: Order 7\r\n")
+}
+
+// accounts-threading.md §1.2 T6: a reply's In-Reply-To is the parent's
+// Message-ID and its References the parent's References plus that id, as
+// written on the wire.
+func TestTHR_T6_ReplyThreadingHeaders(t *testing.T) {
+	parent, err := (&Parser{}).ParseBytes(crlf("From: a@x.org\nSubject: s\nMessage-ID: <m2@x.org>\nReferences: <m0@x.org> <m1@x.org>\nIn-Reply-To: <m1@x.org>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nhi\n"))
+	require.NoError(t, err)
+	c := newTestComposer(t, 0)
+	m, err := c.Reply(parent, Draft{From: conversation.Address{Address: "support@acme.test"}})
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, c.Render(&out, m, nil))
+	assert.Contains(t, out.String(), "\r\nIn-Reply-To: <m2@x.org>\r\n")
+	assert.Contains(t, out.String(), "\r\nReferences: <m0@x.org> <m1@x.org> <m2@x.org>\r\n")
+}
