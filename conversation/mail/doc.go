@@ -42,9 +42,13 @@
 // extraction ([threading.ExtractIDs]), so ids a strict RFC 5322 parser
 // rejects still thread.
 //
-// The MIME structure is split by this package rather than by go-message's
-// reader, which stops at the first malformed part header or unexpected
-// end of a multipart (it returned errors on about 100 of the 2,694 files
-// of the shared test corpora); go-message provides the charset tables and
-// the writer.
+// The header and the MIME structure are read by this package rather than
+// by go-message's reader, which is strict where this package must not be:
+// it fails on an mbox "From " line, a header line without a colon, a
+// header that starts with a continuation line, and a part whose header
+// has a malformed line or is missing (losing the rest of the message),
+// and reports an error at a multipart without its closing boundary. The
+// tests check that both read the same header fields and text/plain bodies
+// on every corpus file go-message can read. go-message provides the
+// charset tables and the writer.
 package mail
