@@ -41,8 +41,8 @@ type Options struct {
 	// larger messages fail with [ErrTooLarge]. Zero means
 	// [DefaultMaxSize]; a negative value means no limit.
 	MaxSize int64
-	// MaxParts bounds the MIME parts read from one message; zero means
-	// [DefaultMaxParts].
+	// MaxParts bounds the MIME parts read from one message; zero (or
+	// less) means [DefaultMaxParts].
 	MaxParts int
 }
 
