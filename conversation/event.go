@@ -36,6 +36,13 @@ const (
 	// EventForked: Message was moved out of this conversation into
 	// Related[0], or into this one from Related[0] (F3:241, F3:7947).
 	EventForked
+	// EventExpungeRequested asks the host to delete one copy of Message
+	// on the provider's server: the copy Ref of Account, because the
+	// account's owner deleted the conversation forever (F3:6675). The host's
+	// event subscriber acts on it (an IMAP UID EXPUNGE, a Graph DELETE);
+	// it is dispatched after commit but kept on no timeline, since the
+	// conversation is gone.
+	EventExpungeRequested
 )
 
 var eventNames = [...]string{
@@ -62,6 +69,7 @@ var eventNames = [...]string{
 	EventUnmarkedSpam:         "unmarked_spam",
 	EventMerged:               "merged",
 	EventForked:               "forked",
+	EventExpungeRequested:     "expunge_requested",
 }
 
 // String returns the event type's snake_case name.
@@ -95,6 +103,10 @@ type Event struct {
 	// Related names other conversations: the copies of a message delivered
 	// to several team inboxes (EventLinked), to be merged by hand.
 	Related []ConversationID
+	// Account and Ref name the provider copy of Message that
+	// EventExpungeRequested is about.
+	Account AccountID
+	Ref     string
 	// Subject is the new subject of EventSubjectChanged.
 	Subject string
 	// Until is the snooze time of EventSnoozed.

@@ -85,6 +85,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 	msg.Channel = acct.Channel
 	msg.Account = acct.ID
 	msg.Copies = nil
+	msg.Ref = in.Ref
 	if msg.At.IsZero() {
 		msg.At = o.now
 	}
@@ -304,7 +305,16 @@ func (o *op) attachCopy(org conversation.OrgID, c conversation.ConversationID, m
 		if k.Conversation != c || k.Scope != m.Scope {
 			continue
 		}
-		if k.Account == m.Account || slices.ContainsFunc(k.Copies, func(cp conversation.Copy) bool { return cp.Account == m.Account }) {
+		if k.Account == m.Account {
+			if k.Ref != "" || ref == "" {
+				return nil
+			}
+			// A message inboxkit recorded (a sent reply), now seen on
+			// the server: keep its reference.
+			k.Ref = ref
+			return o.tx.UpdateMessage(o.ctx, k)
+		}
+		if slices.ContainsFunc(k.Copies, func(cp conversation.Copy) bool { return cp.Account == m.Account }) {
 			return nil
 		}
 		k.Copies = append(k.Copies, conversation.Copy{Account: m.Account, Ref: ref, At: o.now})

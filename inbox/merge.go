@@ -157,6 +157,9 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 	}
 	c := o.conv
 	dstStates := cloneStates(o.states)
+	// Whether the target was shared decides the subject (F3:7902); it is
+	// read before the target takes the source's access.
+	dstShared := c.Shared()
 	for _, u := range src.Users {
 		conversation.AddSorted(&c.Users, u)
 	}
@@ -177,7 +180,7 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 	}
 	c.HasSent = c.HasSent || src.HasSent
 	c.Messages += src.Messages
-	mergeSubject(c, src, items)
+	mergeSubject(c, src, dstShared, items)
 
 	// Renumber the combined content chronologically.
 	c.Seq, c.MessageSeq, c.CommentSeq = 0, 0, 0
@@ -306,11 +309,12 @@ func (o *op) mergeContent(src, dst *conversation.Conversation) ([]content, error
 // mergeSubject applies the subject rules of F3:7896-7916 to dst merging
 // src: custom subjects win over email subjects; between two custom ones
 // the shared conversation's wins over a private one's, else the
-// target's; with none, the most recent email subject of both.
-func mergeSubject(dst, src *conversation.Conversation, items []content) {
+// target's; with none, the most recent email subject of both. dstShared
+// is whether dst was shared before the merge.
+func mergeSubject(dst, src *conversation.Conversation, dstShared bool, items []content) {
 	switch {
 	case dst.CustomSubject != "" && src.CustomSubject != "":
-		if src.Shared() && !dst.Shared() {
+		if src.Shared() && !dstShared {
 			dst.CustomSubject, dst.CustomSubjectShared = src.CustomSubject, src.CustomSubjectShared
 		}
 	case src.CustomSubject != "":
