@@ -43,6 +43,15 @@ const (
 	// it is dispatched after commit but kept on no timeline, since the
 	// conversation is gone.
 	EventExpungeRequested
+	// EventUnshared: Users and Teams lost their access to the
+	// conversation (a user removed from it, an account made private).
+	EventUnshared
+	// EventMessageWithdrawn is the notice left where Message was: it moved
+	// to a private conversation of Users[0] because that user was removed
+	// from this one and the message came from their personal account
+	// ("Message was deleted because [User] was removed from the
+	// conversation", F3:6707-6711).
+	EventMessageWithdrawn
 )
 
 var eventNames = [...]string{
@@ -70,6 +79,8 @@ var eventNames = [...]string{
 	EventMerged:               "merged",
 	EventForked:               "forked",
 	EventExpungeRequested:     "expunge_requested",
+	EventUnshared:             "unshared",
+	EventMessageWithdrawn:     "message_withdrawn",
 }
 
 // String returns the event type's snake_case name.

@@ -1080,3 +1080,178 @@ func TestAT_ReplyIntoDeletedMergeTargetStartsNewConversation(t *testing.T) {
 		assert.True(t, a.In("B", a.Box(conversation.TeamInbox, "Support"), nc))
 	}
 }
+
+// Scenario 30 (F3:6707-6723): a user removed from a shared conversation
+// keeps their personal account's emails, in a private conversation; the
+// shared one shows a notice.
+func TestAT_06_30_RemovedUsersPersonalEmailsMoveToPrivateConversation(t *testing.T) {
+	a := atAcme()
+	m1 := a.Email("Partnership", "support@acme.test")
+	s := a.Deliver("support", m1)
+	atTick(a)
+	key := atPersonal(t, a, "A")
+	p := a.Email("Partnership (my notes)", a.Accounts[key].Address)
+	pc := a.Deliver(key, p)
+	atTick(a)
+	require.NoError(t, a.Engine.Merge(atCtx, a.As("A"), s, []conversation.ConversationID{pc}, inbox.MergeOptions{}))
+	k := atComment(t, a, "B", s, "thanks for adding this")
+	require.Equal(t, []string{m1.HeaderID, p.HeaderID}, atHeaderIDs(a.Conv("B", s)))
+	pid := atMessage(t, a.Conv("B", s), p.HeaderID).ID
+	require.True(t, a.In("A", a.Box(conversation.Inbox), s), "the merge brought P's Inbox entry along")
+	require.NoError(t, a.Engine.Archive(atCtx, a.As("A"), s, inbox.ArchiveOptions{}))
+	a.Events.Take()
+
+	require.NoError(t, a.Engine.RemoveUser(atCtx, a.As("B"), s, a.ID("A")))
+
+	// The shared conversation: without P, with the notice naming A.
+	v := a.Conv("B", s)
+	assert.Equal(t, []string{m1.HeaderID}, atHeaderIDs(v))
+	assert.Equal(t, 1, v.Conversation.Messages)
+	assert.Equal(t, "Partnership", v.Conversation.Subject)
+	assert.Len(t, v.Comments, 1, "comments stay")
+	assert.Equal(t, k, v.Comments[0].ID)
+	notices := atEvents(v, conversation.EventMessageWithdrawn)
+	if assert.Len(t, notices, 1, "Message was deleted because [User] was removed from the conversation") {
+		assert.Equal(t, []conversation.UserID{a.ID("A")}, notices[0].Users, "[User] = A")
+		assert.Equal(t, pid, notices[0].Message)
+	}
+	if un := atEvents(v, conversation.EventUnshared); assert.Len(t, un, 1) {
+		assert.Equal(t, []conversation.UserID{a.ID("A")}, un[0].Users)
+	}
+	assert.NotContains(t, v.Conversation.Accounts, a.Accounts[key].ID, "A's account no longer feeds it")
+	assert.False(t, atCanSee(t, a, "A", s), "A is out of the conversation, team member or not")
+	assert.True(t, atCanSee(t, a, "O", s))
+
+	// P is in a new private conversation of A.
+	var priv conversation.ConversationID
+	for _, id := range atConvs(a, "A") {
+		if atHeaderIDs(a.Conv("A", id))[0] == p.HeaderID {
+			priv = id
+		}
+	}
+	require.False(t, priv.IsZero(), "A finds P in a conversation of theirs")
+	pv := a.Conv("A", priv)
+	assert.Equal(t, []string{p.HeaderID}, atHeaderIDs(pv))
+	assert.Equal(t, pid, pv.Messages[0].ID, "the same message")
+	assert.Equal(t, []conversation.UserID{a.ID("A")}, pv.Conversation.Users)
+	assert.False(t, pv.Conversation.Shared())
+	assert.Empty(t, pv.Comments, "comments do not follow")
+	for _, u := range []string{"B", "O", "Own", "Adm"} {
+		assert.False(t, atCanSee(t, a, u, priv), "visible only to A, not %s", u)
+	}
+	assert.False(t, a.In("A", a.Box(conversation.Inbox), priv), "archived: S was not in A's Inbox")
+	assert.True(t, a.In("A", a.Box(conversation.All), priv))
+
+	// A reply to P follows it.
+	atTick(a)
+	r := atReply(a, p, a.Accounts[key].Address)
+	assert.Equal(t, []conversation.ConversationID{priv}, atDeliver(t, a, key, r).Conversations)
+
+	// Restoring (F3:6716-6723): re-add A, who merges the private
+	// conversation back.
+	require.NoError(t, a.Engine.AddPeople(atCtx, a.As("B"), s, inbox.People{Users: a.IDs("A")}))
+	require.NoError(t, a.Engine.Merge(atCtx, a.As("A"), s, []conversation.ConversationID{priv}, inbox.MergeOptions{}))
+	assert.Equal(t, []string{m1.HeaderID, p.HeaderID, r.HeaderID}, atHeaderIDs(a.Conv("B", s)))
+}
+
+// Scenario 30, the other shapes: a private conversation shared by a
+// mention, and the refusals.
+func TestAT_06_30_RemoveUserEdgeCases(t *testing.T) {
+	a := atAcme()
+	key := atPersonal(t, a, "A")
+	p := a.Email("Offer", a.Accounts[key].Address)
+	c := a.Deliver(key, p)
+	require.NoError(t, a.Engine.Archive(atCtx, a.As("A"), c, inbox.ArchiveOptions{}))
+	require.ErrorIs(t, a.Engine.RemoveUser(atCtx, a.As("A"), c, a.ID("A")), inbox.ErrInvalidArgument, "the only user")
+	atComment(t, a, "A", c, "@b what do you think?")
+	require.ErrorIs(t, a.Engine.RemoveUser(atCtx, a.As("B"), c, a.ID("M")), inbox.ErrInvalidArgument, "M is not in it")
+	require.ErrorIs(t, a.Engine.RemoveUser(atCtx, a.As("M"), c, a.ID("A")), inbox.ErrNotFound, "M cannot see it")
+
+	require.NoError(t, a.Engine.RemoveUser(atCtx, a.As("B"), c, a.ID("A")))
+	v := a.Conv("B", c)
+	assert.Empty(t, v.Messages, "A's email left")
+	assert.Len(t, v.Comments, 1)
+	assert.Len(t, atEvents(v, conversation.EventMessageWithdrawn), 1)
+	mine := slices.DeleteFunc(atConvs(a, "A"), func(id conversation.ConversationID) bool { return id == c })
+	require.Len(t, mine, 1)
+	pv := a.Conv("A", mine[0])
+	assert.Equal(t, []string{p.HeaderID}, atHeaderIDs(pv))
+	assert.False(t, pv.State.Unread(pv.Conversation), "A had read it (and wrote the comment)")
+	assert.False(t, atCanSee(t, a, "B", mine[0]))
+	assert.False(t, a.In("A", a.Box(conversation.Inbox), mine[0]), "archived, as C was for A")
+	assert.True(t, a.In("A", a.Box(conversation.All), mine[0]))
+
+	// Shared with A again, the conversation is in A's Inbox; removed
+	// again, with no email of A's left, only the access goes.
+	require.NoError(t, a.Engine.AddPeople(atCtx, a.As("B"), c, inbox.People{Users: a.IDs("A"), ShowInInbox: true}))
+	require.True(t, a.In("A", a.Box(conversation.Inbox), c))
+	require.NoError(t, a.Engine.RemoveUser(atCtx, a.As("B"), c, a.ID("A")))
+	assert.False(t, atCanSee(t, a, "A", c))
+	assert.Len(t, atConvs(a, "A"), 1)
+	assert.Len(t, atEvents(a.Conv("B", c), conversation.EventMessageWithdrawn), 1, "no new notice")
+}
+
+// Scenario 39 (F3:7208-7214): a shared account made private.
+func TestAT_06_39_SharedAccountMadePrivate(t *testing.T) {
+	a := atAcme() // support@ is owned by Adm, shared to Support (A, B active, O observer)
+	mx := a.Email("Only support", "support@acme.test")
+	x := a.Deliver("support", mx)
+	kx := atComment(t, a, "A", x, "I'll look")
+	atTick(a)
+	// Y: emails of support@ and of sales@ (Sales: C).
+	y := a.Deliver("support", a.Email("Both accounts", "support@acme.test"))
+	ys := a.Deliver("sales", a.Email("Both accounts, sales side", "sales@acme.test"))
+	require.NoError(t, a.Engine.Merge(atCtx, a.As("Adm"), y, []conversation.ConversationID{ys}, inbox.MergeOptions{}))
+	atTick(a)
+	// Z: a support@ email and one of M's personal account.
+	z := a.Deliver("support", a.Email("With M", "support@acme.test"))
+	atComment(t, a, "A", z, "@m please add your thread")
+	key := atPersonal(t, a, "M")
+	zm := a.Deliver(key, a.Email("M's side", a.Accounts[key].Address))
+	require.NoError(t, a.Engine.Merge(atCtx, a.As("M"), z, []conversation.ConversationID{zm}, inbox.MergeOptions{}))
+	require.NoError(t, a.Engine.Assign(atCtx, a.As("A"), z, a.IDs("B"), inbox.Replace))
+
+	require.ErrorIs(t, a.Engine.MakeAccountPrivate(atCtx, a.As("A"), a.Accounts["support"].ID), inbox.ErrNotFound, "not the owner nor an admin")
+	a.Events.Take()
+	require.NoError(t, a.Engine.MakeAccountPrivate(atCtx, a.As("Adm"), a.Accounts["support"].ID))
+
+	// X: private to the owner, who keeps the colleague's comment.
+	for _, u := range []string{"A", "B", "O", "C", "M"} {
+		assert.False(t, atCanSee(t, a, u, x), "%s no longer sees X", u)
+	}
+	vx := a.Conv("Adm", x)
+	assert.Equal(t, []string{mx.HeaderID}, atHeaderIDs(vx))
+	require.Len(t, vx.Comments, 1)
+	assert.Equal(t, kx, vx.Comments[0].ID, "colleagues' comments stay visible to the owner")
+	assert.True(t, vx.Conversation.Team.IsZero())
+	assert.True(t, a.In("Adm", a.Box(conversation.Inbox), x), "out of the team inbox, into the owner's Inbox")
+	if un := atEvents(vx, conversation.EventUnshared); assert.Len(t, un, 1) {
+		assert.Equal(t, []conversation.TeamID{a.Teams["Support"].ID}, un[0].Teams)
+	}
+	assert.Empty(t, a.List("A", a.Box(conversation.TeamInbox, "Support")), "nothing of support@ left in the team inbox")
+
+	// Y: still visible to Sales (the other shared account's audience).
+	assert.True(t, atCanSee(t, a, "C", y))
+	assert.False(t, atCanSee(t, a, "A", y))
+	assert.True(t, atCanSee(t, a, "Adm", y))
+
+	// Z: M took part with a personal account and keeps access; B, who
+	// only saw it through Support, is unassigned.
+	assert.True(t, atCanSee(t, a, "M", z))
+	assert.False(t, atCanSee(t, a, "A", z))
+	assert.False(t, atCanSee(t, a, "B", z))
+	assert.Empty(t, a.Conv("M", z).Conversation.Assignees)
+
+	// New mail is private, and a reply to X still finds X.
+	atTick(a)
+	n := a.Deliver("support", a.Email("After", "support@acme.test"))
+	assert.False(t, atCanSee(t, a, "A", n))
+	assert.True(t, a.In("Adm", a.Box(conversation.Inbox), n))
+	assert.Equal(t, []conversation.ConversationID{x}, atDeliver(t, a, "support", atReply(a, mx, "support@acme.test")).Conversations)
+	assert.False(t, atCanSee(t, a, "A", x))
+
+	// Making it private again does nothing.
+	a.Events.Take()
+	require.NoError(t, a.Engine.MakeAccountPrivate(atCtx, a.As("Adm"), a.Accounts["support"].ID))
+	assert.Empty(t, a.Events.Take())
+}
