@@ -351,40 +351,38 @@ func (o *op) linkContinuation(full, to conversation.ConversationID) error {
 }
 
 // routes resolves where a message is addressed: every recipient address
-// that belongs to an account of the organization, plus the receiving
-// account itself when no recipient named it (Bcc, forwarding).
+// (recipientAddresses) that belongs to an account of the organization,
+// plus the receiving account itself when no recipient named it (Bcc,
+// forwarding), as finishRoutes settles them.
 func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]route, error) {
 	var out []route
 	seen := map[string]bool{}
 	self := false
-	for _, list := range [][]conversation.Address{m.To, m.Cc, m.Bcc} {
-		for _, a := range list {
-			addr := conversation.CanonicalAddress(a.Address)
-			if addr == "" || seen[addr] {
-				continue
-			}
-			seen[addr] = true
-			owner := acct
-			if sh, ok := acct.SharingFor(addr); ok {
-				out = append(out, route{acct: owner, sharing: sh})
-				self = true
-				continue
-			}
-			other, err := o.tx.AccountByAddress(o.ctx, acct.Org, addr)
-			if err != nil {
-				if isNotFound(err) {
-					continue
-				}
-				return nil, err
-			}
-			sh, _ := other.SharingFor(addr)
-			out = append(out, route{acct: other, sharing: sh})
+	for _, addr := range recipientAddresses(m) {
+		if addr == "" || seen[addr] {
+			continue
 		}
+		seen[addr] = true
+		owner := acct
+		if sh, ok := acct.SharingFor(addr); ok {
+			out = append(out, route{acct: owner, sharing: sh})
+			self = true
+			continue
+		}
+		other, err := o.tx.AccountByAddress(o.ctx, acct.Org, addr)
+		if err != nil {
+			if isNotFound(err) {
+				continue
+			}
+			return nil, err
+		}
+		sh, _ := other.SharingFor(addr)
+		out = append(out, route{acct: other, sharing: sh})
 	}
 	if !self {
 		out = append(out, route{acct: acct, sharing: acct.Sharing})
 	}
-	return out, nil
+	return finishRoutes(acct, out), nil
 }
 
 // addMessage appends m to the operation's conversation.

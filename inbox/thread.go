@@ -120,12 +120,14 @@ func threadMessage(scope threading.Scope, m *conversation.Message) threading.Mes
 // accountScope is the threading scope of mail an account receives or
 // sends through sharing sh: per team in duplicate-per-team mode, the
 // organization's shared scope for other shared mail (and every team in
-// single-conversation mode), the account's own for personal mail.
+// single-conversation mode), the account's own for personal mail and
+// for an address with no auto-share recipients (coRecipient), whose mail
+// is private unless it names a co-recipient (finishRoutes).
 func accountScope(org *conversation.Org, acct *conversation.Account, sh conversation.Sharing) threading.Scope {
 	switch {
 	case sh.Kind == conversation.SharedToTeamInbox && org.MultiTeamMode != conversation.SingleConversation:
 		return threading.TeamScope(org.ID.String(), sh.Team.String())
-	case sh.Kind != conversation.NotShared:
+	case sh.Kind != conversation.NotShared && !coRecipient(sh):
 		return threading.SharedScope(org.ID.String())
 	}
 	return threading.PersonalScope(org.ID.String(), acct.ID.String())
