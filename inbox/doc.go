@@ -15,8 +15,12 @@
 //
 // Files: engine.go (construction, actors, errors), op.go (the transaction
 // wrapper every operation uses), admin.go (organizations, users, teams,
-// accounts), deliver.go and reply.go (messages in and out), assign.go,
-// lifecycle.go (close, archive, trash), snooze.go, state.go (per-user
-// flags), share.go (comments, mentions, adding people), query.go
-// (reading), notify.go (notifications and event delivery).
+// accounts), private.go (making a shared account private), deliver.go,
+// route.go, reply.go and sent.go (messages in and out: routing, replies,
+// the account's own sent mail seen by sync), thread.go (threading
+// scopes), merge.go and split.go, assign.go, lifecycle.go (close,
+// archive, trash) and expunge.go (server deletes it asks for),
+// snooze.go, state.go (per-user flags), share.go (comments, mentions,
+// adding people), remove.go (removing a user from a conversation),
+// query.go (reading), notify.go (notifications and event delivery).
 package inbox

@@ -1489,3 +1489,37 @@ func TestAT_06_38_RulesRunOncePerAccount(t *testing.T) {
 	assert.Equal(t, a.Accounts["help"].ID, v.Messages[0].Copies[0].Account)
 	t.Skip("rules engine: not built (incoming rules, the Email-account condition, one run per receiving account)")
 }
+
+// RecordSent follows the rest of threading: the single-conversation team
+// move (F3:9725) and the message cap (F3:7932).
+func TestAT_RecordSentMovesByMessageAndRespectsCap(t *testing.T) {
+	t.Run("moves by message", func(t *testing.T) {
+		a := atAcme(inboxtest.AcmeOptions{MultiTeamMode: conversation.SingleConversation})
+		m := a.Email("Damaged delivery", "sales@acme.test")
+		c := a.Deliver("sales", m)
+		atTick(a)
+		r := conversation.Message{To: []conversation.Address{m.From}, Cc: []conversation.Address{{Address: "support@acme.test"}},
+			Subject: "Re: " + m.Subject, HeaderID: "web-ui@acme.test", InReplyTo: []string{m.HeaderID}}
+		d, err := a.Engine.RecordSent(atCtx, inbox.System, inbox.Incoming{Account: a.Accounts["sales"].ID, Message: r})
+		require.NoError(t, err)
+		require.Equal(t, []conversation.ConversationID{c}, d.Conversations)
+		assert.True(t, a.In("A", a.Box(conversation.TeamInbox, "Support"), c))
+		moves := atEvents(a.Conv("A", c), conversation.EventTeamChanged)
+		require.Len(t, moves, 1)
+		assert.True(t, moves[0].ByMessage)
+	})
+	t.Run("cap", func(t *testing.T) {
+		a := atAcme(inboxtest.AcmeOptions{Config: inbox.Config{MaxMessages: 2}})
+		c, last := atChain(t, a, "Full", 2)
+		r := conversation.Message{To: []conversation.Address{last.From}, Subject: "Re: Full", HeaderID: "web-ui-2@acme.test", InReplyTo: []string{last.HeaderID}}
+		d, err := a.Engine.RecordSent(atCtx, inbox.System, inbox.Incoming{Account: a.Accounts["support"].ID, Message: r})
+		require.NoError(t, err)
+		require.Len(t, d.Conversations, 1)
+		next := d.Conversations[0]
+		assert.NotEqual(t, c, next)
+		assert.Equal(t, c, a.Conv("A", next).Conversation.ContinuationOf)
+		assert.Equal(t, next, a.Conv("A", c).Conversation.ContinuedIn)
+		assert.Equal(t, 2, a.Conv("A", c).Conversation.Messages)
+		assert.True(t, atCanSee(t, a, "B", next), "with the account's audience")
+	})
+}

@@ -27,7 +27,9 @@ import (
 // audience it is shared with), in the Sent mailbox and nobody's Inbox. A
 // joined conversation is not reopened, does not return to an Inbox and
 // notifies nobody but its watchers (a teammate replied, as with
-// [Engine.RecordReply]); the owner has read it up to the sent message.
+// [Engine.RecordReply]); the owner has read it up to the sent message. In
+// single-conversation mode it moves the conversation "by message" like a
+// reply recorded in inboxkit (F3:9723-9727).
 func (e *Engine) RecordSent(ctx context.Context, actor Actor, in Incoming) (Delivery, error) {
 	if !actor.system {
 		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor records sync results")
@@ -116,6 +118,12 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 		return err
 	}
 	c := o.conv
+	if org.MultiTeamMode == conversation.SingleConversation {
+		// The team of the account that sent the latest message (F3:9725).
+		if err := o.moveByMessage(acct, m); err != nil {
+			return err
+		}
+	}
 	o.state(acct.Owner).ReadSeq = c.Seq
 	for w, ws := range o.states {
 		if ws.Watching && w != acct.Owner && !ws.Removed && !ws.Trashed {
