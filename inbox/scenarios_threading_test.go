@@ -576,7 +576,9 @@ func TestAT_06_16_MergeOfTwoFullConversationsRefused(t *testing.T) {
 	err := a.Engine.Merge(atCtx, a.As("A"), c1, []conversation.ConversationID{c2}, inbox.MergeOptions{})
 	require.ErrorIs(t, err, inbox.ErrMergeNotAllowed)
 	assert.ErrorIs(t, err, inbox.ErrInvalidArgument)
-	assert.Contains(t, err.Error(), "size")
+	var refused *inbox.MergeNotAllowedError
+	require.ErrorAs(t, err, &refused)
+	assert.Equal(t, inbox.MergeRefusedSize, refused.Reason, `ErrMergeNotAllowed{Reason: "size"}`)
 	assert.Empty(t, a.Events.Take(), "nothing changes")
 	assert.Equal(t, 20, a.Conv("A", c1).Conversation.Messages)
 	assert.Equal(t, 20, a.Conv("A", c2).Conversation.Messages)
@@ -908,9 +910,17 @@ func TestAT_06_26_MergeRefusals(t *testing.T) {
 	a := atAcme()
 	c := a.Deliver("support", a.Email("Thread", "support@acme.test"))
 	room := atInsertRoom(t, a, "A", "B")
+	reason := func(err error) inbox.MergeRefusal {
+		var refused *inbox.MergeNotAllowedError
+		if errors.As(err, &refused) {
+			return refused.Reason
+		}
+		return ""
+	}
 	for _, pair := range [][2]conversation.ConversationID{{c, room}, {room, c}} {
 		err := a.Engine.Merge(atCtx, a.As("A"), pair[0], []conversation.ConversationID{pair[1]}, inbox.MergeOptions{})
 		assert.ErrorIs(t, err, inbox.ErrMergeNotAllowed, "chat room")
+		assert.Equal(t, inbox.MergeRefusedRoom, reason(err))
 	}
 
 	// A guest (no public operation invites one yet: stored directly).
@@ -919,6 +929,7 @@ func TestAT_06_26_MergeRefusals(t *testing.T) {
 	c2 := a.Deliver("support", a.Email("Other", "support@acme.test"))
 	err := a.Engine.Merge(atCtx, inbox.AsUser(guest.ID), c, []conversation.ConversationID{c2}, inbox.MergeOptions{})
 	assert.ErrorIs(t, err, inbox.ErrMergeNotAllowed, "guest")
+	assert.Equal(t, inbox.MergeRefusedGuest, reason(err))
 
 	// Another organization in the same engine.
 	_, other, err := a.Engine.CreateOrg(atCtx, inbox.OrgSpec{Name: "Globex", Owner: inbox.UserSpec{Name: "Hank", Email: "hank@globex.test", Handle: "hank"}})
@@ -930,6 +941,7 @@ func TestAT_06_26_MergeRefusals(t *testing.T) {
 	foreign := d.Conversations[0]
 	err = a.Engine.Merge(atCtx, inbox.System, c, []conversation.ConversationID{foreign}, inbox.MergeOptions{})
 	assert.ErrorIs(t, err, inbox.ErrMergeNotAllowed, "two organizations")
+	assert.Equal(t, inbox.MergeRefusedOrganization, reason(err))
 	err = a.Engine.Merge(atCtx, a.As("Own"), c, []conversation.ConversationID{foreign}, inbox.MergeOptions{})
 	assert.ErrorIs(t, err, inbox.ErrNotFound, "a user cannot even see the other organization's conversation")
 	assert.NotErrorIs(t, err, inbox.ErrMergeNotAllowed)
