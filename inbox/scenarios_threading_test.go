@@ -1370,6 +1370,15 @@ func TestAT_06_33_CoRecipientSharing(t *testing.T) {
 	for _, u := range []string{"A", "Own", "Adm"} {
 		assert.False(t, atCanSee(t, a, u, c), "nobody else: %s", u)
 	}
+	// Claire's reply to both, and the answer to that reply alone, stay in
+	// the shared conversation.
+	atTick(a)
+	sent := atSend(t, a, "Claire", c, both, func(m *conversation.Message) { m.Cc = []conversation.Address{{Address: "hubert@acme.test"}} })
+	atTick(a)
+	answer := a.Email("Re: Joint project", "claire@acme.test", "hubert@acme.test")
+	answer.InReplyTo = []string{sent.HeaderID}
+	assert.Equal(t, []conversation.ConversationID{c}, atDeliver(t, a, "Hubert", answer).Conversations)
+	assert.Len(t, a.Conv("Hubert", c).Messages, 3)
 
 	only := a.Email("Just for Claire", "claire@acme.test")
 	oc := atDeliver(t, a, "Claire", only).Conversations[0]
@@ -1377,7 +1386,7 @@ func TestAT_06_33_CoRecipientSharing(t *testing.T) {
 	assert.False(t, atCanSee(t, a, "Hubert", oc))
 	// Her reply and the answer to it stay in her private conversation.
 	atTick(a)
-	sent := atSend(t, a, "Claire", oc, only)
+	sent = atSend(t, a, "Claire", oc, only)
 	atTick(a)
 	assert.Equal(t, []conversation.ConversationID{oc}, atDeliver(t, a, "Claire", atReply(a, sent, "claire@acme.test")).Conversations)
 	assert.False(t, atCanSee(t, a, "Hubert", oc))

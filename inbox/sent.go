@@ -64,7 +64,10 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 	if m.At.IsZero() {
 		m.At = o.now
 	}
-	scope := accountScope(org, acct, acct.Sharing)
+	scope, err := o.sendingScope(org, acct, m)
+	if err != nil {
+		return err
+	}
 	tm := threadMessage(scope, m)
 	m.Scope = string(scope)
 	th, err := o.threader()

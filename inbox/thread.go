@@ -132,3 +132,24 @@ func accountScope(org *conversation.Org, acct *conversation.Account, sh conversa
 	}
 	return threading.PersonalScope(org.ID.String(), acct.ID.String())
 }
+
+// sendingScope is the threading scope an outgoing message m of acct is
+// filed (and, for sync, looked up) in: the account's own (accountScope),
+// except for an address with no auto-share recipients whose message names
+// another co-recipient (finishRoutes): that mail is shared, in the
+// organization's shared scope, where its replies to both arrive.
+func (o *op) sendingScope(org *conversation.Org, acct *conversation.Account, m *conversation.Message) (threading.Scope, error) {
+	if !coRecipient(acct.Sharing) {
+		return accountScope(org, acct, acct.Sharing), nil
+	}
+	routes, err := o.routes(acct, m)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range routes {
+		if r.sharing.Kind != conversation.NotShared {
+			return threading.SharedScope(org.ID.String()), nil
+		}
+	}
+	return accountScope(org, acct, acct.Sharing), nil
+}
