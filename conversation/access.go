@@ -22,13 +22,17 @@ func (c *Conversation) AccessTeams() []TeamID {
 // Access comes from explicit grants (c.Users) or from membership, active
 // or observer, of one of c's access teams. Nothing crosses organizations,
 // a state marked Removed withdraws access whatever grants it, and guests
-// see nothing through these grants.
+// see nothing through these grants: a guest sees c exactly while they
+// hold a live guest grant on it (c.Guests).
 func CanAccess(c *Conversation, u *User, st *UserState, teams Teams) bool {
-	if u == nil || c == nil || u.Org != c.Org || u.Role == RoleGuest {
+	if u == nil || c == nil || u.Org != c.Org {
 		return false
 	}
 	if st != nil && st.Removed {
 		return false
+	}
+	if u.Role == RoleGuest {
+		return c.IsGuest(u.ID)
 	}
 	if _, ok := slices.BinarySearchFunc(c.Users, u.ID, UserID.Compare); ok {
 		return true
@@ -42,10 +46,11 @@ func CanAccess(c *Conversation, u *User, st *UserState, teams Teams) bool {
 }
 
 // Audience returns every user who may see c, sorted and without
-// duplicates: explicit users plus members of the access teams, less users
-// whose state is Removed. states maps users to their stored state.
+// duplicates: explicit users, guests holding a grant, and members of the
+// access teams, less users whose state is Removed. states maps users to
+// their stored state.
 func Audience(c *Conversation, states map[UserID]*UserState, teams Teams) []UserID {
-	out := slices.Clone(c.Users)
+	out := slices.Concat(c.Users, c.Guests)
 	for _, t := range c.AccessTeams() {
 		if team := teams[t]; team != nil {
 			for _, m := range team.Members {

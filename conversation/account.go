@@ -142,13 +142,22 @@ func (a *Account) Addresses() []string {
 // the shared address's own when addr is one, otherwise the account's.
 // The second result reports whether addr is one of the account's addresses.
 func (a *Account) SharingFor(addr string) (Sharing, bool) {
+	if s, ok := a.SharedAddress(addr); ok {
+		return s.Sharing, true
+	}
+	return a.Sharing, CanonicalAddress(addr) == a.Address
+}
+
+// SharedAddress returns the shared address addr (any case) of the
+// account, if it is one.
+func (a *Account) SharedAddress(addr string) (SharedAddress, bool) {
 	addr = CanonicalAddress(addr)
 	for _, s := range a.SharedAddresses {
 		if s.Address == addr {
-			return s.Sharing, true
+			return s, true
 		}
 	}
-	return a.Sharing, addr == a.Address
+	return SharedAddress{}, false
 }
 
 // IsDelegate reports whether u has delegated access to the account.

@@ -77,6 +77,11 @@ type Conversation struct {
 	// Teams hold access as teams: every active member and observer of each
 	// sees the conversation, sorted. Team (above) always has access too.
 	Teams []TeamID
+	// Guests are the guest users holding a live grant (an accepted
+	// [GuestAccess]) on the conversation, sorted. It is written in the
+	// same transaction as the grant records and is the only source of a
+	// guest's access: a guest is never in Users, Assignees or a team.
+	Guests []UserID
 	// Accounts are the connected accounts whose messages the conversation
 	// holds, sorted.
 	Accounts []AccountID
@@ -147,6 +152,7 @@ func (c *Conversation) Clone() *Conversation {
 	d.Assignees = slices.Clone(c.Assignees)
 	d.Users = slices.Clone(c.Users)
 	d.Teams = slices.Clone(c.Teams)
+	d.Guests = slices.Clone(c.Guests)
 	d.Accounts = slices.Clone(c.Accounts)
 	d.Labels = slices.Clone(c.Labels)
 	if c.SnoozeForEveryone != nil {

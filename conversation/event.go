@@ -36,6 +36,14 @@ const (
 	// EventForked: Message was moved out of this conversation into
 	// Related[0], or into this one from Related[0] (F3:241, F3:7947).
 	EventForked
+	// EventGuestInvited: Email was invited as a guest (Users holds the
+	// guest identity when one exists).
+	EventGuestInvited
+	// EventGuestJoined: the guest in Users accepted an invitation.
+	EventGuestJoined
+	// EventGuestRemoved: the guest access of Email ended (revoked,
+	// cancelled, trashed, or turned into member access by an upgrade).
+	EventGuestRemoved
 	// EventExpungeRequested asks the host to delete one copy of Message
 	// on the provider's server: the copy Ref of Account, because the
 	// account's owner deleted the conversation forever (F3:6675). The host's
@@ -78,6 +86,9 @@ var eventNames = [...]string{
 	EventUnmarkedSpam:         "unmarked_spam",
 	EventMerged:               "merged",
 	EventForked:               "forked",
+	EventGuestInvited:         "guest_invited",
+	EventGuestJoined:          "guest_joined",
+	EventGuestRemoved:         "guest_removed",
 	EventExpungeRequested:     "expunge_requested",
 	EventUnshared:             "unshared",
 	EventMessageWithdrawn:     "message_withdrawn",
@@ -124,6 +135,8 @@ type Event struct {
 	Until time.Time
 	// ForEveryone qualifies snooze, archive and trash events.
 	ForEveryone bool
+	// Email is the guest address of guest events.
+	Email string
 }
 
 // Clone returns a deep copy.

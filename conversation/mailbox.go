@@ -239,12 +239,13 @@ type placer struct {
 }
 
 // users returns, sorted, the users whose placements may differ from what
-// their teams imply: named users, users with a state, assignees, and,
+// their teams imply: named users, guests, users with a state, assignees, and,
 // when c is seen by several teams, every member of them (a member of two
 // teams needs one of the two implied placements cancelled).
 func (p *placer) users(states map[UserID]*UserState) []UserID {
-	out := make([]UserID, 0, len(p.c.Users)+len(states)+len(p.c.Assignees))
+	out := make([]UserID, 0, len(p.c.Users)+len(p.c.Guests)+len(states)+len(p.c.Assignees))
 	out = append(out, p.c.Users...)
+	out = append(out, p.c.Guests...)
 	for u := range states {
 		out = append(out, u)
 	}
@@ -277,7 +278,7 @@ func (p *placer) user(u UserID, st *UserState) {
 		}
 	}
 	p.kinds = p.kinds[:0]
-	visible := !st.Removed && (member || slices.ContainsFunc(c.Users, func(x UserID) bool { return x == u }))
+	visible := !st.Removed && (member || slices.ContainsFunc(c.Users, func(x UserID) bool { return x == u }) || c.IsGuest(u))
 	if visible {
 		p.kinds = userKinds(p.kinds, c, u, st, memberKind, false)
 	}

@@ -29,6 +29,12 @@ type Org struct {
 	// MaxTeams caps the number of teams; zero means the documented 1,000
 	// (F3:9670).
 	MaxTeams int
+	// GuestPolicy says who may invite guests (F0:57-69); the zero value
+	// lets any member.
+	GuestPolicy GuestPolicy
+	// GuestQuota says how guest capacity is counted; the zero value pools
+	// it per organization (F1:28).
+	GuestQuota GuestQuota
 }
 
 // DefaultMaxTeams is the documented cap on teams per organization (F3:9670).
@@ -52,9 +58,9 @@ const (
 	RoleAdmin
 	// RoleOwner is the organization owner; it has every admin right.
 	RoleOwner
-	// RoleGuest is an external collaborator. Guests see only the
-	// conversations they hold a guest grant for; until guest grants exist a
-	// guest sees nothing and may do nothing.
+	// RoleGuest is an external collaborator without a seat. A guest sees
+	// only the conversations they hold a live grant for
+	// ([Conversation.Guests]) and may do only what package guests allows.
 	RoleGuest
 )
 
@@ -117,7 +123,15 @@ type User struct {
 	Handle string
 	Role   Role
 	Prefs  Prefs
+	// Linked is set on a guest identity accepted by an existing user of
+	// another organization: that user, who keeps their own organization
+	// (F2:5-11). Zero otherwise.
+	Linked UserID
 }
+
+// HasSeat reports whether the user holds a seat (owner, admin or
+// member): seats are what guest capacity is counted from (F1:28).
+func (u *User) HasSeat() bool { return u.Role != RoleGuest }
 
 // MembershipKind is how a user belongs to a team (F3:976-980).
 type MembershipKind uint8

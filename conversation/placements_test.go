@@ -42,6 +42,7 @@ func naivePlacements(c *Conversation, states map[UserID]*UserState, teams Teams)
 func TestPlacementsEffectiveMatchesNaive(t *testing.T) {
 	users := []UserID{uid(), uid(), uid(), uid(), uid()}
 	teamIDs := []TeamID{tid(), tid(), tid()}
+	guestIDs := []UserID{uid(), uid()}
 	rapid.Check(t, func(rt *rapid.T) {
 		teams := Teams{}
 		for i, id := range teamIDs {
@@ -96,7 +97,24 @@ func TestPlacementsEffectiveMatchesNaive(t *testing.T) {
 			}
 			states[u] = st
 		}
+		// Guests: in no team, never named or assigned; visible through a
+		// live grant only, whatever state they keep.
+		for _, g := range guestIDs {
+			if rapid.Bool().Draw(rt, "guest grant") {
+				AddSorted(&c.Guests, g)
+			}
+			if rapid.Bool().Draw(rt, "guest state") {
+				states[g] = &UserState{User: g, InInbox: rapid.Bool().Draw(rt, "guest inbox"), Starred: rapid.Bool().Draw(rt, "guest star"),
+					ReadSeq: uint64(rapid.IntRange(0, 3).Draw(rt, "guest read seq"))}
+			}
+		}
 		pl := Placements(nil, c, states, teams)
+		for _, p := range pl {
+			if slices.Contains(guestIDs, p.Box.User) {
+				require.True(rt, c.IsGuest(p.Box.User), "a guest without a grant is placed: %+v", p)
+				require.True(rt, p.Via.IsZero(), "a guest's placements are their own")
+			}
+		}
 		require.True(rt, slices.IsSortedFunc(pl, ComparePlacements), "sorted")
 		for i := 1; i < len(pl); i++ {
 			require.NotZero(rt, ComparePlacements(pl[i-1], pl[i]), "each box and team once: %+v", pl[i])
@@ -118,4 +136,30 @@ func TestPlacementsNewTeamConversationHasNoPerUserEntries(t *testing.T) {
 		assert.True(t, p.Box.User.IsZero(), "%+v", p)
 	}
 	assert.Len(t, Effective(pl, Teams{team.ID: team}), 50*2+25) // TeamInbox and All each, TeamInboxes for the active half
+}
+
+// A guest sees a conversation exactly while they hold a live grant on it,
+// in its organization, unless their state says Removed; members' grants
+// never reach a guest, and a member is not reached by c.Guests.
+func TestCanAccessGuests(t *testing.T) {
+	org := OrgID(uid())
+	team := &Team{ID: tid()}
+	g := &User{ID: uid(), Org: org, Role: RoleGuest}
+	member := &User{ID: uid(), Org: org, Role: RoleMember}
+	team.SetMember(g.ID, Active) // an inconsistent store: guests are never team members
+	c := &Conversation{Org: org, Team: team.ID, Users: []UserID{g.ID}, Guests: []UserID{member.ID}}
+	teams := Teams{team.ID: team}
+	assert.False(t, CanAccess(c, g, nil, teams), "no grant: team membership and Users do not count for a guest")
+	assert.False(t, CanAccess(c, member, nil, Teams{}), "Guests does not grant a member")
+	AddSorted(&c.Guests, g.ID)
+	assert.True(t, CanAccess(c, g, nil, teams))
+	assert.False(t, CanAccess(c, g, &UserState{Removed: true}, teams))
+	other := *g
+	other.Org = OrgID(uid())
+	assert.False(t, CanAccess(c, &other, nil, teams), "nothing crosses organizations")
+	assert.Contains(t, Audience(c, nil, Teams{}), g.ID)
+	assert.True(t, c.Clone().IsGuest(g.ID))
+	d := c.Clone()
+	RemoveSorted(&d.Guests, g.ID)
+	assert.True(t, c.IsGuest(g.ID), "Clone copies Guests")
 }

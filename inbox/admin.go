@@ -235,7 +235,7 @@ func (o *op) checkMember(org conversation.OrgID, u conversation.UserID) error {
 		return conversation.Errorf(ErrNotFound, "user %s", u)
 	}
 	if usr.Role == conversation.RoleGuest {
-		return conversation.Errorf(ErrForbidden, "guests cannot be team members, assignees or shared with as users")
+		return conversation.Errorf(ErrGuestForbidden, "guests cannot be team members, assignees or shared with as users (F1:22, F2:12-13)")
 	}
 	return nil
 }

@@ -115,7 +115,7 @@ func (o *op) loadAs(id conversation.ConversationID) (*conversation.User, error) 
 		return nil, err
 	}
 	if o.user != nil && o.user.Role == conversation.RoleGuest {
-		return nil, conversation.Errorf(ErrForbidden, "guests may not do this")
+		return nil, conversation.Errorf(ErrGuestForbidden, "guests may only read, comment and change their own state of a conversation (F1:20-22)")
 	}
 	return o.user, nil
 }

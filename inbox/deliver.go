@@ -351,33 +351,63 @@ func (o *op) linkContinuation(full, to conversation.ConversationID) error {
 }
 
 // routes resolves where a message is addressed: every recipient address
-// (recipientAddresses) that belongs to an account of the organization,
-// plus the receiving account itself when no recipient named it (Bcc,
-// forwarding), as finishRoutes settles them.
+// that belongs to an account of the organization, plus the receiving
+// account itself when no recipient named it (Bcc, forwarding).
+//
+// Mail that came through a group (a Mailing-list or List-Id header) is
+// routed to shared addresses by the group's identity only, the primary
+// address of its Mailing-list header or the address its List-Id names:
+// the alias the sender typed in To is not what the group is known by, so
+// a shared address set up only for an alias is not matched (the
+// documented failure of F3:1293-1297), and adding the primary address
+// fixes it. The routes are then settled by finishRoutes (co-recipient
+// addresses, private copies).
 func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]route, error) {
 	var out []route
 	seen := map[string]bool{}
 	self := false
-	for _, addr := range recipientAddresses(m) {
+	group := m.MailingList != "" || m.ListID != ""
+	add := func(addr string, identity bool) error {
+		addr = conversation.CanonicalAddress(addr)
 		if addr == "" || seen[addr] {
-			continue
+			return nil
+		}
+		owner := acct
+		if _, own := acct.SharingFor(addr); !own {
+			other, err := o.tx.AccountByAddress(o.ctx, acct.Org, addr)
+			if isNotFound(err) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			owner = other
+		}
+		_, isShared := owner.SharedAddress(addr)
+		if group && isShared && !identity {
+			return nil // an alias of the group, see above
 		}
 		seen[addr] = true
-		owner := acct
-		if sh, ok := acct.SharingFor(addr); ok {
-			out = append(out, route{acct: owner, sharing: sh})
-			self = true
-			continue
-		}
-		other, err := o.tx.AccountByAddress(o.ctx, acct.Org, addr)
-		if err != nil {
-			if isNotFound(err) {
-				continue
+		sh, _ := owner.SharingFor(addr)
+		out = append(out, route{acct: owner, sharing: sh})
+		self = self || owner.ID == acct.ID
+		return nil
+	}
+	if group {
+		ids := []string{threading.MailingListAddress(m.MailingList)}
+		ids = append(ids, threading.ListAddresses(threading.ListID(m.ListID))...)
+		for _, a := range ids {
+			if err := add(a, true); err != nil {
+				return nil, err
 			}
-			return nil, err
 		}
-		sh, _ := other.SharingFor(addr)
-		out = append(out, route{acct: other, sharing: sh})
+	}
+	for _, list := range [][]conversation.Address{m.To, m.Cc, m.Bcc, m.DeliveredTo} {
+		for _, a := range list {
+			if err := add(a.Address, false); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if !self {
 		out = append(out, route{acct: acct, sharing: acct.Sharing})

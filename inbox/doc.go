@@ -22,5 +22,13 @@
 // archive, trash) and expunge.go (server deletes it asks for),
 // snooze.go, state.go (per-user flags), share.go (comments, mentions,
 // adding people), remove.go (removing a user from a conversation),
-// query.go (reading), notify.go (notifications and event delivery).
+// query.go (reading), notify.go (notifications and event delivery),
+// guests.go (guest invitations, grants and their administration; the
+// redaction of what a guest reads).
+//
+// Guests are users of the organization with the guest role, invited by
+// email into single conversations ([Engine.InviteGuest],
+// [Engine.AcceptInvitation]); they see exactly the conversations they hold
+// a live grant for, and may only read, comment and change their own state
+// there (package guests).
 package inbox

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/guests"
 	"github.com/inboxkit/inboxkit/storage"
 	"github.com/inboxkit/inboxkit/storage/memory"
 	"github.com/inboxkit/inboxkit/threading"
@@ -106,12 +107,20 @@ type Config struct {
 	// MaxRetries bounds how often an operation is retried after the store
 	// reports a conflict. Zero means 8.
 	MaxRetries int
+	// InvitationTTL is how long a guest invitation can be accepted. Zero
+	// means guests.DefaultInvitationTTL (7 days).
+	InvitationTTL time.Duration
 }
 
 // Engine is a shared inbox. It holds no state of its own besides its
 // configuration: everything lives in the store, so several engines may
 // share one store. An Engine is safe for concurrent use.
 type Engine struct {
+	// random is the engine's own crypto/rand source, for IDs and
+	// invitation tokens; invitationTTL is Config.InvitationTTL.
+	random        io.Reader
+	invitationTTL time.Duration
+
 	store       storage.Store
 	clock       Clock
 	notifier    Notifier
@@ -137,6 +146,9 @@ func New(cfg Config) *Engine {
 		onError:     cfg.OnError,
 		maxMessages: cfg.MaxMessages,
 		maxRetries:  cfg.MaxRetries,
+
+		random:        &randomPool{r: bufio.NewReaderSize(rand.Reader, 4096)},
+		invitationTTL: cfg.InvitationTTL,
 	}
 	if e.store == nil {
 		e.store = memory.New()
@@ -145,8 +157,10 @@ func New(cfg Config) *Engine {
 		e.clock = systemClock{}
 	}
 	if e.newID == nil {
-		r := &randomPool{r: bufio.NewReaderSize(rand.Reader, 4096)}
-		e.newID = func() uuid.UUID { return uuid.Must(uuid.NewV7FromReader(r)) }
+		e.newID = func() uuid.UUID { return uuid.Must(uuid.NewV7FromReader(e.random)) }
+	}
+	if e.invitationTTL <= 0 {
+		e.invitationTTL = guests.DefaultInvitationTTL
 	}
 	if e.maxMessages <= 0 {
 		e.maxMessages = DefaultMaxMessages

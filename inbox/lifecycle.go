@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/guests"
 )
 
 // Close marks a conversation done (F3:8370, F3:8420): it leaves the team
@@ -104,10 +105,13 @@ type ArchiveOptions struct {
 // From the Inbox it changes only the actor's Inbox (an unassigned actor
 // just archives, F3:8405). From the team inbox it takes the conversation
 // out of that inbox for everyone without closing it (spec A15; a UI whose
-// box icon closes in team inboxes, F3:8400, calls Close instead).
+// box icon closes in team inboxes, F3:8400, calls Close instead). Guests
+// archive from their own Inbox.
 func (e *Engine) Archive(ctx context.Context, actor Actor, id conversation.ConversationID, opts ArchiveOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
-		u, err := o.loadAsUser(id)
+		// A guest archives from their own Inbox only: they are in no team,
+		// never assigned, and never hold a trashed conversation.
+		u, err := o.loadAsReader(id, guests.PersonalState)
 		if err != nil {
 			return err
 		}
@@ -177,7 +181,8 @@ type TrashOptions struct {
 // and pins are cleared, and it leaves every Inbox. Elsewhere, a delegated
 // user of its account or an observer of its team trashes it for themselves
 // only (and is unassigned); anyone else trashes it for everyone, keeping
-// the team [LIB-DEFAULT, spec A17].
+// the team [LIB-DEFAULT, spec A17]. A trash for everyone also removes
+// every guest, granted or invited (F3:14569).
 func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.ConversationID, opts TrashOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -196,7 +201,7 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 				return conversation.Errorf(ErrDecisionRequired, "trashing from a team inbox affects all your coworkers; confirm it (F3:8552)")
 			}
 			o.trashForEveryone(u.ID, true)
-			return nil
+			return o.removeGuests() // F3:14569
 		}
 		personal, err := o.trashesForSelf(u)
 		if err != nil {
@@ -204,7 +209,7 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 		}
 		if !personal {
 			o.trashForEveryone(u.ID, false)
-			return nil
+			return o.removeGuests() // F3:14569
 		}
 		st := o.state(u.ID)
 		if st.Trashed {

@@ -125,6 +125,9 @@ func (o *op) checkMerge(dst, src conversation.ConversationID) error {
 		if err := o.load(id); err != nil {
 			return err
 		}
+		if err := o.refuseMergeWithGuests(o.conv); err != nil {
+			return err
+		}
 		convs[i] = o.conv
 	}
 	d, s := convs[0], convs[1]

@@ -44,15 +44,7 @@ import (
 // Beta with owner Zed and member Yan (whose handle, "a", is also A's, and
 // whose team's handle, "support", is also Acme's Support's).
 func TestModelVisibility(t *testing.T) {
-	// A failure prints the seed that reproduces it (-rapid.seed=N); do not
-	// leave testdata/rapid fail files behind unless asked to.
-	explicit := os.Getenv("RAPID_NOFAILFILE") != "" || os.Getenv("RAPID_FAILFILE") != ""
-	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "rapid.nofailfile" || f.Name == "rapid.failfile" })
-	if !explicit && flag.Lookup("rapid.nofailfile") != nil {
-		if err := flag.Set("rapid.nofailfile", "true"); err == nil {
-			defer func() { _ = flag.Set("rapid.nofailfile", "false") }()
-		}
-	}
+	defer noRapidFailFile()()
 	rapid.Check(t, func(t *rapid.T) {
 		m := newVisModel(t)
 		t.Repeat(map[string]func(*rapid.T){
@@ -82,6 +74,20 @@ func TestModelVisibility(t *testing.T) {
 			"markSpam":      m.markSpam,
 		})
 	})
+}
+
+// noRapidFailFile makes rapid not leave testdata/rapid fail files behind
+// unless asked to (a failure prints the seed that reproduces it,
+// -rapid.seed=N); the returned function restores the setting.
+func noRapidFailFile() func() {
+	explicit := os.Getenv("RAPID_NOFAILFILE") != "" || os.Getenv("RAPID_FAILFILE") != ""
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "rapid.nofailfile" || f.Name == "rapid.failfile" })
+	if !explicit && flag.Lookup("rapid.nofailfile") != nil {
+		if err := flag.Set("rapid.nofailfile", "true"); err == nil {
+			return func() { _ = flag.Set("rapid.nofailfile", "false") }
+		}
+	}
+	return func() {}
 }
 
 // maxModelConvs bounds the conversations of one run, deleted ones

@@ -30,6 +30,9 @@ const (
 	// Replied: a teammate sent a message in a conversation the user
 	// watches.
 	Replied
+	// GuestInvited: an email address was invited as a guest; the
+	// notification carries the [Invitation] to send (F0:33, F2:22).
+	GuestInvited
 )
 
 var reasonNames = [...]string{
@@ -40,6 +43,7 @@ var reasonNames = [...]string{
 	Shared:        "shared",
 	SnoozeDue:     "snooze due",
 	Replied:       "replied",
+	GuestInvited:  "guest invited",
 }
 
 // String returns the reason in words.
@@ -59,6 +63,10 @@ type Notification struct {
 	// Actor is who caused it; zero for the system.
 	Actor conversation.UserID
 	At    time.Time
+	// Invitation is set with Reason GuestInvited; User is then the guest
+	// identity if the invitee already has one in the organization, zero
+	// otherwise, and the host reaches them at Invitation.Email.
+	Invitation *Invitation
 }
 
 // Notifier delivers notifications; the host implements it.

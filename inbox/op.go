@@ -103,7 +103,7 @@ func (o *op) member() (*conversation.User, error) {
 		return nil, conversation.Errorf(ErrForbidden, "this operation needs a user actor")
 	}
 	if o.user.Role == conversation.RoleGuest {
-		return nil, conversation.Errorf(ErrForbidden, "guests may not do this")
+		return nil, conversation.Errorf(ErrGuestForbidden, "guests may not do this")
 	}
 	return o.user, nil
 }

@@ -21,8 +21,9 @@ import (
 //   - A conversation whose emails all came through this account becomes
 //     private: only the owner (and delegates) keep access, with every
 //     colleague's comment (F3:7210). It leaves the team inbox for the
-//     owner's Inbox, and its messages are re-filed in the account's
-//     private threading scope so later replies still find it.
+//     owner's Inbox, its guests' access ends, and its messages are
+//     re-filed in the account's private threading scope so later replies
+//     still find it.
 //   - A conversation that also holds emails of other accounts stays
 //     visible to whoever those emails grant access: the audience of
 //     another shared account (F3:7211), a colleague whose personal account
@@ -175,6 +176,10 @@ func (o *op) privatize(org *conversation.Org, acct *conversation.Account, id con
 		}
 	}
 	if onlyThis {
+		// Private to the owner: its guests go too.
+		if err := o.removeGuests(); err != nil {
+			return err
+		}
 		return o.refile(accountScope(org, acct, conversation.Sharing{}), msgs)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/threading"
 )
 
 // Mailbox names a mailbox to list; Team is needed by the per-team ones
@@ -119,7 +120,7 @@ func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOpt
 						continue
 					}
 				}
-				page.Items = append(page.Items, summarize(c, en.Unread))
+				page.Items = append(page.Items, summarize(redactFor(u, &View{Conversation: c}).Conversation, en.Unread))
 			}
 			if len(entries) < limit-len(page.Items) || len(entries) == 0 {
 				return nil
@@ -256,6 +257,18 @@ type View struct {
 	Events   []*conversation.Event
 }
 
+// Tree returns the reply structure of the view's messages (package
+// threading's display tree): each root and its replies, by index into
+// v.Messages, in content order. Reference loops of any length are
+// broken, never followed.
+func (v *View) Tree() []*threading.Node {
+	msgs := make([]threading.TreeMessage, len(v.Messages))
+	for i, m := range v.Messages {
+		msgs[i] = threading.TreeMessage{ID: m.HeaderID, InReplyTo: m.InReplyTo, References: m.References}
+	}
+	return threading.Forest(msgs)
+}
+
 // Get returns a conversation with its messages, comments and timeline,
 // if the actor may see it (ErrNotFound otherwise, whether it exists or
 // not).
@@ -273,8 +286,11 @@ func (e *Engine) Get(ctx context.Context, actor Actor, id conversation.Conversat
 		if v.Comments, err = tx.Comments(ctx, id); err != nil {
 			return err
 		}
-		v.Events, err = tx.Events(ctx, id)
-		return err
+		if v.Events, err = tx.Events(ctx, id); err != nil {
+			return err
+		}
+		v = redactFor(u, v)
+		return nil
 	})
 	return v, err
 }

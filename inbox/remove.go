@@ -42,6 +42,9 @@ func (e *Engine) RemoveUser(ctx context.Context, actor Actor, id conversation.Co
 		if err != nil || target.Org != c.Org || !o.canAccess(target) {
 			return conversation.Errorf(ErrInvalidArgument, "user %s is not in conversation %s", u, id)
 		}
+		if target.Role == conversation.RoleGuest {
+			return conversation.Errorf(ErrInvalidArgument, "%s is a guest: guests leave a conversation through RemoveGuest", target.Name)
+		}
 		if audience := conversation.Audience(c, o.states, o.teams); len(audience) <= 1 {
 			return conversation.Errorf(ErrInvalidArgument, "user %s is the only one who can see conversation %s", u, id)
 		}

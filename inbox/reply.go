@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/conversation/channels"
 )
 
 // Then is what to do right after sending a reply.
@@ -32,6 +33,18 @@ type Reply struct {
 	Then    Then
 	// Snooze applies with ThenSnooze.
 	Snooze SnoozeOptions
+	// Template is the WhatsApp template the message was sent as; nil for
+	// a free-form message.
+	Template *channels.TemplateSend
+	// OptedOut reports whether an SMS recipient has opted out (the
+	// host's channels.OptOuts); nil means nobody has.
+	OptedOut func(number string) bool
+	// Custom holds the settings of a custom channel account; required to
+	// reply on one.
+	Custom *channels.CustomSettings
+	// CustomSend describes a custom-channel message's recipient fields
+	// and alias.
+	CustomSend channels.CustomSend
 }
 
 // RecordReply records a message the actor sent in a conversation.
@@ -43,6 +56,12 @@ type Reply struct {
 // to it. In single-conversation mode a reply addressed to another team's
 // account moves the conversation to that team, "by message"
 // (F3:9723-9727).
+//
+// On a non-email account the channel's send rules apply first
+// (channels.CheckSend): the WhatsApp 24-hour and Messenger/Instagram
+// 7-day windows since the customer's last message, templates, the SMS
+// recipient cap and opt-outs, custom channel settings; a refused send
+// records nothing.
 func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.ConversationID, r Reply) (conversation.MessageID, error) {
 	var mid conversation.MessageID
 	err := e.update(ctx, actor, func(o *op) error {
@@ -70,6 +89,9 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 			return conversation.Errorf(ErrNotFound, "account %s", acctID)
 		}
 		m := r.Message.Clone()
+		if err := o.checkChannelSend(acct, m, &r); err != nil {
+			return err
+		}
 		m.Direction = conversation.Outbound
 		m.Channel = acct.Channel
 		m.Account = acct.ID
@@ -151,4 +173,28 @@ func (o *op) moveByMessage(from *conversation.Account, m *conversation.Message) 
 		return nil
 	}
 	return nil
+}
+
+// checkChannelSend applies channels.CheckSend to a reply m on a non-email
+// account: the customer's last content message is the conversation's
+// latest inbound one.
+func (o *op) checkChannelSend(acct *conversation.Account, m *conversation.Message, r *Reply) error {
+	if acct.Channel == conversation.Email {
+		return nil
+	}
+	msgs, err := o.tx.Messages(o.ctx, o.conv.ID)
+	if err != nil {
+		return err
+	}
+	sc := channels.SendContext{Channel: acct.Channel, Template: r.Template, OptedOut: r.OptedOut,
+		Custom: r.Custom, CustomSend: r.CustomSend, Now: o.now}
+	for _, x := range msgs {
+		if x.Direction == conversation.Inbound && x.At.After(sc.LastCustomerInbound) {
+			sc.LastCustomerInbound = x.At
+		}
+	}
+	for _, a := range m.To {
+		sc.Recipients = append(sc.Recipients, a.Address)
+	}
+	return channels.CheckSend(sc)
 }

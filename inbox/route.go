@@ -1,49 +1,6 @@
 package inbox
 
-import (
-	"strings"
-
-	"github.com/inboxkit/inboxkit/conversation"
-	"github.com/inboxkit/inboxkit/threading"
-)
-
-// recipientAddresses returns the addresses a message is routed by,
-// canonical, possibly repeated (F3:1281-1297):
-//
-//   - Mail that came through a group (a Mailing-list or List-Id header)
-//     is routed by the group's identity only: the primary address the
-//     Mailing-list header names, and the addresses a List-Id identifier
-//     can stand for ("grp-123.example.com" for grp-123@example.com). The
-//     alias the sender typed in To is ignored, which is the documented
-//     behaviour of F3:1293: a group known only by an alias is not
-//     recognized until its primary address is shared too (F3:1295).
-//   - Other mail is routed by To, Cc, Bcc and Delivered-To.
-func recipientAddresses(m *conversation.Message) []string {
-	primary := threading.MailingListAddress(m.MailingList)
-	listID := threading.ListID(m.ListID)
-	if primary != "" || listID != "" {
-		var out []string
-		if primary != "" {
-			out = append(out, primary)
-		}
-		for i := strings.IndexByte(listID, '.'); i >= 0; {
-			out = append(out, listID[:i]+"@"+listID[i+1:])
-			j := strings.IndexByte(listID[i+1:], '.')
-			if j < 0 {
-				break
-			}
-			i += 1 + j
-		}
-		return out
-	}
-	var out []string
-	for _, list := range [][]conversation.Address{m.To, m.Cc, m.Bcc, m.DeliveredTo} {
-		for _, a := range list {
-			out = append(out, conversation.CanonicalAddress(a.Address))
-		}
-	}
-	return out
-}
+import "github.com/inboxkit/inboxkit/conversation"
 
 // coRecipient reports whether s is the sharing of a shared address with
 // no auto-share recipients (F3:6421-6425): mail to it alone stays private

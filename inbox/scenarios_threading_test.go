@@ -947,6 +947,17 @@ func TestAT_06_26_MergeRefusals(t *testing.T) {
 	assert.NotErrorIs(t, err, inbox.ErrMergeNotAllowed)
 	assert.Equal(t, 1, a.Conv("A", c).Conversation.Messages, "nothing merged")
 	assert.Equal(t, 1, a.Conv("A", c2).Conversation.Messages)
+
+	// A conversation with a guest in it ("You are a guest in the
+	// conversation", F3:7927): merging would hand the guest the other's
+	// content.
+	_, err = a.Engine.InviteGuest(atCtx, a.As("A"), c2, "partner@example.net")
+	require.NoError(t, err)
+	for _, pair := range [][2]conversation.ConversationID{{c, c2}, {c2, c}} {
+		err = a.Engine.Merge(atCtx, a.As("A"), pair[0], []conversation.ConversationID{pair[1]}, inbox.MergeOptions{})
+		assert.ErrorIs(t, err, inbox.ErrMergeWithGuests)
+	}
+	assert.Equal(t, 1, a.Conv("A", c2).Conversation.Messages)
 }
 
 // Scenario 27 (F3:7878): a batch merge merges into the first selected.
@@ -1224,6 +1235,11 @@ func TestAT_06_39_SharedAccountMadePrivate(t *testing.T) {
 	require.NoError(t, a.Engine.Merge(atCtx, a.As("M"), z, []conversation.ConversationID{zm}, inbox.MergeOptions{}))
 	require.NoError(t, a.Engine.Assign(atCtx, a.As("A"), z, a.IDs("B"), inbox.Replace))
 
+	_, err := a.Engine.InviteGuest(atCtx, a.As("A"), x, "partner@example.net")
+	require.NoError(t, err)
+	_, err = a.Engine.InviteGuest(atCtx, a.As("C"), y, "partner@example.net")
+	require.NoError(t, err)
+
 	require.ErrorIs(t, a.Engine.MakeAccountPrivate(atCtx, a.As("A"), a.Accounts["support"].ID), inbox.ErrNotFound, "not the owner nor an admin")
 	a.Events.Take()
 	require.NoError(t, a.Engine.MakeAccountPrivate(atCtx, a.As("Adm"), a.Accounts["support"].ID))
@@ -1241,6 +1257,10 @@ func TestAT_06_39_SharedAccountMadePrivate(t *testing.T) {
 	if un := atEvents(vx, conversation.EventUnshared); assert.Len(t, un, 1) {
 		assert.Equal(t, []conversation.TeamID{a.Teams["Support"].ID}, un[0].Teams)
 	}
+	if gone := atEvents(vx, conversation.EventGuestRemoved); assert.Len(t, gone, 1, "the guest invitation ends with the sharing") {
+		assert.Equal(t, "partner@example.net", gone[0].Email)
+	}
+	assert.Empty(t, atEvents(a.Conv("C", y), conversation.EventGuestRemoved), "Y stays shared, with its guest")
 	assert.Empty(t, a.List("A", a.Box(conversation.TeamInbox, "Support")), "nothing of support@ left in the team inbox")
 
 	// Y: still visible to Sales (the other shared account's audience).
@@ -1396,8 +1416,11 @@ func TestAT_06_33_CoRecipientSharing(t *testing.T) {
 // routed; once its primary address (from Mailing-list) is shared, it is.
 func TestAT_06_34_GroupRoutedByPrimaryAddressOnly(t *testing.T) {
 	a := atAcme()
-	group := atConnect(t, a, "group", "Adm", "helpdesk@groups.test", inbox.AccountSpec{
-		Sharing: conversation.Sharing{Kind: conversation.SharedToTeamInbox, Team: a.Teams["Support"].ID}})
+	// The group's alias is a shared address of support@ (Adm's), for the
+	// Support team inbox.
+	group := a.Accounts["support"]
+	toSupport := conversation.Sharing{Kind: conversation.SharedToTeamInbox, Team: a.Teams["Support"].ID}
+	require.NoError(t, a.Engine.ShareAddress(atCtx, a.As("Adm"), group.ID, "helpdesk@groups.test", toSupport))
 	ka := atGmail(t, a, "A")
 	mk := func(subject string) conversation.Message {
 		m := a.Email(subject, "helpdesk@groups.test")
@@ -1411,8 +1434,7 @@ func TestAT_06_34_GroupRoutedByPrimaryAddressOnly(t *testing.T) {
 	assert.True(t, a.In("A", a.Box(conversation.Inbox), c))
 
 	// The fix: share the primary address too (F3:1295).
-	require.NoError(t, a.Engine.ShareAddress(atCtx, a.As("Adm"), group.ID, "grp-123@groups.test",
-		conversation.Sharing{Kind: conversation.SharedToTeamInbox, Team: a.Teams["Support"].ID}))
+	require.NoError(t, a.Engine.ShareAddress(atCtx, a.As("Adm"), group.ID, "grp-123@groups.test", toSupport))
 	routed := atDeliver(t, a, ka, mk("Printer still on fire")).Conversations[0]
 	assert.True(t, a.In("B", a.Box(conversation.TeamInbox, "Support"), routed), "routed")
 	assert.True(t, atCanSee(t, a, "O", routed))

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/guests"
 )
 
 // People are users and teams to share a conversation with.
@@ -108,9 +109,14 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 	}
 	var cid conversation.CommentID
 	err := e.update(ctx, actor, func(o *op) error {
-		u, err := o.loadAsUser(id)
+		u, err := o.loadAsReader(id, guests.Comment)
 		if err != nil {
 			return err
+		}
+		if len(nc.Attachments) > 0 {
+			if err := guests.CheckRole(u.Role, guests.CommentAttachments); err != nil {
+				return err
+			}
 		}
 		c := o.conv
 		mentions, err := o.resolveMentions(nc)
@@ -135,7 +141,8 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 		for _, m := range mentions {
 			switch {
 			case !m.User.IsZero():
-				if conversation.AddSorted(&c.Users, m.User) {
+				// A guest mentioned is notified but keeps guest access only.
+				if !c.IsGuest(m.User) && conversation.AddSorted(&c.Users, m.User) {
 					shared.Users = append(shared.Users, m.User)
 				}
 				o.mention(m.User)
@@ -157,7 +164,9 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 				}
 			case m.All:
 				for _, au := range conversation.Audience(c, o.states, o.teams) {
-					o.mention(au)
+					if !c.IsGuest(au) { // @all excludes guests (spec A47)
+						o.mention(au)
+					}
 				}
 			}
 		}
@@ -192,6 +201,8 @@ func (o *op) mention(u conversation.UserID) {
 // explicit mentions, all within the conversation's organization.
 func (o *op) resolveMentions(nc NewComment) ([]conversation.Mention, error) {
 	org := o.conv.Org
+	author := o.user
+	guestAuthor := author != nil && author.Role == conversation.RoleGuest
 	var out []conversation.Mention
 	add := func(m conversation.Mention) {
 		if !slices.Contains(out, m) {
@@ -199,17 +210,25 @@ func (o *op) resolveMentions(nc NewComment) ([]conversation.Mention, error) {
 		}
 	}
 	for _, h := range mentionHandles(nc.Body) {
+		// A guest's group mentions and mentions of people not present
+		// stay plain text (F0:109, spec A9); a guest not present is no
+		// one to mention either.
 		if strings.EqualFold(h, "all") {
-			add(conversation.Mention{All: true})
+			if !guestAuthor {
+				add(conversation.Mention{All: true})
+			}
 			continue
 		}
 		if u, err := o.tx.UserByHandle(o.ctx, org, h); err == nil {
-			if u.Role != conversation.RoleGuest {
+			if o.guestMentionable(author, u) {
 				add(conversation.Mention{User: u.ID})
 			}
 			continue
 		} else if !isNotFound(err) {
 			return nil, err
+		}
+		if guestAuthor {
+			continue
 		}
 		if t, err := o.tx.TeamByHandle(o.ctx, org, h); err == nil {
 			add(conversation.Mention{Team: t.ID})
@@ -221,9 +240,12 @@ func (o *op) resolveMentions(nc NewComment) ([]conversation.Mention, error) {
 		n := 0
 		if !m.User.IsZero() {
 			n++
-			if err := o.checkMember(org, m.User); err != nil {
+			if err := o.checkMentionable(author, m.User); err != nil {
 				return nil, err
 			}
+		}
+		if guestAuthor && (!m.Team.IsZero() || m.All) {
+			return nil, guests.Check(guests.MentionGroup)
 		}
 		if !m.Team.IsZero() {
 			n++

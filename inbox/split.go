@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/conversation/channels"
 	"github.com/inboxkit/inboxkit/threading"
 )
 
@@ -21,8 +22,8 @@ type SplitOptions struct {
 // to the email follow it (F3:6455). Both conversations get a fork event
 // (F3:241). Comments cannot move ([ErrCommentsNotMovable], F3:7954); only
 // email can be split (WhatsApp and the other channels keep one
-// conversation per contact, F3:4434), and never a conversation's only
-// message.
+// conversation per contact, F3:4434: [channels.ErrNotSupported]), and
+// never a conversation's only message.
 func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.ConversationID, msg conversation.MessageID, opts SplitOptions) (conversation.ConversationID, error) {
 	var out conversation.ConversationID
 	err := e.update(ctx, actor, func(o *op) error {
@@ -56,10 +57,10 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 			}
 			return conversation.Errorf(ErrNotFound, "message %s in conversation %s", msg, id)
 		}
-		switch {
-		case m.Channel != conversation.Email:
-			return conversation.Errorf(ErrInvalidArgument, "only emails can be moved out of a conversation; %s messages stay together (F3:4434)", m.Channel)
-		case len(rest) == 0:
+		if err := channels.CheckSplit(m.Channel); err != nil {
+			return err
+		}
+		if len(rest) == 0 {
 			return conversation.Errorf(ErrInvalidArgument, "message %s is the only message of conversation %s", msg, id)
 		}
 

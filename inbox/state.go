@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/guests"
 )
 
 // MarkRead marks everything in the conversation read for the actor only
@@ -79,7 +80,7 @@ func (e *Engine) Unwatch(ctx context.Context, actor Actor, id conversation.Conve
 // personal runs a change of the actor's own state of a conversation.
 func (e *Engine) personal(ctx context.Context, actor Actor, id conversation.ConversationID, fn func(o *op, st *conversation.UserState) error) error {
 	return e.update(ctx, actor, func(o *op) error {
-		u, err := o.loadAsUser(id)
+		u, err := o.loadAsReader(id, guests.PersonalState)
 		if err != nil {
 			return err
 		}

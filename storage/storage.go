@@ -48,6 +48,8 @@ type Store interface {
 // ReadTx reads inside a transaction. Every returned pointer or slice is a
 // copy the caller owns: changing it never changes the store.
 type ReadTx interface {
+	GuestReadTx
+
 	// Org returns an organization, ErrNotFound if none.
 	Org(ctx context.Context, id conversation.OrgID) (*conversation.Org, error)
 	// User returns a user, ErrNotFound if none.
@@ -117,12 +119,14 @@ type ReadTx interface {
 // of their arguments: the caller may keep changing what it passed.
 type Tx interface {
 	ReadTx
+	GuestTx
 
 	// PutOrg creates or replaces an organization.
 	PutOrg(ctx context.Context, o *conversation.Org) error
 	// PutUser creates or replaces a user. ErrConflict if another user of
 	// the organization has the same handle (case-insensitively); an empty
-	// handle is never indexed.
+	// handle is never indexed. It keeps the seat counter (GuestCounts)
+	// and the email and link indexes (UsersByEmail, LinkedUsers).
 	PutUser(ctx context.Context, u *conversation.User) error
 	// PutTeam creates or replaces a team. ErrConflict if another team of
 	// the organization has the same handle (case-insensitively).
@@ -139,7 +143,8 @@ type Tx interface {
 	// store increments it and sets c.Version to the new value.
 	UpdateConversation(ctx context.Context, c *conversation.Conversation) error
 	// DeleteConversation removes a conversation for good, with its user
-	// states, messages, comments, events and index entries.
+	// states, messages, comments, events, guest access records and index
+	// entries.
 	DeleteConversation(ctx context.Context, id conversation.ConversationID) error
 	// PutUserState creates or replaces a user's state of a conversation.
 	PutUserState(ctx context.Context, s *conversation.UserState) error

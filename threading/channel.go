@@ -99,3 +99,17 @@ func CustomKeys(account string, refs []string) []string {
 func channelKey(kind, account, contact string) string {
 	return kind + ":" + escapeKey(account) + ":" + escapeKey(contact)
 }
+
+// CustomReferences is the inverse of [CustomKeys]: the references of the
+// keys of account, in order, skipping keys of other accounts or channels.
+// Outbound custom-channel webhooks send them back to the channel.
+func CustomReferences(account string, keys []string) []string {
+	prefix := channelKey("custom", account, "")
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if r, ok := strings.CutPrefix(k, prefix); ok && !strings.Contains(r, ":") {
+			out = append(out, unescapeKey(r))
+		}
+	}
+	return out
+}

@@ -84,3 +84,20 @@ func TestChannelKeyCap(t *testing.T) {
 		t.Fatalf("fifth message: %+v", d)
 	}
 }
+
+func TestCustomReferencesInvertsCustomKeys(t *testing.T) {
+	refs := []string{"a", "x:y", "100%", "%3A", " padded "}
+	keys := CustomKeys("acc:1", refs)
+	keys = append(keys, CustomKeys("other", []string{"z"})...)
+	keys = append(keys, SMSKey("acc:1", "+1", "+2"))
+	got := CustomReferences("acc:1", keys)
+	want := []string{"a", "x:y", "100%", "%3A", "padded"}
+	if len(got) != len(want) {
+		t.Fatalf("CustomReferences = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("CustomReferences = %q, want %q", got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package threading
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -8,19 +9,40 @@ import (
 	"unicode/utf8"
 )
 
-// corpusSeeds returns up to n values of the named header from the mail
-// corpora, or nothing when they are absent.
+// corpusSeeds returns, from each corpus folder, up to n values of the
+// named headers that are not a plain "<id>" (the odd shapes: MH and Z-Mail
+// In-Reply-To, garbage around References, encoded subjects) and up to n/4
+// plain ones; nothing when the corpora are absent.
 func corpusSeeds(n int, names ...string) []string {
 	var out []string
-	_ = walkCorpus(corpusRoot, func(_ string, h headers) bool {
-		for _, name := range names {
-			if v, ok := h[name]; ok {
-				out = append(out, v)
+	for _, d := range corpusDirs {
+		odd, plain := 0, 0
+		_ = walkCorpus(filepath.Join(corpusRoot, d), func(_ string, h headers) bool {
+			for _, name := range names {
+				v, ok := h[name]
+				if !ok {
+					continue
+				}
+				if isPlainID(v) {
+					if plain < n/4 {
+						plain++
+						out = append(out, v)
+					}
+				} else if odd < n && !slices.Contains(out, v) {
+					odd++
+					out = append(out, v)
+				}
 			}
-		}
-		return len(out) < n
-	})
+			return odd < n || plain < n/4
+		})
+	}
 	return out
+}
+
+// isPlainID reports whether v is one bracketed id and nothing else.
+func isPlainID(v string) bool {
+	v = strings.TrimSpace(v)
+	return len(v) > 2 && v[0] == '<' && strings.IndexByte(v, '>') == len(v)-1 && strings.Count(v, "<") == 1
 }
 
 func FuzzExtractIDs(f *testing.F) {
@@ -30,6 +52,8 @@ func FuzzExtractIDs(f *testing.F) {
 		`Message from Tom Reingold <noglider@pobox.com> of "Tue, 10 Sep 2002 10:29:26 EDT." <20020910142926.C5DF2A7@whatexit.org>`,
 		`Your message of "Wed, 11 Sep 2002 12:17:33 PDT." <200209111917.PAA02912@blackcomb.panasas.com>`,
 		"<20091117190054.GU3165@dottiness.seas.harvard.edu> (Lars Kellogg-Stedman's message of \"Tue, 17 Nov 2009 14:00:54 -0500\")",
+		"Daniel Quinlan <quinlan@pathname.com>\n    \"Re: GA Development (was Re: [SAdev] [Bug 1030] NO_INVENTORY dangerous)\"\n    (Sep 25,  7:35pm)",
+		"<yes>",
 		"a@x b@y",
 		"((<c>)) \"<d>\" <e",
 		"<<>>",

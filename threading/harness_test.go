@@ -12,6 +12,7 @@ type harness struct {
 	th     *Threader[int]
 	next   int
 	merges int
+	dups   int // Duplicate decisions
 	// cont maps each continuation to the conversation it continues.
 	cont map[int]int
 }
@@ -43,6 +44,9 @@ func (h *harness) deliver(m Message) (Decision[int], int) {
 		}
 	}
 	h.merges += len(d.Merge)
+	if d.Action == Duplicate {
+		h.dups++
+	}
 	if err := h.th.Record(ctx, m, d, conv); err != nil {
 		panic(err)
 	}

@@ -245,8 +245,9 @@ func cleanID(s string) string {
 
 // looksLikeAddrSpec reports whether s has the local@domain shape of a
 // message id: a non-empty local part of atext and dots, and a domain of
-// letters, digits, '-', '_' and dots, or a bracketed literal. Non-ASCII
-// bytes are allowed in both halves.
+// letters, digits, '-', '_' and dots, or a bracketed literal without
+// angle brackets (an id holding '>' could not be written back as <id>).
+// Non-ASCII bytes are allowed in both halves.
 func looksLikeAddrSpec(s string) bool {
 	at := strings.LastIndexByte(s, '@')
 	if at <= 0 || at == len(s)-1 {
@@ -261,7 +262,7 @@ func looksLikeAddrSpec(s string) bool {
 	}
 	if domain[0] == '[' {
 		return domain[len(domain)-1] == ']' && len(domain) > 2 &&
-			!strings.ContainsAny(domain[1:len(domain)-1], "[]\\")
+			!strings.ContainsAny(domain[1:len(domain)-1], "[]\\<>")
 	}
 	for i := 0; i < len(domain); i++ {
 		c := domain[i]

@@ -42,6 +42,8 @@ func TestExtractIDs(t *testing.T) {
 		{"message-id word", "message-id <5305.1031637136@munnari.OZ.AU> of Tue, Sep 10 12:52:16 2002", []string{"5305.1031637136@munnari.OZ.AU"}},
 		{"possessive then id", "noglider's message of Tue, 10 Sep 2002 10:29:26 -0400. <20020910142926.C5DF2A7@whatexit.org>", []string{"20020910142926.C5DF2A7@whatexit.org"}},
 		{"domain literal", "<a05200a09b9c7a413726d@[209.103.203.97]>", []string{"a05200a09b9c7a413726d@[209.103.203.97]"}},
+		{"unbracketed domain literal", "a@[10.0.0.1]", []string{"a@[10.0.0.1]"}},
+		{"unbracketed literal with angle bracket", "0@[>]", nil}, // fuzz: testdata/fuzz/FuzzExtractIDs/550d5df020231d2d
 		{"x400 quoted local part", `<"020828081752Z.WT24519. 6*/PN=Robin.Hill/O=BAe MAA/"@MHS>`, []string{`"020828081752Z.WT24519.6*/PN=Robin.Hill/O=BAeMAA/"@MHS`}},
 		{"no at sign bracketed", "<1234.5678>", []string{"1234.5678"}},
 		{"empty brackets", "<> <a@x>", []string{"a@x"}},

@@ -46,6 +46,26 @@ func MailingListAddress(header string) string {
 	return first
 }
 
+// ListAddresses returns the addresses a List-Id identifier can name, in
+// order: "grp-123.example.com" gives grp-123@example.com. Each dot that
+// leaves a dotted domain after it is a candidate split, so
+// "a.b.example.com" gives a@b.example.com and a.b@example.com. It returns
+// nil for "".
+func ListAddresses(listID string) []string {
+	var out []string
+	for i := 0; i < len(listID); i++ {
+		if listID[i] != '.' || i == 0 {
+			continue
+		}
+		domain := listID[i+1:]
+		if j := strings.IndexByte(domain, '.'); j <= 0 || j == len(domain)-1 {
+			continue
+		}
+		out = append(out, listID[:i]+"@"+domain)
+	}
+	return out
+}
+
 // ListIDMatches reports whether a List-Id identifier names the list whose
 // address is addr: Google Groups use "grp-123.example.com" for
 // grp-123@example.com.

@@ -3,6 +3,8 @@ package threading
 import (
 	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestListID(t *testing.T) {
@@ -50,5 +52,24 @@ func TestRouteDirect(t *testing.T) {
 	}
 	if ListIDMatches("a.b.c", "not-an-address") || ListIDMatches("", "a@b") {
 		t.Fatal("ListIDMatches on bad input")
+	}
+}
+
+func TestListAddresses(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"grp-123.example.com", []string{"grp-123@example.com"}},
+		{"a.b.example.com", []string{"a@b.example.com", "a.b@example.com"}},
+		{"example.com", nil},
+		{"", nil},
+		{".example.com", nil},
+		{"x.example.", nil},
+	} {
+		assert.Equal(t, c.want, ListAddresses(c.in), c.in)
+		for _, a := range c.want {
+			assert.True(t, ListIDMatches(c.in, a), "%s names %s", c.in, a)
+		}
 	}
 }

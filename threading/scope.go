@@ -40,3 +40,11 @@ func escapeKey(s string) string {
 	}
 	return strings.NewReplacer("%", "%25", ":", "%3A").Replace(s)
 }
+
+// unescapeKey is the inverse of escapeKey.
+func unescapeKey(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	return strings.NewReplacer("%25", "%", "%3A", ":").Replace(s)
+}

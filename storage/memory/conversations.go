@@ -200,6 +200,7 @@ func (t *writeTx) DeleteConversation(_ context.Context, id conversation.Conversa
 		deleteMap(t, t.events, e.ID)
 	}
 	t.unindexThreads(id, rec)
+	t.deleteConversationGuests(id, rec.conv.Org)
 	// The record keeps its states, messages, comments and events, so
 	// putting it back restores them.
 	deleteMap(t, t.convs, id)

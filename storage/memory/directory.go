@@ -172,6 +172,7 @@ func (t *writeTx) PutUser(_ context.Context, u *conversation.User) error {
 		}
 		treeInsert(t, orgSet(t.orgUsers, nu.Org), nu.ID)
 	}
+	t.reindexUser(old, &nu)
 	setMap(t, t.users, nu.ID, &nu)
 	return nil
 }

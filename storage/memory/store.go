@@ -111,6 +111,8 @@ type state struct {
 	perUser  map[conversation.UserID]*corrections
 	boxNodes *btree.FreeListG[boxEntry]
 	snoozes  *btree.BTreeG[snoozeKey]
+	// guest holds guest access records with their indexes and counters.
+	guest guestIndex
 }
 
 var _ storage.ReadTx = (*state)(nil)
@@ -137,6 +139,7 @@ func (s *state) init() {
 	s.perUser = make(map[conversation.UserID]*corrections)
 	s.boxNodes = btree.NewFreeListG[boxEntry](btree.DefaultFreeListSize)
 	s.snoozes = btree.NewG(btreeDegree, snoozeLess)
+	s.guest.init()
 }
 
 // orgKey is a string key scoped to one organization: a folded handle, a

@@ -65,6 +65,8 @@ func newOrg() *conversation.Org {
 		Owner:         newID[conversation.UserID](),
 		MultiTeamMode: conversation.SingleConversation,
 		MaxTeams:      7,
+		GuestPolicy:   conversation.GuestsAdminsOnly,
+		GuestQuota:    conversation.QuotaPerInviter,
 	}
 }
 
@@ -142,6 +144,7 @@ func newConversationWithID(org conversation.OrgID, id conversation.ConversationI
 		Assignees:    []conversation.UserID{u1},
 		Users:        []conversation.UserID{u1, u2},
 		Teams:        []conversation.TeamID{newID[conversation.TeamID]()},
+		Guests:       []conversation.UserID{newID[conversation.UserID]()},
 		Accounts:     []conversation.AccountID{newID[conversation.AccountID]()},
 		Messages:     1,
 		Seq:          3,

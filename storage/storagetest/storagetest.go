@@ -11,7 +11,9 @@
 // handle and address uniqueness, optimistic versions, rollback of every
 // write kind on error and on panic, the mailbox, due-snooze and
 // message-id indexes, DeleteConversation's cascade, serializability under
-// concurrent Updates and snapshot consistency of Views.
+// concurrent Updates and snapshot consistency of Views, and guest access
+// records with their quotas, enforced by the store even when goroutines
+// race for the last slot.
 //
 // Values must round-trip exactly (reflect.DeepEqual): the fixtures use
 // UTC times at microsecond precision, without monotonic clock readings,
@@ -68,6 +70,12 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"ViewSeesCommittedOnly", testViewSeesCommittedOnly},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"ConsistentViews", testConsistentViews},
+		{"GuestAccess", testGuestAccess},
+		{"GuestQuota", testGuestQuota},
+		{"GuestUsers", testGuestUsers},
+		{"GuestExpiry", testGuestExpiry},
+		{"GuestCascadeAndRollback", testGuestCascadeAndRollback},
+		{"GuestRace", testGuestRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, newStore) })

@@ -1,0 +1,37 @@
+package guests
+
+import "github.com/inboxkit/inboxkit/conversation"
+
+// Conversation returns what a guest may receive of c: a copy without
+// labels (F2:26) and without the fields that name other conversations or
+// the organization's internals (merge and continuation links, the
+// threading scope). c is not changed.
+func Conversation(c *conversation.Conversation) *conversation.Conversation {
+	d := c.Clone()
+	d.Labels = nil
+	d.MergedInto = conversation.ConversationID{}
+	d.ContinuationOf = conversation.ConversationID{}
+	d.ContinuedIn = conversation.ConversationID{}
+	d.Scope = ""
+	return d
+}
+
+// Event returns what a guest may receive of a timeline event, and false
+// when the event is withheld altogether. Events keep their type, actor
+// and time; references to other conversations (linked copies, merged or
+// forked conversations) are dropped.
+func Event(e *conversation.Event) (*conversation.Event, bool) {
+	d := e.Clone()
+	d.Related = nil
+	return d, true
+}
+
+// Message returns what a guest may receive of a message: the whole
+// message with its attachments (F1:13-14), without the transport
+// references of other accounts' copies.
+func Message(m *conversation.Message) *conversation.Message {
+	d := m.Clone()
+	d.Copies = nil
+	d.Scope = ""
+	return d
+}
