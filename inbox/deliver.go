@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -236,34 +237,65 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 // is gone: a merge tombstone whose target was deleted forever still
 // redirects there. Such a conversation is treated as unknown: a Join,
 // Duplicate or Continue into it becomes New, and it is dropped from the
-// merges.
+// merges. A merge is dropped too when either side has guests.
 func (o *op) checkDecision(d *threading.Decision[conversation.ConversationID]) error {
-	live := func(id conversation.ConversationID) (bool, error) {
+	live := func(id conversation.ConversationID) (*conversation.Conversation, error) {
 		c, err := o.tx.Conversation(o.ctx, id)
-		if isNotFound(err) {
+		if isNotFound(err) || err == nil && !c.MergedInto.IsZero() {
+			return nil, nil
+		}
+		return c, err
+	}
+	// Guests, live or invited, block merging (F3:7927): the message
+	// then joins one conversation and the others stay apart.
+	mergeable := func(c *conversation.Conversation) (bool, error) {
+		if c == nil {
 			return false, nil
 		}
-		return err == nil && c.MergedInto.IsZero(), err
+		err := o.refuseMergeWithGuests(c)
+		if errors.Is(err, ErrMergeWithGuests) {
+			return false, nil
+		}
+		return err == nil, err
 	}
-	var merge []conversation.ConversationID
-	for _, id := range d.Merge {
-		ok, err := live(id)
+	var into *conversation.Conversation
+	if d.Action != threading.New {
+		c, err := live(d.Conversation)
 		if err != nil {
 			return err
 		}
-		if ok {
-			merge = append(merge, id)
+		if c == nil {
+			d.Action, d.Conversation = threading.New, conversation.ConversationID{}
+		}
+		into = c
+	}
+	var merge []conversation.ConversationID
+	if len(d.Merge) > 0 && d.Action != threading.Duplicate {
+		ok := true
+		if into != nil {
+			var err error
+			if ok, err = mergeable(into); err != nil {
+				return err
+			}
+		}
+		for _, id := range d.Merge {
+			if !ok {
+				break
+			}
+			c, err := live(id)
+			if err != nil {
+				return err
+			}
+			m, err := mergeable(c)
+			if err != nil {
+				return err
+			}
+			if m {
+				merge = append(merge, id)
+			}
 		}
 	}
 	d.Merge = merge
-	if d.Action == threading.New {
-		return nil
-	}
-	ok, err := live(d.Conversation)
-	if err != nil || ok {
-		return err
-	}
-	d.Action, d.Conversation = threading.New, conversation.ConversationID{}
 	return nil
 }
 

@@ -38,7 +38,7 @@ var ErrAlreadyMember = fmt.Errorf("%w: the address belongs to a member of this o
 // ErrMergeWithGuests is returned when a merge involves a conversation
 // with guests ("Merging is not available when … You are a guest in the
 // conversation", F3:7927). It wraps ErrForbidden.
-var ErrMergeWithGuests = fmt.Errorf("%w: conversations with guests cannot be merged", ErrForbidden)
+var ErrMergeWithGuests = fmt.Errorf("%w: conversations with guests cannot be merged (F3:7927)", ErrMergeNotAllowed)
 
 // Invitation is a guest invitation as the host's [Notifier] receives it
 // (Notification.Invitation), to send to the invitee (F0:33).

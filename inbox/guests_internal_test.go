@@ -10,8 +10,8 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 )
 
-// TestTLTG_05_139_MergeRefusedWithGuests pins the check the merge
-// operation calls for each conversation it merges (F3:7927).
+// TestTLTG_05_139_MergeRefusedWithGuests: a conversation with guests,
+// live or invited, cannot be merged, as target or source (F3:7927).
 func TestTLTG_05_139_MergeRefusedWithGuests(t *testing.T) {
 	ctx := context.Background()
 	var invite *Invitation
@@ -32,30 +32,28 @@ func TestTLTG_05_139_MergeRefusedWithGuests(t *testing.T) {
 		require.NoError(t, err)
 		return d.Conversations[0]
 	}
-	x, y := deliver("x"), deliver("y")
-	refuse := func(actor Actor, id conversation.ConversationID) error {
-		return e.update(ctx, actor, func(o *op) error {
-			if err := o.load(id); err != nil {
-				return err
-			}
-			return o.refuseMergeWithGuests(o.conv)
-		})
+	x, y, z := deliver("x"), deliver("y"), deliver("z")
+	merge := func(actor Actor, into, from conversation.ConversationID) error {
+		return e.Merge(ctx, actor, into, []conversation.ConversationID{from}, MergeOptions{})
 	}
-	require.NoError(t, refuse(AsUser(owner.ID), x), "no guests: merge allowed")
 
 	_, err = e.InviteGuest(ctx, AsUser(owner.ID), x, "g@ext.com")
 	require.NoError(t, err)
-	err = refuse(AsUser(owner.ID), x)
+	err = merge(AsUser(owner.ID), y, x)
 	assert.ErrorIs(t, err, ErrMergeWithGuests, "a pending invitation blocks the merge too")
-	assert.ErrorIs(t, err, ErrForbidden)
+	assert.ErrorIs(t, err, ErrMergeNotAllowed)
+	assert.ErrorIs(t, merge(AsUser(owner.ID), x, y), ErrMergeWithGuests, "as target too")
 
 	acc, err := e.AcceptInvitation(ctx, invite.Token, Acceptance{})
 	require.NoError(t, err)
-	assert.ErrorIs(t, refuse(AsUser(owner.ID), x), ErrMergeWithGuests)
-	assert.ErrorIs(t, refuse(System, x), ErrMergeWithGuests)
-	assert.NoError(t, refuse(AsUser(owner.ID), y), "the other conversation has none")
-	assert.ErrorIs(t, refuse(AsUser(acc.Guest.ID), x), ErrMergeWithGuests, "a guest in the conversation cannot merge it")
+	assert.ErrorIs(t, merge(AsUser(owner.ID), y, x), ErrMergeWithGuests)
+	assert.ErrorIs(t, merge(System, y, x), ErrMergeWithGuests)
+	assert.ErrorIs(t, merge(AsUser(acc.Guest.ID), x, y), ErrMergeNotAllowed, "guests cannot merge")
+	v, err := e.Get(ctx, AsUser(acc.Guest.ID), x)
+	require.NoError(t, err)
+	assert.Len(t, v.Messages, 1, "nothing was merged into the guest's conversation")
 
+	require.NoError(t, merge(AsUser(owner.ID), y, z), "conversations without guests merge")
 	require.NoError(t, e.RemoveAllGuests(ctx, AsUser(owner.ID), x))
-	assert.NoError(t, refuse(AsUser(owner.ID), x), "allowed again once the guests are gone")
+	assert.NoError(t, merge(AsUser(owner.ID), y, x), "allowed again once the guests are gone")
 }

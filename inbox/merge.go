@@ -81,9 +81,11 @@ type MergeOptions struct {
 // messages land in the target, and it is in no mailbox. A merge event is
 // added to the target's timeline.
 //
-// Refused with a [MergeNotAllowedError] (matching [ErrMergeNotAllowed]): chat rooms, a guest actor,
+// Refused with [ErrMergeNotAllowed]: chat rooms, a guest actor,
 // conversations of another organization, and two conversations that each
-// hold the message cap (F3:7929). The actor must see every conversation.
+// hold the message cap (F3:7929), as a [MergeNotAllowedError] naming the
+// reason; a conversation with guests or pending guest invitations
+// ([ErrMergeWithGuests], F3:7927). The actor must see every conversation.
 func (e *Engine) Merge(ctx context.Context, actor Actor, target conversation.ConversationID, sources []conversation.ConversationID, opts MergeOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		for _, src := range sources {
@@ -125,9 +127,6 @@ func (o *op) checkMerge(dst, src conversation.ConversationID) error {
 		if err := o.load(id); err != nil {
 			return err
 		}
-		if err := o.refuseMergeWithGuests(o.conv); err != nil {
-			return err
-		}
 		convs[i] = o.conv
 	}
 	d, s := convs[0], convs[1]
@@ -138,6 +137,11 @@ func (o *op) checkMerge(dst, src conversation.ConversationID) error {
 		return &MergeNotAllowedError{Reason: MergeRefusedOrganization, Detail: "conversations of two organizations cannot be merged (F3:7928)"}
 	case d.Messages >= o.e.maxMessages && s.Messages >= o.e.maxMessages:
 		return &MergeNotAllowedError{Reason: MergeRefusedSize, Detail: fmt.Sprintf("both conversations hold %d messages or more (F3:7929)", o.e.maxMessages)}
+	}
+	for _, c := range convs {
+		if err := o.refuseMergeWithGuests(c); err != nil {
+			return err
+		}
 	}
 	return o.flush()
 }

@@ -36,9 +36,9 @@ import (
 //   - a guest's comment changes no member's access.
 //
 // Label changes are made through the store (no label operation exists on
-// this branch); merges run the merge operation's guest check (the merge
-// itself is not on this branch); tasks do not exist yet, so their
-// refusals are pinned by TestTLTG_05_133 instead.
+// this branch); merges run Engine.Merge, refused while either side has
+// guests; tasks do not exist yet, so their refusals are pinned by
+// TestTLTG_05_133 instead.
 func TestModelGuests(t *testing.T) {
 	defer noRapidFailFile()()
 	rapid.Check(t, func(t *rapid.T) {
@@ -88,6 +88,9 @@ type gmConv struct {
 	// teamGone: trashed from the team inbox once, which clears the team
 	// assignment (F3:8444).
 	teamGone bool
+	// merged: merged into another conversation, a tombstone no step
+	// draws any more.
+	merged bool
 }
 
 type guestModel struct {
@@ -196,7 +199,16 @@ func (m *guestModel) drawConv(t *rapid.T) *gmConv {
 	if len(m.convs) == 0 {
 		m.deliver(t)
 	}
-	return m.convs[rapid.IntRange(0, len(m.convs)-1).Draw(t, "conv")]
+	var live []*gmConv
+	for _, c := range m.convs {
+		if !c.merged {
+			live = append(live, c)
+		}
+	}
+	if len(live) == 0 {
+		t.Skip("every conversation was merged")
+	}
+	return live[rapid.IntRange(0, len(live)-1).Draw(t, "conv")]
 }
 
 func (m *guestModel) isGuest(a string) bool { return m.ids[a] != nil }
@@ -579,24 +591,42 @@ func (m *guestModel) trash(t *rapid.T) {
 	}
 }
 
-// merge asks whether c may be merged: not while it has guests, live or
-// invited (F3:7927).
+// merge merges another conversation s into c through the engine: refused
+// to guests, invisible to an actor who cannot see both, and refused while
+// either has guests, live or invited (F3:7927). A merge that succeeds
+// turns s into a tombstone, which no later step draws. s is drawn among the
+// conversations in the same place as c (team inbox or not, trashed or
+// not), so c's place after the merge is the model's.
 func (m *guestModel) merge(t *rapid.T) {
 	actor := m.drawActor(t)
 	c := m.drawConv(t)
+	var same []*gmConv
+	for _, x := range m.convs {
+		if x != c && !x.merged && x.support == c.support && x.trashed == c.trashed && x.teamGone == c.teamGone {
+			same = append(same, x)
+		}
+	}
+	if len(same) == 0 {
+		return
+	}
+	src := same[rapid.IntRange(0, len(same)-1).Draw(t, "source")]
 	var want error
 	hasGuests := false
 	for k := range m.recs {
-		hasGuests = hasGuests || k.conv == c.n
+		hasGuests = hasGuests || k.conv == c.n || k.conv == src.n
 	}
 	switch {
-	case !m.sees(actor, c):
+	case m.isGuest(actor):
+		want = inbox.ErrMergeNotAllowed
+	case !m.sees(actor, c) || !m.sees(actor, src):
 		want = inbox.ErrNotFound
-	case hasGuests: // a guest who sees c is one of them
+	case hasGuests:
 		want = inbox.ErrMergeWithGuests
 	}
-	err := m.e.RefuseMergeWithGuestsForTest(m.ctx, inbox.AsUser(m.actorID(actor)), c.id)
-	m.expect(fmt.Sprintf("%s merges c%d", actor, c.n), want, err)
+	err := m.e.Merge(m.ctx, inbox.AsUser(m.actorID(actor)), c.id, []conversation.ConversationID{src.id}, inbox.MergeOptions{})
+	if m.expect(fmt.Sprintf("%s merges c%d into c%d", actor, src.n, c.n), want, err) {
+		src.merged = true
+	}
 }
 
 func (m *guestModel) recover(t *rapid.T) {
