@@ -19,7 +19,8 @@ func (c *Conversation) AccessTeams() []TeamID {
 // mailbox, Trash included). st is u's state of c, nil if none is stored;
 // teams must hold c's access teams.
 //
-// Access comes from explicit grants (c.Users) or from membership, active
+// Access comes from explicit grants (c.Users, and c.LabelUsers: the
+// auto-shared users of its labels) or from membership, active
 // or observer, of one of c's access teams. Nothing crosses organizations,
 // a state marked Removed withdraws access whatever grants it, and guests
 // see nothing through these grants: a guest sees c exactly while they
@@ -34,7 +35,7 @@ func CanAccess(c *Conversation, u *User, st *UserState, teams Teams) bool {
 	if u.Role == RoleGuest {
 		return c.IsGuest(u.ID)
 	}
-	if _, ok := slices.BinarySearchFunc(c.Users, u.ID, UserID.Compare); ok {
+	if c.Granted(u.ID) {
 		return true
 	}
 	for _, t := range c.AccessTeams() {
@@ -46,11 +47,11 @@ func CanAccess(c *Conversation, u *User, st *UserState, teams Teams) bool {
 }
 
 // Audience returns every user who may see c, sorted and without
-// duplicates: explicit users, guests holding a grant, and members of the
-// access teams, less users whose state is Removed. states maps users to
-// their stored state.
+// duplicates: explicit and label-granted users, guests holding a grant,
+// and members of the access teams, less users whose state is Removed.
+// states maps users to their stored state.
 func Audience(c *Conversation, states map[UserID]*UserState, teams Teams) []UserID {
-	out := slices.Concat(c.Users, c.Guests)
+	out := slices.Concat(c.Users, c.LabelUsers, c.Guests)
 	for _, t := range c.AccessTeams() {
 		if team := teams[t]; team != nil {
 			for _, m := range team.Members {
@@ -86,4 +87,15 @@ func RemoveSorted[K any](s *[]ID[K], id ID[K]) bool {
 	}
 	*s = slices.Delete(*s, i, i+1)
 	return true
+}
+
+// Granted reports whether u holds an explicit grant on c: named in
+// c.Users, or an auto-shared user of one of its labels (c.LabelUsers).
+// Team access is separate ([CanAccess]).
+func (c *Conversation) Granted(u UserID) bool {
+	if _, ok := slices.BinarySearchFunc(c.Users, u, UserID.Compare); ok {
+		return true
+	}
+	_, ok := slices.BinarySearchFunc(c.LabelUsers, u, UserID.Compare)
+	return ok
 }

@@ -85,10 +85,27 @@ type Conversation struct {
 	// Accounts are the connected accounts whose messages the conversation
 	// holds, sorted.
 	Accounts []AccountID
-	// Labels applied to the conversation, sorted. Label rules live in
-	// package labels; the engine itself only clears them when the
-	// conversation is trashed from a team inbox (F3:8443).
+	// Labels applied to the conversation (organization and email labels),
+	// sorted. Label rules live in package labels. A team-inbox trash
+	// clears them (F3:8443).
 	Labels []LabelID
+	// LabelUsers are the auto-shared users of the conversation's labels,
+	// sorted: they may see it while a label sharing it with them is on it
+	// (F3:10019), and lose that access when it goes, unless another grant
+	// remains. The engine keeps it equal to the union of the labels'
+	// AutoShared (labels.AutoSharedUsers).
+	LabelUsers []UserID
+	// TaskDescription, TaskDue and TaskInProgress are the attributes of
+	// the conversation as a task (F3:10766): its status is Closed when the
+	// conversation is, In progress when TaskInProgress (cleared on close),
+	// To-do otherwise (spec A36); see ConversationTaskOf.
+	TaskDescription string
+	TaskDue         Date
+	TaskInProgress  bool
+	// TaskAssignees are the assignees of the conversation's open subtasks,
+	// sorted: the "Assigned to" filter matches them as it matches
+	// Assignees (F3:9312). The engine keeps it in step with the tasks.
+	TaskAssignees []UserID
 
 	// SnoozeForEveryone is a snooze that applies to all participants.
 	SnoozeForEveryone *Snooze
@@ -143,7 +160,7 @@ func (c *Conversation) IsAssigned(u UserID) bool {
 
 // Shared reports whether anyone but a single user has access.
 func (c *Conversation) Shared() bool {
-	return len(c.Users) > 1 || len(c.Teams) > 0 || !c.Team.IsZero()
+	return len(c.Users)+len(c.LabelUsers) > 1 || len(c.Teams) > 0 || !c.Team.IsZero()
 }
 
 // Clone returns a deep copy.
@@ -155,6 +172,8 @@ func (c *Conversation) Clone() *Conversation {
 	d.Guests = slices.Clone(c.Guests)
 	d.Accounts = slices.Clone(c.Accounts)
 	d.Labels = slices.Clone(c.Labels)
+	d.LabelUsers = slices.Clone(c.LabelUsers)
+	d.TaskAssignees = slices.Clone(c.TaskAssignees)
 	if c.SnoozeForEveryone != nil {
 		s := *c.SnoozeForEveryone
 		d.SnoozeForEveryone = &s

@@ -44,6 +44,12 @@ const (
 	// EventGuestRemoved: the guest access of Email ended (revoked,
 	// cancelled, trashed, or turned into member access by an upgrade).
 	EventGuestRemoved
+	// EventLabelsChanged: labels were applied or removed (Labels says
+	// which); what a "label changed" rule trigger reads (F3:9988).
+	EventLabelsChanged
+	// EventTaskChanged: a subtask of the conversation was created, edited,
+	// had its status changed or was deleted (Task, TaskChange).
+	EventTaskChanged
 	// EventExpungeRequested asks the host to delete one copy of Message
 	// on the provider's server: the copy Ref of Account, because the
 	// account's owner deleted the conversation forever (F3:6675). The host's
@@ -89,6 +95,8 @@ var eventNames = [...]string{
 	EventGuestInvited:         "guest_invited",
 	EventGuestJoined:          "guest_joined",
 	EventGuestRemoved:         "guest_removed",
+	EventLabelsChanged:        "labels_changed",
+	EventTaskChanged:          "task_changed",
 	EventExpungeRequested:     "expunge_requested",
 	EventUnshared:             "unshared",
 	EventMessageWithdrawn:     "message_withdrawn",
@@ -137,7 +145,42 @@ type Event struct {
 	ForEveryone bool
 	// Email is the guest address of guest events.
 	Email string
+	// Labels are the label changes of EventLabelsChanged, in order.
+	Labels []LabelChange
+	// Task and TaskChange describe EventTaskChanged.
+	Task       TaskID
+	TaskChange TaskChange
 }
+
+// LabelChange is one label applied to or removed from a conversation, as
+// it was at the time: enough for a rule's "label changed" trigger to match
+// by name or parent without loading the label (which may since have been
+// renamed or deleted).
+type LabelChange struct {
+	Label LabelID
+	Kind  LabelKind
+	// Added is true for an application, false for a removal.
+	Added bool
+	// Name is the label's own name, Path its full path
+	// ("Features/Requested"), Parent its parent (zero at the top).
+	Name   string
+	Path   string
+	Parent LabelID
+}
+
+// TaskChange says what happened to a task.
+type TaskChange uint8
+
+// The task changes.
+const (
+	TaskCreated TaskChange = iota + 1
+	TaskEdited
+	TaskStatusChanged
+	TaskAssigneesChanged
+	TaskDeleted
+	// TaskMoved: the task was moved into this conversation by a merge.
+	TaskMoved
+)
 
 // Clone returns a deep copy.
 func (e *Event) Clone() *Event {
@@ -145,5 +188,6 @@ func (e *Event) Clone() *Event {
 	d.Users = slices.Clone(e.Users)
 	d.Teams = slices.Clone(e.Teams)
 	d.Related = slices.Clone(e.Related)
+	d.Labels = slices.Clone(e.Labels)
 	return &d
 }

@@ -23,6 +23,7 @@ type (
 	commentKind      struct{}
 	eventKind        struct{}
 	labelKind        struct{}
+	taskKind         struct{}
 )
 
 // Typed identifiers of the domain entities.
@@ -45,6 +46,8 @@ type (
 	EventID = ID[eventKind]
 	// LabelID identifies a label (organization or account label).
 	LabelID = ID[labelKind]
+	// TaskID identifies a [Task].
+	TaskID = ID[taskKind]
 )
 
 // NewID returns a new version 7 UUID of kind K. It panics only if the

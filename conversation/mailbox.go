@@ -37,10 +37,21 @@ const (
 	Trash
 	// Spam: conversations marked as spam.
 	Spam
+	// Label: the conversations carrying one label (Box.Label) that the
+	// user may see, less Trash and Spam: "every label is its own mailbox"
+	// (F3:9812). It lists exactly what All lists, per label; a parent
+	// label's box lists only conversations labelled with it directly
+	// (spec A30).
+	LabelMailbox
 	// TeamConversations is not a user mailbox: it indexes, per team (User
 	// zero), every conversation the team has access to, Trash and Spam
 	// included, so a membership change can re-place them without a scan.
 	TeamConversations
+	// LabelConversations is not a user mailbox either: it indexes, per
+	// label (User and Team zero, Box.Label set), every conversation
+	// carrying the label, Trash and Spam included, so deleting a label or
+	// changing its auto-shared users reaches them without a scan.
+	LabelConversations
 )
 
 var mailboxNames = [...]string{
@@ -56,8 +67,10 @@ var mailboxNames = [...]string{
 	All:              "All",
 	Trash:            "Trash",
 	Spam:             "Spam",
+	LabelMailbox:     "Label",
 
-	TeamConversations: "Team conversations",
+	TeamConversations:  "Team conversations",
+	LabelConversations: "Label conversations",
 }
 
 // String returns the mailbox's display name.
@@ -71,15 +84,27 @@ func (k MailboxKind) String() string {
 // PerTeam reports whether the mailbox needs a team.
 func (k MailboxKind) PerTeam() bool { return k == TeamInbox || k == AssignedToOthers }
 
-// Valid reports whether k is a user mailbox (TeamConversations is not).
-func (k MailboxKind) Valid() bool { return k >= Inbox && k <= Spam }
+// PerLabel reports whether the mailbox needs a label.
+func (k MailboxKind) PerLabel() bool { return k == LabelMailbox || k == LabelConversations }
+
+// Valid reports whether k is a user mailbox (TeamConversations and
+// LabelConversations are not).
+func (k MailboxKind) Valid() bool { return k >= Inbox && k <= LabelMailbox }
 
 // Box is one mailbox of one user: the key of a mailbox index. Team is set
-// only for per-team mailboxes.
+// only for per-team mailboxes (and team-level placements), Label only for
+// per-label ones.
 type Box struct {
-	Kind MailboxKind
-	User UserID
-	Team TeamID
+	Kind  MailboxKind
+	User  UserID
+	Team  TeamID
+	Label LabelID
+}
+
+// TeamLevel returns the team-level box of kind src (as [Implies] names
+// it) whose entries imply placements in per-user box b through team t.
+func (b Box) TeamLevel(src MailboxKind, t TeamID) Box {
+	return Box{Kind: src, Team: t, Label: b.Label}
 }
 
 // Placement says that a conversation is listed in Box, and whether it is
@@ -127,14 +152,15 @@ type Placement struct {
 // Implies returns the kind of the team-level box whose entries imply
 // per-user placements of kind k for a member of the team with membership
 // kind mk, and whether there is one: k itself for All, Closed, Sent,
-// Snoozed, Trash, Spam, TeamInbox and AssignedToOthers (any member);
+// Snoozed, Trash, Spam, TeamInbox, AssignedToOthers and LabelMailbox (any
+// member; the team-level box has the same label);
 // TeamInbox for TeamInboxes (active members only).
 func Implies(k MailboxKind, mk MembershipKind) (MailboxKind, bool) {
 	if mk == 0 {
 		return 0, false
 	}
 	switch k {
-	case All, Closed, Sent, Snoozed, Trash, Spam, TeamInbox, AssignedToOthers:
+	case All, Closed, Sent, Snoozed, Trash, Spam, TeamInbox, AssignedToOthers, LabelMailbox:
 		return k, true
 	case TeamInboxes:
 		return TeamInbox, mk == Active
@@ -144,10 +170,10 @@ func Implies(k MailboxKind, mk MembershipKind) (MailboxKind, bool) {
 
 // impliedKinds lists, in MailboxKind order, the per-user kinds that
 // team-level placements can imply.
-var impliedKinds = [...]MailboxKind{TeamInbox, TeamInboxes, AssignedToOthers, Closed, Snoozed, Sent, All, Trash, Spam}
+var impliedKinds = [...]MailboxKind{TeamInbox, TeamInboxes, AssignedToOthers, Closed, Snoozed, Sent, All, Trash, Spam, LabelMailbox}
 
 // ComparePlacements orders placements by box user, then kind, then team,
-// then Via (own placements first): the order [Placements] returns them
+// then label, then Via (own placements first): the order [Placements] returns them
 // in, so stores can diff placement lists without sorting.
 func ComparePlacements(a, b Placement) int {
 	if c := a.Box.User.Compare(b.Box.User); c != 0 {
@@ -157,6 +183,9 @@ func ComparePlacements(a, b Placement) int {
 		return int(a.Box.Kind) - int(b.Box.Kind)
 	}
 	if c := a.Box.Team.Compare(b.Box.Team); c != 0 {
+		return c
+	}
+	if c := a.Box.Label.Compare(b.Box.Label); c != 0 {
 		return c
 	}
 	return a.Via.Compare(b.Via)
@@ -192,8 +221,8 @@ func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, 
 	var zero UserState
 	teamUnread := zero.Unread(c)
 	// Team-level placements: what a member without state of their own sees.
-	var teamKinds [TeamConversations + 1][]TeamID // teams having a team-level box of each kind
-	var kindsBuf [TeamConversations + 1]MailboxKind
+	var teamKinds [LabelConversations + 1][]TeamID // teams having a team-level box of each kind
+	var kindsBuf [LabelConversations + 1]MailboxKind
 	for _, t := range access {
 		kind := MembershipKind(0)
 		if t == c.Team {
@@ -203,17 +232,29 @@ func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, 
 			teamKinds[k] = append(teamKinds[k], t)
 		}
 	}
+	if len(c.Labels) > 0 {
+		teamKinds[LabelMailbox] = teamKinds[All] // a label box mirrors All, per label
+	}
 	if dst == nil {
 		dst = make([]Placement, 0, len(access)*4+len(states)*4)
 	}
 	// Emitted in ComparePlacements order: zero user first, by kind, by team.
 	for k := Inbox; k < TeamConversations; k++ {
 		for _, t := range teamKinds[k] {
+			if k == LabelMailbox {
+				for _, l := range c.Labels {
+					dst = append(dst, Placement{Box: Box{Kind: k, Team: t, Label: l}, Unread: teamUnread})
+				}
+				continue
+			}
 			dst = append(dst, Placement{Box: Box{Kind: k, Team: t}, Unread: teamUnread})
 		}
 	}
 	for _, t := range access {
 		dst = append(dst, Placement{Box: Box{Kind: TeamConversations, Team: t}})
+	}
+	for _, l := range c.Labels {
+		dst = append(dst, Placement{Box: Box{Kind: LabelConversations, Label: l}})
 	}
 	p := placer{c: c, access: access, teams: teams, teamKinds: &teamKinds, teamUnread: teamUnread, dst: dst}
 	for _, u := range p.users(states) {
@@ -231,7 +272,7 @@ type placer struct {
 	c          *Conversation
 	access     []TeamID
 	teams      Teams
-	teamKinds  *[TeamConversations + 1][]TeamID
+	teamKinds  *[LabelConversations + 1][]TeamID
 	teamUnread bool
 	memberOf   []MembershipKind // the current user's kind in each access team
 	kinds      []MailboxKind
@@ -239,12 +280,14 @@ type placer struct {
 }
 
 // users returns, sorted, the users whose placements may differ from what
-// their teams imply: named users, guests, users with a state, assignees, and,
-// when c is seen by several teams, every member of them (a member of two
-// teams needs one of the two implied placements cancelled).
+// their teams imply: named users (label-granted ones included), guests,
+// users with a state, assignees, and, when c is seen by several teams,
+// every member of them (a member of two teams needs one of the two
+// implied placements cancelled).
 func (p *placer) users(states map[UserID]*UserState) []UserID {
-	out := make([]UserID, 0, len(p.c.Users)+len(p.c.Guests)+len(states)+len(p.c.Assignees))
+	out := make([]UserID, 0, len(p.c.Users)+len(p.c.LabelUsers)+len(p.c.Guests)+len(states)+len(p.c.Assignees))
 	out = append(out, p.c.Users...)
+	out = append(out, p.c.LabelUsers...)
 	out = append(out, p.c.Guests...)
 	for u := range states {
 		out = append(out, u)
@@ -278,7 +321,7 @@ func (p *placer) user(u UserID, st *UserState) {
 		}
 	}
 	p.kinds = p.kinds[:0]
-	visible := !st.Removed && (member || slices.ContainsFunc(c.Users, func(x UserID) bool { return x == u }) || c.IsGuest(u))
+	visible := !st.Removed && (member || c.Granted(u) || c.IsGuest(u))
 	if visible {
 		p.kinds = userKinds(p.kinds, c, u, st, memberKind, false)
 	}
@@ -286,6 +329,9 @@ func (p *placer) user(u UserID, st *UserState) {
 	// Walk u's actual kinds and the implied kinds together, in kind order.
 	ai := 0
 	for _, k := range impliedKinds {
+		if k.PerLabel() {
+			continue // below, one box per label
+		}
 		for ai < len(p.kinds) && p.kinds[ai] < k {
 			p.own(u, p.kinds[ai], unread)
 			ai++
@@ -298,30 +344,46 @@ func (p *placer) user(u UserID, st *UserState) {
 		if k.PerTeam() {
 			box.Team = c.Team
 		}
-		kept := false
-		for i, t := range p.access {
-			src, ok := Implies(k, p.memberOf[i])
-			if !ok || (k.PerTeam() && t != c.Team) || !slices.Contains(p.teamKinds[src], t) {
-				continue
-			}
-			switch {
-			case has && !kept:
-				kept = true
-				if unread != p.teamUnread {
-					p.dst = append(p.dst, Placement{Box: box, Unread: unread, Via: t})
-				}
-			default:
-				p.dst = append(p.dst, Placement{Box: box, Unread: p.teamUnread, Via: t, Off: true})
-			}
-		}
-		if has && !kept {
-			// Not implied by any team: u's own entry. It sorts before the
-			// corrections of the same box, none of which exist here.
-			p.dst = append(p.dst, Placement{Box: box, Unread: unread})
-		}
+		p.implied(box, has, unread)
 	}
 	for ; ai < len(p.kinds); ai++ {
 		p.own(u, p.kinds[ai], unread)
+	}
+	// Label boxes come last (LabelMailbox sorts after every other user kind):
+	// one per label, listed exactly where All is.
+	if len(c.Labels) > 0 {
+		hasAll := slices.Contains(p.kinds, All)
+		for _, l := range c.Labels {
+			p.implied(Box{Kind: LabelMailbox, User: u, Label: l}, hasAll, unread)
+		}
+	}
+}
+
+// implied appends u's placement of box (has: u's actual view lists it)
+// against what u's teams imply: nothing when an implied entry already
+// says it, a correction where it differs, cancellations for second
+// implying teams, or u's own entry when no team implies it.
+func (p *placer) implied(box Box, has, unread bool) {
+	kept := false
+	for i, t := range p.access {
+		src, ok := Implies(box.Kind, p.memberOf[i])
+		if !ok || (box.Kind.PerTeam() && t != p.c.Team) || !slices.Contains(p.teamKinds[src], t) {
+			continue
+		}
+		switch {
+		case has && !kept:
+			kept = true
+			if unread != p.teamUnread {
+				p.dst = append(p.dst, Placement{Box: box, Unread: unread, Via: t})
+			}
+		default:
+			p.dst = append(p.dst, Placement{Box: box, Unread: p.teamUnread, Via: t, Off: true})
+		}
+	}
+	if has && !kept {
+		// Not implied by any team: u's own entry. It sorts before the
+		// corrections of the same box, none of which exist here.
+		p.dst = append(p.dst, Placement{Box: box, Unread: unread})
 	}
 }
 
@@ -372,7 +434,7 @@ func Effective(pl []Placement, teams Teams) []Placement {
 				if !ok || src != tp.Box.Kind {
 					continue
 				}
-				box := Box{Kind: k, User: m.User}
+				box := Box{Kind: k, User: m.User, Label: tp.Box.Label}
 				if k.PerTeam() {
 					box.Team = tp.Box.Team
 				}

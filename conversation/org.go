@@ -110,6 +110,14 @@ type Prefs struct {
 	// NoWatchOnReply turns off auto-watching a conversation one replies in
 	// (auto-watch on drafts is on by default, F3:7441).
 	NoWatchOnReply bool
+	// DragLabelCopy makes dragging a conversation from one label onto
+	// another copy it (keep both labels) instead of moving it, the
+	// default (F3:10117-10122).
+	DragLabelCopy bool
+	// NoTaskNotifications turns task notifications off (they are on by
+	// default: a task assigned, completed or set in progress, its
+	// assignees changed, F3:10984-10991).
+	NoTaskNotifications bool
 }
 
 // User is a person in an organization.

@@ -29,6 +29,11 @@ func naivePlacements(c *Conversation, states map[UserID]*UserState, teams Teams)
 				box.Team = c.Team
 			}
 			out = append(out, Placement{Box: box, Unread: st.Unread(c)})
+			if k == All { // every label is its own mailbox, listing what All lists
+				for _, l := range c.Labels {
+					out = append(out, Placement{Box: Box{Kind: LabelMailbox, User: u, Label: l}, Unread: st.Unread(c)})
+				}
+			}
 		}
 	}
 	slices.SortFunc(out, ComparePlacements)
@@ -43,6 +48,7 @@ func TestPlacementsEffectiveMatchesNaive(t *testing.T) {
 	users := []UserID{uid(), uid(), uid(), uid(), uid()}
 	teamIDs := []TeamID{tid(), tid(), tid()}
 	guestIDs := []UserID{uid(), uid()}
+	labelIDs := []LabelID{LabelID(uid()), LabelID(uid()), LabelID(uid())}
 	rapid.Check(t, func(rt *rapid.T) {
 		teams := Teams{}
 		for i, id := range teamIDs {
@@ -74,10 +80,18 @@ func TestPlacementsEffectiveMatchesNaive(t *testing.T) {
 		if rapid.IntRange(0, 4).Draw(rt, "snoozed for everyone") == 0 {
 			c.SnoozeForEveryone = &Snooze{LeaveInInbox: rapid.Bool().Draw(rt, "leave")}
 		}
+		for _, l := range labelIDs {
+			if rapid.Bool().Draw(rt, "labelled") {
+				AddSorted(&c.Labels, l)
+			}
+		}
 		states := map[UserID]*UserState{}
 		for _, u := range users {
 			if rapid.Bool().Draw(rt, "named") {
 				AddSorted(&c.Users, u)
+			}
+			if rapid.IntRange(0, 3).Draw(rt, "label-shared") == 0 {
+				AddSorted(&c.LabelUsers, u)
 			}
 			if rapid.IntRange(0, 3).Draw(rt, "assigned") == 0 {
 				AddSorted(&c.Assignees, u)
@@ -120,6 +134,13 @@ func TestPlacementsEffectiveMatchesNaive(t *testing.T) {
 			require.NotZero(rt, ComparePlacements(pl[i-1], pl[i]), "each box and team once: %+v", pl[i])
 		}
 		assert.Equal(rt, naivePlacements(c, states, teams), Effective(pl, teams))
+		var indexed []LabelID
+		for _, p := range pl {
+			if p.Box.Kind == LabelConversations {
+				indexed = append(indexed, p.Box.Label)
+			}
+		}
+		assert.Equal(rt, c.Labels, indexed, "every label indexes the conversation, whatever its state")
 	})
 }
 

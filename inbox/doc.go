@@ -9,22 +9,27 @@
 // [Notifier].
 //
 // Mailboxes (Inbox, team inboxes, Assigned to me, Closed, Snoozed, All,
-// Trash, ...) are read with [Engine.List] and [Engine.Count] straight from
-// the store's indexes; which conversation belongs in which mailbox for
-// whom is decided by [conversation.Placements].
+// Trash, ..., and one per label: [LabelMailbox]) are read with
+// [Engine.List] and [Engine.Count] straight from the store's indexes;
+// which conversation belongs in which mailbox for whom is decided by
+// [conversation.Placements].
 //
 // Files: engine.go (construction, actors, errors), op.go (the transaction
 // wrapper every operation uses), admin.go (organizations, users, teams,
 // accounts), private.go (making a shared account private), deliver.go,
 // route.go, reply.go and sent.go (messages in and out: routing, replies,
-// the account's own sent mail seen by sync), thread.go (threading
-// scopes), merge.go and split.go, assign.go, lifecycle.go (close,
+// the account's own sent mail seen by sync), thread.go (the store's
+// threading index seen by package threading, threading scopes),
+// merge.go and merge_labels.go (merging conversations, and merge's share
+// of labels and tasks), split.go, assign.go, lifecycle.go (close,
 // archive, trash) and expunge.go (server deletes it asks for),
 // snooze.go, state.go (per-user flags), share.go (comments, mentions,
 // adding people), remove.go (removing a user from a conversation),
 // query.go (reading), notify.go (notifications and event delivery),
 // guests.go (guest invitations, grants and their administration; the
-// redaction of what a guest reads).
+// redaction of what a guest reads), labels.go (labels, label mailboxes and
+// what a viewer may see of them), tasks.go (subtasks, standalone tasks,
+// Tasks views).
 //
 // Guests are users of the organization with the guest role, invited by
 // email into single conversations ([Engine.InviteGuest],

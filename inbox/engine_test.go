@@ -211,24 +211,25 @@ func TestListPagination(t *testing.T) {
 }
 
 // A trash from the team inbox clears shared labels, and recovering does
-// not bring them back (F3:8443, F3:8538). Labels are written straight to
-// the store here: label operations belong to package labels.
+// not bring them back (F3:8443, F3:8538); email labels stay (they belong
+// to the provider), and so does access the labels did not give.
 func TestTeamInboxTrashClearsLabels(t *testing.T) {
 	a := inboxtest.NewAcme(inboxtest.AcmeOptions{})
 	ctx := context.Background()
 	c := a.Deliver("support", a.Email("Labelled", "support@acme.test"))
-	label := conversation.LabelID{7}
-	require.NoError(t, a.Engine.Store().Update(ctx, func(tx storage.Tx) error {
-		conv, err := tx.Conversation(ctx, c)
-		if err != nil {
-			return err
-		}
-		conv.Labels = []conversation.LabelID{label}
-		return tx.UpdateConversation(ctx, conv)
-	}))
-	require.Equal(t, []conversation.LabelID{label}, a.Conv("A", c).Conversation.Labels)
+	shared, err := a.Engine.CreateLabel(ctx, a.As("A"), inbox.LabelSpec{Name: "VIP", AutoShared: a.IDs("C")})
+	require.NoError(t, err)
+	email, err := a.Engine.CreateLabel(ctx, a.As("A"), inbox.LabelSpec{Kind: conversation.EmailLabel, Account: a.Accounts["support"].ID, Name: "Receipts"})
+	require.NoError(t, err)
+	require.NoError(t, a.Engine.ApplyLabel(ctx, a.As("A"), c, shared.ID))
+	require.NoError(t, a.Engine.ApplyLabel(ctx, a.As("A"), c, email.ID))
+	require.ElementsMatch(t, []conversation.LabelID{shared.ID, email.ID}, a.Conv("A", c).Conversation.Labels)
+	require.True(t, a.In("C", inbox.LabelMailbox(shared.ID), c))
 	require.NoError(t, a.Engine.Trash(ctx, a.As("A"), c, inbox.TrashOptions{From: inbox.FromTeamInbox, Confirmed: true}))
-	assert.Empty(t, a.Conv("A", c).Conversation.Labels)
+	assert.Equal(t, []conversation.LabelID{email.ID}, a.Conv("A", c).Conversation.Labels)
+	ok, err := a.Engine.CanSee(ctx, a.As("C"), c)
+	require.NoError(t, err)
+	assert.False(t, ok, "C had access only through VIP")
 	require.NoError(t, a.Engine.Recover(ctx, a.As("A"), c))
-	assert.Empty(t, a.Conv("A", c).Conversation.Labels)
+	assert.Equal(t, []conversation.LabelID{email.ID}, a.Conv("A", c).Conversation.Labels)
 }

@@ -31,21 +31,26 @@ func (e *Engine) Reopen(ctx context.Context, actor Actor, id conversation.Conver
 		if _, err := o.loadAs(id); err != nil {
 			return err
 		}
-		c := o.conv
-		if !c.Closed {
-			return nil
-		}
-		c.Closed = false
-		for _, a := range c.Assignees {
-			o.state(a).InInbox = true
-		}
-		if t := o.teams[c.Team]; len(c.Assignees) == 0 && t != nil && !t.NoInbox {
-			c.InTeamInbox = true
-		}
-		o.emit(conversation.Event{Type: conversation.EventReopened})
-		o.touch(true)
+		o.reopen()
 		return nil
 	})
+}
+
+// reopen implements Reopen on the loaded conversation.
+func (o *op) reopen() {
+	c := o.conv
+	if !c.Closed {
+		return
+	}
+	c.Closed = false
+	for _, a := range c.Assignees {
+		o.state(a).InInbox = true
+	}
+	if t := o.teams[c.Team]; len(c.Assignees) == 0 && t != nil && !t.NoInbox {
+		c.InTeamInbox = true
+	}
+	o.emit(conversation.Event{Type: conversation.EventReopened})
+	o.touch(true)
 }
 
 func (o *op) close() error {
@@ -58,6 +63,7 @@ func (o *op) close() error {
 	}
 	c.Closed = true
 	c.InTeamInbox = false
+	c.TaskInProgress = false // a closed conversation task is Closed (spec A36)
 	if o.user != nil {
 		o.state(o.user.ID).InInbox = false
 	}
@@ -201,7 +207,10 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 				return conversation.Errorf(ErrDecisionRequired, "trashing from a team inbox affects all your coworkers; confirm it (F3:8552)")
 			}
 			o.trashForEveryone(u.ID, true)
-			return o.removeGuests() // F3:14569
+			if err := o.removeGuests(); err != nil { // F3:14569
+				return err
+			}
+			return o.clearSharedLabels() // not restored on recovery (F3:8443, F3:8538)
 		}
 		personal, err := o.trashesForSelf(u)
 		if err != nil {
@@ -209,7 +218,10 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 		}
 		if !personal {
 			o.trashForEveryone(u.ID, false)
-			return o.removeGuests() // F3:14569
+			if err := o.removeGuests(); err != nil { // F3:14569
+				return err
+			}
+			return o.clearSharedLabels() // not restored on recovery (F3:8443, F3:8538)
 		}
 		st := o.state(u.ID)
 		if st.Trashed {
@@ -274,7 +286,6 @@ func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 			conversation.AddSorted(&c.Teams, c.Team)
 		}
 		c.Team = conversation.TeamID{}
-		c.Labels = nil // shared labels are cleared and not restored (F3:8443, F3:8538)
 	}
 	for u, st := range o.states {
 		if st.InInbox || st.Snooze != nil || st.Pinned || st.SnoozeDue {

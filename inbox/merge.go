@@ -206,8 +206,8 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 	for _, a := range src.Accounts {
 		conversation.AddSorted(&c.Accounts, a)
 	}
-	for _, l := range src.Labels {
-		conversation.AddSorted(&c.Labels, l)
+	if err := o.mergeLabelsAndTasks(src, c); err != nil {
+		return err
 	}
 	for _, a := range src.Assignees {
 		conversation.AddSorted(&c.Assignees, a)

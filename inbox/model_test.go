@@ -72,6 +72,9 @@ func TestModelVisibility(t *testing.T) {
 			"comment":       m.comment,
 			"setMembership": m.setMembership,
 			"markSpam":      m.markSpam,
+			"applyLabel":    m.applyLabel,
+			"removeLabel":   m.removeLabel,
+			"labelSharing":  m.labelSharing,
 		})
 	})
 }
@@ -218,6 +221,7 @@ type mConv struct {
 	teams    map[string]bool // teams it is shared with
 	kept     map[string]bool // teams that keep access after a team-inbox trash (spec)
 	accounts map[string]bool
+	labels   map[string]bool // label keys (model_labels_test.go)
 
 	team        string
 	inTeamInbox bool
@@ -227,6 +231,11 @@ type mConv struct {
 	spam        bool
 	deleted     bool
 	snoozeAll   *mSnooze
+	// successor is the conversation a reply to this deleted conversation
+	// started: the reply's parent id is remembered as referenced there, so
+	// later replies to the same parent (arriving the same way, in the same
+	// threading scope) join it.
+	successor *mConv
 
 	states map[string]*mState
 }
@@ -275,6 +284,8 @@ type visModel struct {
 	teams      map[string]*mTeam
 	teamKeys   []string
 	accts      map[string]*mAcct
+	labels     map[string]*mLabel
+	labelKeys  []string
 	deliveries map[string]mDelivery
 	delivKeys  []string
 	handles    []string
@@ -354,6 +365,7 @@ func newVisModel(t *rapid.T) *visModel {
 	}
 	m.delivKeys = []string{"support", "sales", "c", "support+c", "support+beta", "beta"}
 	m.handles = []string{"a", "b", "o", "c", "d", "m", "own", "adm", "zed", "support", "sales", "all"}
+	m.setupLabels()
 	return m
 }
 
@@ -377,7 +389,7 @@ func (m *visModel) access(u string, c *mConv) bool {
 	if c.deleted || m.users[u].org != c.org || c.peek(u).removed {
 		return false
 	}
-	if c.users[u] {
+	if c.users[u] || m.labelGrants(u, c) {
 		return true
 	}
 	for _, t := range c.accessTeams() {
@@ -548,7 +560,9 @@ func (m *visModel) check(t *rapid.T) {
 	// Get shows, against the model's mirror of the engine's choices.
 	for _, s := range views {
 		m.checkView(t, s.u, s.c, s.v)
+		m.checkViewLabels(t, s.u, s.c, s.v)
 	}
+	m.checkLabels(t)
 }
 
 // checkView compares what Get shows a user who may see c with the model:
@@ -650,9 +664,10 @@ func (m *visModel) fmtWant(w want) string {
 
 func (m *visModel) describe(c *mConv) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "  model %s (org %d, via %s): team=%q inTeamInbox=%v teams=%v kept=%v users=%v assignees=%v closed=%v trashed=%v spam=%v deleted=%v snoozeAll=%v\n",
+	fmt.Fprintf(&b, "  model %s (org %d, via %s): team=%q inTeamInbox=%v teams=%v kept=%v users=%v assignees=%v closed=%v trashed=%v spam=%v deleted=%v snoozeAll=%v labels=%v\n",
 		c, c.org, c.delivery, c.team, c.inTeamInbox, slices.Sorted(maps.Keys(c.teams)), slices.Sorted(maps.Keys(c.kept)),
-		slices.Sorted(maps.Keys(c.users)), slices.Sorted(maps.Keys(c.assignees)), c.closed, c.trashed, c.spam, c.deleted, c.snoozeAll != nil)
+		slices.Sorted(maps.Keys(c.users)), slices.Sorted(maps.Keys(c.assignees)), c.closed, c.trashed, c.spam, c.deleted, c.snoozeAll != nil,
+		slices.Sorted(maps.Keys(c.labels)))
 	for _, u := range m.userNames {
 		if s, ok := c.states[u]; ok {
 			fmt.Fprintf(&b, "    %s: access=%v inInbox=%v trashed=%v removed=%v watching=%v starred=%v read=%v snoozed=%v\n",
@@ -863,6 +878,7 @@ func (m *visModel) trashForEveryone(c *mConv, actor string, fromTeamInbox bool) 
 		s.snooze = nil
 	}
 	m.unassignModel(c, actor)
+	m.clearSharedLabels(c)
 }
 
 // trashesForSelf: a delegated user (not an owner) of one of its accounts,
@@ -963,7 +979,13 @@ func (m *visModel) deliverReply(t *rapid.T) {
 // (nil: a new one): the engine's routing, which the spec leaves open
 // beyond "replies join their thread".
 func (m *visModel) joins(parent *mConv, d mDelivery) *mConv {
-	if parent == nil || parent.deleted {
+	if parent == nil {
+		return nil
+	}
+	if parent.deleted {
+		if s := parent.successor; s != nil && !s.deleted {
+			return s
+		}
 		return nil
 	}
 	// A reply joins its parent's conversation even when that is trashed:
@@ -1019,9 +1041,12 @@ func (m *visModel) deliver(t *rapid.T, key string, parent *mConv) {
 	}
 	c := &mConv{n: len(m.convs), id: id, org: m.accts[d.acct].org, delivery: key, headers: []string{hdr},
 		users: map[string]bool{}, teams: map[string]bool{}, kept: map[string]bool{}, accounts: map[string]bool{},
-		assignees: map[string]bool{}, states: map[string]*mState{}}
+		assignees: map[string]bool{}, states: map[string]*mState{}, labels: map[string]bool{}}
 	m.convs = append(m.convs, c)
 	t.Logf("  new conversation %s", c)
+	if parent != nil && parent.deleted {
+		parent.successor = c
+	}
 	inboxUsers := m.applyRoutes(c, d)
 	if tm := d.team(); tm != "" {
 		c.team = tm

@@ -46,10 +46,15 @@ var reasonNames = [...]string{
 	GuestInvited:  "guest invited",
 }
 
+var taskReasonNames = [...]string{"task assigned", "task completed", "task in progress", "task assignees changed"}
+
 // String returns the reason in words.
 func (r Reason) String() string {
 	if int(r) < len(reasonNames) && reasonNames[r] != "" {
 		return reasonNames[r]
+	}
+	if r >= TaskAssigned && int(r-TaskAssigned) < len(taskReasonNames) {
+		return taskReasonNames[r-TaskAssigned]
 	}
 	return "unknown"
 }
@@ -59,7 +64,10 @@ func (r Reason) String() string {
 type Notification struct {
 	User         conversation.UserID
 	Conversation conversation.ConversationID
-	Reason       Reason
+	// Task is the task of a task notification (Conversation is zero for a
+	// standalone task).
+	Task   conversation.TaskID
+	Reason Reason
 	// Actor is who caused it; zero for the system.
 	Actor conversation.UserID
 	At    time.Time

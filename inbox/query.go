@@ -17,6 +17,8 @@ import (
 type Mailbox struct {
 	Kind conversation.MailboxKind
 	Team conversation.TeamID
+	// Label names the label of a label mailbox (see LabelMailbox).
+	Label conversation.LabelID
 }
 
 // MailboxOf returns the mailbox of kind k (not per team).
@@ -53,6 +55,9 @@ type ListOptions struct {
 	// NotSnoozed drops conversations snoozed for the viewer or for
 	// everyone (the "Not snoozed" filter, F3:7764).
 	NotSnoozed bool
+	// AssignedTo keeps conversations assigned to that user or holding an
+	// open task assigned to them (the "Assigned to" filter, F3:9312).
+	AssignedTo conversation.UserID
 }
 
 // Summary is one conversation as a mailbox lists it for one viewer.
@@ -110,6 +115,9 @@ func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOpt
 				c, err := tx.Conversation(ctx, en.Conversation)
 				if err != nil {
 					return err
+				}
+				if !opts.AssignedTo.IsZero() && !assignedTo(c, opts.AssignedTo) {
+					continue
 				}
 				if opts.NotSnoozed {
 					snoozed, err := snoozedFor(ctx, tx, c, u.ID)
@@ -186,6 +194,9 @@ func (e *Engine) Count(ctx context.Context, actor Actor, mb Mailbox) (Counts, er
 func boxFor(ctx context.Context, tx storage.ReadTx, u *conversation.User, mb Mailbox) (conversation.Box, error) {
 	if !mb.Kind.Valid() {
 		return conversation.Box{}, conversation.Errorf(ErrInvalidArgument, "unknown mailbox %d", mb.Kind)
+	}
+	if mb.Kind == conversation.LabelMailbox {
+		return labelBox(ctx, tx, u, mb.Label)
 	}
 	box := conversation.Box{Kind: mb.Kind, User: u.ID}
 	if !mb.Kind.PerTeam() {
@@ -290,7 +301,7 @@ func (e *Engine) Get(ctx context.Context, actor Actor, id conversation.Conversat
 			return err
 		}
 		v = redactFor(u, v)
-		return nil
+		return stripLabels(ctx, tx, u, v)
 	})
 	return v, err
 }

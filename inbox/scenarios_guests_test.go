@@ -19,7 +19,6 @@ import (
 	"github.com/inboxkit/inboxkit/guests"
 	"github.com/inboxkit/inboxkit/inbox"
 	"github.com/inboxkit/inboxkit/inbox/inboxtest"
-	"github.com/inboxkit/inboxkit/storage"
 )
 
 // gstInvite invites email to c as user by and returns the invitation the
@@ -365,8 +364,40 @@ func TestTLTG_05_132_GuestMentionsOnlyPresentUsers(t *testing.T) {
 }
 
 func TestTLTG_05_133_GuestTasksReadOnly(t *testing.T) {
-	// Tasks are built by the labels-and-tasks issue; their operations call
-	// guests.Check with these actions, which this test pins (F2:31-36).
+	a := tltgAcme()
+	x := gstConv(t, a, "X")
+	g := gstJoin(t, a, "A", x, "g@ext.com")
+	as := inbox.AsUser(g.ID)
+	task, err := a.Engine.CreateTask(tltgCtx, a.As("A"), inbox.TaskSpec{Conversation: x, Title: "Call back", Description: "before noon", Assignees: a.IDs("A")})
+	require.NoError(t, err)
+	standalone, err := a.Engine.CreateTask(tltgCtx, a.As("A"), inbox.TaskSpec{Title: "Order stock"})
+	require.NoError(t, err)
+
+	// Guests read the conversation's tasks: description and status (F2:31-36).
+	got, err := a.Engine.ConversationTasks(tltgCtx, as, x)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "before noon", got[0].Description)
+	_, err = a.Engine.Task(tltgCtx, as, task.ID)
+	assert.NoError(t, err)
+	_, err = a.Engine.Task(tltgCtx, as, standalone.ID)
+	assert.ErrorIs(t, err, inbox.ErrNotFound, "no standalone task")
+
+	// ... and change none of them.
+	title := "Mine"
+	_, err = a.Engine.CreateTask(tltgCtx, as, inbox.TaskSpec{Conversation: x, Title: "Mine"})
+	assert.ErrorIs(t, err, inbox.ErrGuestForbidden)
+	assert.ErrorIs(t, a.Engine.UpdateTask(tltgCtx, as, task.ID, inbox.TaskPatch{Title: &title}), inbox.ErrGuestForbidden)
+	assert.ErrorIs(t, a.Engine.SetTaskStatus(tltgCtx, as, task.ID, conversation.TaskClosed), inbox.ErrGuestForbidden)
+	assert.ErrorIs(t, a.Engine.DeleteTask(tltgCtx, as, task.ID), inbox.ErrGuestForbidden)
+	// Nobody assigns a task to a guest.
+	assignees := []conversation.UserID{g.ID}
+	assert.ErrorIs(t, a.Engine.UpdateTask(tltgCtx, a.As("A"), task.ID, inbox.TaskPatch{Assignees: &assignees}), inbox.ErrForbidden)
+	after, err := a.Engine.Task(tltgCtx, a.As("A"), task.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Call back", after.Title)
+	assert.Equal(t, a.IDs("A"), after.Assignees)
+
 	assert.True(t, guests.Can(guests.ReadTasks), "guests see task description and status")
 	for _, act := range []guests.Action{guests.CreateTask, guests.EditTask, guests.CloseTask, guests.ReopenTask, guests.BeAssignedTask} {
 		assert.ErrorIs(t, guests.Check(act), inbox.ErrGuestForbidden, act.String())
@@ -387,30 +418,31 @@ func TestTLTG_05_134_GuestCannotBeAssigned(t *testing.T) {
 	assert.False(t, guests.Can(guests.BeAssignedTask))
 }
 
-// gstSetLabels stores labels on c directly: no label operation exists on
-// this branch yet (issue 4), but conversations carry Labels.
-func gstSetLabels(t *testing.T, a *inboxtest.Acme, c conversation.ConversationID, labels ...conversation.LabelID) {
-	t.Helper()
-	require.NoError(t, a.Engine.Store().Update(tltgCtx, func(tx storage.Tx) error {
-		cv, err := tx.Conversation(tltgCtx, c)
-		if err != nil {
-			return err
-		}
-		cv.Labels = labels
-		return tx.UpdateConversation(tltgCtx, cv)
-	}))
-}
-
 func TestTLTG_05_135_GuestSeesNoLabels(t *testing.T) {
 	a := tltgAcme()
 	x, _ := tltgSupport(a, "X")
-	vip, billing := conversation.LabelID{1}, conversation.LabelID{2}
 	g := gstJoin(t, a, "A", x, "g@ext.com")
-	gstSetLabels(t, a, x, vip, billing)
+	var ids []conversation.LabelID
+	for _, name := range []string{"VIP", "Billing"} {
+		l, err := a.Engine.CreateLabel(tltgCtx, a.As("A"), inbox.LabelSpec{Name: name})
+		require.NoError(t, err)
+		require.NoError(t, a.Engine.ApplyLabel(tltgCtx, a.As("A"), x, l.ID))
+		ids = append(ids, l.ID)
+	}
 	assert.Len(t, a.Conv("A", x).Conversation.Labels, 2, "members see labels")
 	v, err := a.Engine.Get(tltgCtx, inbox.AsUser(g.ID), x)
 	require.NoError(t, err)
 	assert.Empty(t, v.Conversation.Labels, "no labels, even as a participant (F2:26)")
+	for _, ev := range v.Events {
+		assert.Empty(t, ev.Labels, "no label in the timeline either")
+	}
+	assert.ErrorIs(t, a.Engine.ApplyLabel(tltgCtx, inbox.AsUser(g.ID), x, ids[0]), inbox.ErrGuestForbidden)
+	assert.ErrorIs(t, a.Engine.RemoveLabel(tltgCtx, inbox.AsUser(g.ID), x, ids[0]), inbox.ErrGuestForbidden)
+	_, err = a.Engine.CreateLabel(tltgCtx, inbox.AsUser(g.ID), inbox.LabelSpec{Name: "Mine"})
+	assert.ErrorIs(t, err, inbox.ErrGuestForbidden)
+	ls, err := a.Engine.Labels(tltgCtx, inbox.AsUser(g.ID))
+	require.NoError(t, err)
+	assert.Empty(t, ls, "a guest finds no label")
 	for _, act := range []guests.Action{guests.SeeLabels, guests.ChangeLabels, guests.ManageLabels} {
 		assert.ErrorIs(t, guests.Check(act), inbox.ErrGuestForbidden, act.String())
 	}

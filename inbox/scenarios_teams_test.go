@@ -28,8 +28,7 @@ var tltgCtx = context.Background()
 var tltgEveryone = []string{"Own", "Adm", "A", "B", "C", "M", "O", "D"}
 
 const (
-	tltgSkipLabelsTasks = "needs labels and tasks: issue 4"
-	tltgSkipRules       = "needs rules engine (no issue yet)"
+	tltgSkipRules = "needs rules engine (no issue yet)"
 )
 
 func tltgAcme(opts ...inboxtest.AcmeOptions) *inboxtest.Acme {
@@ -568,7 +567,33 @@ func TestTLTG_05_20_SharedAddressVersusSharedAccount(t *testing.T) {
 	wholeMail := a.Deliver("whole", a.Email("To the shared account", "whole@acme.test"))
 	assert.True(t, tltgCanSee(t, a, "A", wholeMail))
 
-	t.Skip(tltgSkipLabelsTasks) // email-account labels and who sees them
+	// Email labels follow the account, not the address.
+	aliasLabel, err := a.Engine.CreateLabel(tltgCtx, a.As("Adm"), inbox.LabelSpec{Kind: conversation.EmailLabel, Account: byAddress.ID, Name: "Ops"})
+	require.NoError(t, err)
+	wholeLabel, err := a.Engine.CreateLabel(tltgCtx, a.As("Adm"), inbox.LabelSpec{Kind: conversation.EmailLabel, Account: whole.ID, Name: "Whole"})
+	require.NoError(t, err)
+	require.NoError(t, a.Engine.ApplyLabel(tltgCtx, a.As("Adm"), viaAlias, aliasLabel.ID))
+	require.NoError(t, a.Engine.ApplyLabel(tltgCtx, a.As("Adm"), wholeMail, wholeLabel.ID))
+	found := tltgLabelNames(t, a, "A")
+	assert.Contains(t, found, "Whole", "full access to the account gives its labels")
+	assert.NotContains(t, found, "Ops", "a shared address does not (F3:10243)")
+	assert.Empty(t, a.Conv("A", viaAlias).Conversation.Labels, "nor its tokens")
+	assert.Equal(t, []conversation.LabelID{wholeLabel.ID}, a.Conv("A", wholeMail).Conversation.Labels)
+	_, err = a.Engine.List(tltgCtx, a.As("A"), inbox.LabelMailbox(aliasLabel.ID), inbox.ListOptions{})
+	assert.ErrorIs(t, err, inbox.ErrNotFound)
+	assert.True(t, a.In("A", inbox.LabelMailbox(wholeLabel.ID), wholeMail))
+}
+
+// tltgLabelNames returns the paths of the labels the named user finds.
+func tltgLabelNames(t *testing.T, a *inboxtest.Acme, user string) []string {
+	t.Helper()
+	infos, err := a.Engine.Labels(tltgCtx, a.As(user))
+	require.NoError(t, err)
+	var out []string
+	for _, l := range infos {
+		out = append(out, l.Path)
+	}
+	return out
 }
 
 // ---------------------------------------------------------------------
@@ -750,7 +775,18 @@ func TestTLTG_05_31_AssignedToFilterIncludesSubtasks(t *testing.T) {
 	assert.True(t, a.In("A", a.Box(conversation.AssignedToMe), x), "X matches Assigned to (A)")
 	assert.Equal(t, a.IDs("B"), a.Conv("A", y).Conversation.Assignees)
 
-	t.Skip(tltgSkipLabelsTasks) // a subtask of Y assigned to A, and the filter matching it
+	z, _ := tltgSupport(a, "Z")
+	_, err := a.Engine.CreateTask(tltgCtx, a.As("B"), inbox.TaskSpec{Conversation: y, Title: "Check the invoice", Assignees: a.IDs("A")})
+	require.NoError(t, err)
+	for _, viewer := range []string{"A", "B", "O"} {
+		p, err := a.Engine.List(tltgCtx, a.As(viewer), a.Box(conversation.All), inbox.ListOptions{AssignedTo: a.ID("A")})
+		require.NoError(t, err)
+		var got []conversation.ConversationID
+		for _, s := range p.Items {
+			got = append(got, s.ID)
+		}
+		assert.ElementsMatch(t, []conversation.ConversationID{x, y}, got, "%s: X assigned, Y with a subtask, not Z (%s)", viewer, z)
+	}
 }
 
 // Given the Support team inbox, when A opens the "Assigned to others" sub-mailbox, then conversations assigned to B appear there. — F3:9227
@@ -1060,7 +1096,16 @@ func TestTLTG_05_47_TrashFromTeamInboxClearsSnoozesPinsLabels(t *testing.T) {
 	assert.Zero(t, woken, "no snooze left to wake")
 	assert.Empty(t, a.Notes.Users())
 
-	t.Skip(tltgSkipLabelsTasks) // shared labels cleared by the trash
+	labelled, _ := tltgSupport(a, "Labelled")
+	vip, err := a.Engine.CreateLabel(tltgCtx, a.As("A"), inbox.LabelSpec{Name: "VIP"})
+	require.NoError(t, err)
+	require.NoError(t, a.Engine.ApplyLabel(tltgCtx, a.As("A"), labelled, vip.ID))
+	require.True(t, a.In("B", inbox.LabelMailbox(vip.ID), labelled))
+	require.NoError(t, a.Engine.Trash(tltgCtx, a.As("A"), labelled, inbox.TrashOptions{From: inbox.FromTeamInbox, Confirmed: true}))
+	assert.Empty(t, a.Conv("A", labelled).Conversation.Labels, "shared labels cleared (F3:8443)")
+	n, err := a.Engine.Count(tltgCtx, a.As("B"), inbox.LabelMailbox(vip.ID))
+	require.NoError(t, err)
+	assert.Zero(t, n.Total)
 }
 
 // Given delegated user D has a conversation in their personal Inbox, when D trashes it, then only D loses access; others still see it in their mailboxes. — F3:8448, F3:8489-8490, F3:9619
@@ -1152,7 +1197,14 @@ func TestTLTG_05_52_RecoverWithoutAssigneesOrLabels(t *testing.T) {
 	tltgListed(t, a, a.Box(conversation.All), c, map[string]bool{"A": true, "B": true, "O": true})
 	assert.False(t, a.In("A", a.Box(conversation.AssignedToMe), c))
 
-	t.Skip(tltgSkipLabelsTasks) // labels not restored
+	d, _ := tltgSupport(a, "Labelled, trashed by mistake")
+	vip, err := a.Engine.CreateLabel(tltgCtx, a.As("A"), inbox.LabelSpec{Name: "VIP"})
+	require.NoError(t, err)
+	require.NoError(t, a.Engine.ApplyLabel(tltgCtx, a.As("A"), d, vip.ID))
+	require.NoError(t, a.Engine.Trash(tltgCtx, a.As("A"), d, inbox.TrashOptions{}))
+	require.NoError(t, a.Engine.Recover(tltgCtx, a.As("A"), d))
+	assert.Empty(t, a.Conv("A", d).Conversation.Labels, "labels are not restored (F3:8538)")
+	assert.False(t, a.In("A", inbox.LabelMailbox(vip.ID), d))
 }
 
 // Given a rule with action Trash, when it fires, then all assignees, guests, snooze times and pins are removed. — F3:14569
@@ -1191,7 +1243,10 @@ func TestTLTG_05_54_SnoozeForMeHidesOnlyForActor(t *testing.T) {
 	assert.True(t, a.In("A", a.Box(conversation.Snoozed), c))
 	assert.True(t, tltgCanSee(t, a, "A", c), "searchable")
 
-	t.Skip(tltgSkipLabelsTasks) // still listed in A's label mailboxes
+	vip, err := a.Engine.CreateLabel(tltgCtx, a.As("B"), inbox.LabelSpec{Name: "VIP"})
+	require.NoError(t, err)
+	require.NoError(t, a.Engine.ApplyLabel(tltgCtx, a.As("B"), c, vip.ID))
+	assert.True(t, a.In("A", inbox.LabelMailbox(vip.ID), c), "a snooze for me keeps it in label mailboxes")
 }
 
 // Given B snoozes an assigned conversation, then it still appears in B's "Assigned to me"; with filter NotSnoozed, then it is hidden. — F3:8642, F3:9928-9932
@@ -1346,7 +1401,10 @@ func TestTLTG_05_61_WatchingRules(t *testing.T) {
 		inbox bool
 	}{
 		{name: "watching/comment", watching: true, act: comment("Update: shipped"), inbox: true},
-		{name: "watching/task change", watching: true, skip: tltgSkipLabelsTasks, inbox: true},
+		{name: "watching/task change", watching: true, act: func(t *testing.T, f fixture) {
+			_, err := f.a.Engine.CreateTask(tltgCtx, f.a.As("A"), inbox.TaskSpec{Conversation: f.c, Title: "Refund"})
+			require.NoError(t, err)
+		}, inbox: true},
 		{name: "unwatched/comment", act: comment("Update: shipped"), inbox: false},
 		{name: "unwatched/mention", act: comment("@b see this"), inbox: true},
 		{name: "unwatched/assignment", act: func(t *testing.T, f fixture) {

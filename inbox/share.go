@@ -132,6 +132,9 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 			return err
 		}
 		o.emit(conversation.Event{Type: conversation.EventCommentAdded, Comment: cm.ID})
+		if err := o.tasksFromComment(cm); err != nil {
+			return err
+		}
 		o.touch(true)
 		st := o.state(u.ID)
 		st.Watching = true

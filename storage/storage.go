@@ -49,6 +49,8 @@ type Store interface {
 // copy the caller owns: changing it never changes the store.
 type ReadTx interface {
 	GuestReadTx
+	LabelReader
+	TaskReader
 
 	// Org returns an organization, ErrNotFound if none.
 	Org(ctx context.Context, id conversation.OrgID) (*conversation.Org, error)
@@ -120,6 +122,8 @@ type ReadTx interface {
 type Tx interface {
 	ReadTx
 	GuestTx
+	LabelWriter
+	TaskWriter
 
 	// PutOrg creates or replaces an organization.
 	PutOrg(ctx context.Context, o *conversation.Org) error

@@ -201,6 +201,7 @@ func (t *writeTx) DeleteConversation(_ context.Context, id conversation.Conversa
 	}
 	t.unindexThreads(id, rec)
 	t.deleteConversationGuests(id, rec.conv.Org)
+	t.deleteConversationTasks(id)
 	// The record keeps its states, messages, comments and events, so
 	// putting it back restores them.
 	deleteMap(t, t.convs, id)

@@ -98,7 +98,7 @@ func (s *state) eachImplying(box conversation.Box, fn func(conversation.TeamID, 
 		if !ok {
 			continue
 		}
-		if tb := s.boxes[conversation.Box{Kind: src, Team: t}]; tb != nil {
+		if tb := s.boxes[box.TeamLevel(src, t)]; tb != nil {
 			fn(t, tb)
 		}
 	}
@@ -287,7 +287,7 @@ func checkCorrection(c conversation.ConversationID, pl []conversation.Placement,
 	if !ok {
 		return bad("no team-level box implies this kind")
 	}
-	i, found := slices.BinarySearchFunc(pl, conversation.Placement{Box: conversation.Box{Kind: src, Team: p.Via}}, conversation.ComparePlacements)
+	i, found := slices.BinarySearchFunc(pl, conversation.Placement{Box: p.Box.TeamLevel(src, p.Via)}, conversation.ComparePlacements)
 	if !found {
 		return bad("no team-level placement implies it")
 	}
@@ -378,16 +378,16 @@ func (s *state) unlist(p conversation.Placement, activity time.Time, id conversa
 }
 
 // corrections are one user's corrections to the counts implied by their
-// teams (they may be negative): one per mailbox kind, and per team for
-// the per-team kinds.
+// teams (they may be negative): one per mailbox kind, and per team or
+// label for the per-team and per-label kinds.
 type corrections struct {
-	kinds   [conversation.TeamConversations + 1]storage.Counts
+	kinds   [conversation.LabelConversations + 1]storage.Counts
 	perTeam map[conversation.Box]*storage.Counts
 }
 
 // counts returns the counter of box (nil if absent and !create).
 func (d *corrections) counts(box conversation.Box, create bool) *storage.Counts {
-	if !box.Kind.PerTeam() {
+	if !box.Kind.PerTeam() && !box.Kind.PerLabel() {
 		if int(box.Kind) >= len(d.kinds) {
 			return nil
 		}

@@ -113,6 +113,9 @@ type state struct {
 	snoozes  *btree.BTreeG[snoozeKey]
 	// guest holds guest access records with their indexes and counters.
 	guest guestIndex
+
+	labelState
+	taskState
 }
 
 var _ storage.ReadTx = (*state)(nil)
@@ -140,6 +143,8 @@ func (s *state) init() {
 	s.boxNodes = btree.NewFreeListG[boxEntry](btree.DefaultFreeListSize)
 	s.snoozes = btree.NewG(btreeDegree, snoozeLess)
 	s.guest.init()
+	s.labelState.init()
+	s.taskState.init()
 }
 
 // orgKey is a string key scoped to one organization: a folded handle, a

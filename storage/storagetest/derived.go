@@ -145,6 +145,7 @@ func testImpliedPlacementsModel(t *testing.T, newStore func(t *testing.T) storag
 			teamIDs = append(teamIDs, tm.ID)
 		}
 		slices.SortFunc(teamIDs, conversation.TeamID.Compare)
+		labelIDs := []conversation.LabelID{newID[conversation.LabelID](), newID[conversation.LabelID]()}
 		update(t, s, func(tx storage.Tx) error {
 			require.NoError(t, tx.PutOrg(ctx, org))
 			for _, tm := range teams {
@@ -166,7 +167,7 @@ func testImpliedPlacementsModel(t *testing.T, newStore func(t *testing.T) storag
 			"conversation": func(rt *rapid.T) {
 				minute++
 				cs := &convState{c: newConversation(org.ID), states: map[conversation.UserID]*conversation.UserState{}, minute: minute}
-				drawConversation(rt, cs.c, teamIDs, users)
+				drawConversation(rt, cs.c, teamIDs, users, labelIDs)
 				for _, u := range users {
 					if rapid.Bool().Draw(rt, "has state") {
 						cs.states[u] = drawState(rt, cs.c.ID, u)
@@ -191,7 +192,7 @@ func testImpliedPlacementsModel(t *testing.T, newStore func(t *testing.T) storag
 				if rapid.Bool().Draw(rt, "user state") {
 					cs.states[u] = drawState(rt, cs.c.ID, u)
 				} else {
-					drawConversation(rt, cs.c, teamIDs, users)
+					drawConversation(rt, cs.c, teamIDs, users, labelIDs)
 				}
 				update(t, s, func(tx storage.Tx) error { return place(tx, cs) })
 			},
@@ -230,6 +231,11 @@ func testImpliedPlacementsModel(t *testing.T, newStore func(t *testing.T) storag
 								boxes = append(boxes, conversation.Box{Kind: k, User: u, Team: id})
 							}
 						}
+						if k == conversation.All { // and every label box, which mirrors All
+							for _, l := range labelIDs {
+								boxes = append(boxes, conversation.Box{Kind: conversation.LabelMailbox, User: u, Label: l})
+							}
+						}
 						for _, box := range boxes {
 							rows := want[box]
 							slices.SortFunc(rows, func(a, b row) int {
@@ -264,7 +270,18 @@ func testImpliedPlacementsModel(t *testing.T, newStore func(t *testing.T) storag
 }
 
 // drawConversation sets c's shared state at random.
-func drawConversation(rt *rapid.T, c *conversation.Conversation, teamIDs []conversation.TeamID, users []conversation.UserID) {
+func drawConversation(rt *rapid.T, c *conversation.Conversation, teamIDs []conversation.TeamID, users []conversation.UserID, labelIDs []conversation.LabelID) {
+	c.Labels, c.LabelUsers = nil, nil
+	for _, l := range labelIDs {
+		if rapid.Bool().Draw(rt, "labelled") {
+			conversation.AddSorted(&c.Labels, l)
+		}
+	}
+	for _, u := range users {
+		if len(c.Labels) > 0 && rapid.IntRange(0, 3).Draw(rt, "label-shared") == 0 {
+			conversation.AddSorted(&c.LabelUsers, u)
+		}
+	}
 	c.Team = rapid.SampledFrom(append([]conversation.TeamID{{}}, teamIDs...)).Draw(rt, "team")
 	c.Teams = nil
 	for _, id := range teamIDs {

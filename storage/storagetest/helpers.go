@@ -134,24 +134,29 @@ func newConversation(org conversation.OrgID) *conversation.Conversation {
 func newConversationWithID(org conversation.OrgID, id conversation.ConversationID) *conversation.Conversation {
 	u1, u2 := newID[conversation.UserID](), newID[conversation.UserID]()
 	return &conversation.Conversation{
-		ID:           id,
-		Org:          org,
-		Kind:         conversation.Thread,
-		Subject:      "Hello",
-		Color:        "blue",
-		Team:         newID[conversation.TeamID](),
-		InTeamInbox:  true,
-		Assignees:    []conversation.UserID{u1},
-		Users:        []conversation.UserID{u1, u2},
-		Teams:        []conversation.TeamID{newID[conversation.TeamID]()},
-		Guests:       []conversation.UserID{newID[conversation.UserID]()},
-		Accounts:     []conversation.AccountID{newID[conversation.AccountID]()},
-		Messages:     1,
-		Seq:          3,
-		MessageSeq:   2,
-		CommentSeq:   3,
-		CreatedAt:    at(0),
-		LastActivity: at(1),
+		ID:              id,
+		Org:             org,
+		Kind:            conversation.Thread,
+		Subject:         "Hello",
+		Color:           "blue",
+		Team:            newID[conversation.TeamID](),
+		InTeamInbox:     true,
+		Assignees:       []conversation.UserID{u1},
+		Users:           []conversation.UserID{u1, u2},
+		Teams:           []conversation.TeamID{newID[conversation.TeamID]()},
+		Guests:          []conversation.UserID{newID[conversation.UserID]()},
+		Accounts:        []conversation.AccountID{newID[conversation.AccountID]()},
+		Labels:          []conversation.LabelID{newID[conversation.LabelID]()},
+		LabelUsers:      []conversation.UserID{u2},
+		TaskAssignees:   []conversation.UserID{u1},
+		TaskDescription: "call back",
+		TaskDue:         conversation.Date{Year: 2025, Month: 3, Day: 9},
+		Messages:        1,
+		Seq:             3,
+		MessageSeq:      2,
+		CommentSeq:      3,
+		CreatedAt:       at(0),
+		LastActivity:    at(1),
 	}
 }
 
@@ -209,6 +214,7 @@ func newEvent(c conversation.ConversationID, typ conversation.EventType) *conver
 		Teams:        []conversation.TeamID{newID[conversation.TeamID]()},
 		Message:      newID[conversation.MessageID](),
 		Subject:      "s",
+		Labels:       []conversation.LabelChange{{Label: newID[conversation.LabelID](), Kind: conversation.OrgLabel, Added: true, Name: "n", Path: "p/n"}},
 	}
 }
 
