@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/labels"
 	"github.com/inboxkit/inboxkit/storage"
 	"github.com/inboxkit/inboxkit/threading"
 )
@@ -21,7 +22,8 @@ import (
 //   - A conversation whose emails all came through this account becomes
 //     private: only the owner (and delegates) keep access, with every
 //     colleague's comment (F3:7210). It leaves the team inbox for the
-//     owner's Inbox, its guests' access ends, and its messages are
+//     owner's Inbox, its guests' access ends, the organization labels
+//     auto-shared with others come off, and its messages are
 //     re-filed in the account's private threading scope so later replies
 //     still find it.
 //   - A conversation that also holds emails of other accounts stays
@@ -170,16 +172,29 @@ func (o *op) privatize(org *conversation.Org, acct *conversation.Account, id con
 			o.state(acct.Owner).InInbox = true
 		}
 	}
+	if onlyThis {
+		// Private to the owner: its guests go too, and the labels that
+		// would share it with anyone else.
+		if err := o.removeGuests(); err != nil {
+			return err
+		}
+		labelUsers := c.LabelUsers
+		if err := o.unshareLabels(c.Users); err != nil {
+			return err
+		}
+		for _, u := range labelUsers {
+			if !c.Granted(u) && !slices.Contains(ev.Users, u) {
+				ev.Users = append(ev.Users, u)
+			}
+		}
+	}
 	if len(ev.Users)+len(ev.Teams) > 0 {
+		slices.SortFunc(ev.Users, conversation.UserID.Compare)
 		if err := o.withdrawn(ev); err != nil {
 			return err
 		}
 	}
 	if onlyThis {
-		// Private to the owner: its guests go too.
-		if err := o.removeGuests(); err != nil {
-			return err
-		}
 		return o.refile(accountScope(org, acct, conversation.Sharing{}), msgs)
 	}
 	return nil
@@ -296,4 +311,38 @@ func (o *op) grants(acct *conversation.Account, msgs []*conversation.Message) (u
 		}
 	}
 	return users, teams, onlyThis, nil
+}
+
+// unshareLabels takes off the operation's conversation the organization
+// labels auto-shared with anyone not in keep (sorted): a label's
+// auto-share gives access (F3:10019), which a conversation made private
+// must not keep. Other labels stay.
+func (o *op) unshareLabels(keep []conversation.UserID) error {
+	c := o.conv
+	set := newLabelSet(o.ctx, o.tx)
+	var removed []conversation.LabelChange
+	var left []conversation.LabelID
+	for _, id := range c.Labels {
+		l := set.get(id)
+		shares := false
+		for _, u := range labels.AutoSharedUsers([]conversation.LabelID{id}, set.get) {
+			if _, ok := slices.BinarySearchFunc(keep, u, conversation.UserID.Compare); !ok {
+				shares = true
+			}
+		}
+		if l != nil && shares {
+			removed = append(removed, set.change(l, false))
+			continue
+		}
+		left = append(left, id)
+	}
+	if set.err != nil {
+		return set.err
+	}
+	if len(removed) == 0 {
+		return nil
+	}
+	c.Labels = left
+	o.emit(conversation.Event{Type: conversation.EventLabelsChanged, Labels: removed})
+	return o.reshare()
 }

@@ -18,13 +18,15 @@ import (
 var wpUsers = []string{"Own", "Adm", "A", "B", "C", "M", "O", "D"}
 
 // wpWorld is a random Acme history: deliveries to shared and personal
-// accounts (some to two accounts at once), replies, merges and mentions.
+// accounts (some to two accounts at once), replies, merges, mentions and
+// a label auto-shared with M.
 type wpWorld struct {
 	a     *inboxtest.Acme
 	keys  []string
 	sent  []conversation.Message
 	on    []string // account key each of sent was delivered to
 	convs []conversation.ConversationID
+	label conversation.LabelID // auto-shared with M
 }
 
 func newWPWorld(t *rapid.T) *wpWorld {
@@ -37,6 +39,11 @@ func newWPWorld(t *rapid.T) *wpWorld {
 		}
 		a.Accounts["personal-"+u] = acct
 	}
+	l, err := a.Engine.CreateLabel(atCtx, a.As("Own"), inbox.LabelSpec{Kind: conversation.OrgLabel, Name: "Shared with M", AutoShared: a.IDs("M")})
+	if err != nil {
+		t.Fatalf("label: %v", err)
+	}
+	w.label = l.ID
 	for i, n := 0, rapid.IntRange(2, 10).Draw(t, "steps"); i < n; i++ {
 		w.step(t)
 	}
@@ -58,7 +65,7 @@ func (w *wpWorld) deliver(t *rapid.T, key string, m conversation.Message) {
 
 func (w *wpWorld) step(t *rapid.T) {
 	a := w.a
-	switch op := rapid.IntRange(0, 3).Draw(t, "op"); {
+	switch op := rapid.IntRange(0, 4).Draw(t, "op"); {
 	case op == 0 || len(w.sent) == 0:
 		key := rapid.SampledFrom(w.keys).Draw(t, "account")
 		to := []string{a.Accounts[key].Address}
@@ -82,6 +89,10 @@ func (w *wpWorld) step(t *rapid.T) {
 		dst := rapid.SampledFrom(w.convs).Draw(t, "dst")
 		src := rapid.SampledFrom(w.convs).Draw(t, "src")
 		_ = a.Engine.Merge(atCtx, a.As(who), dst, []conversation.ConversationID{src}, inbox.MergeOptions{}) // refusals are fine
+	case op == 3:
+		who := rapid.SampledFrom(wpUsers).Draw(t, "labeller")
+		c := rapid.SampledFrom(w.convs).Draw(t, "labelled")
+		_ = a.Engine.ApplyLabel(atCtx, a.As(who), c, w.label) // refusals are fine
 	default:
 		who := rapid.SampledFrom(wpUsers).Draw(t, "author")
 		whom := rapid.SampledFrom(wpUsers).Draw(t, "mentioned")
