@@ -213,6 +213,10 @@ type corpusThread struct {
 type corpusWant struct {
 	files, ids, convs int
 	threads           []corpusThread
+	// addressIDs are the parent ids ExtractIDs returns that are some
+	// message's From address (authors' addresses written where ids belong),
+	// as "file id"; none of them may be named by two messages.
+	addressIDs []string
 }
 
 var corpusWants = map[string]corpusWant{
@@ -278,7 +282,7 @@ var corpusWants = map[string]corpusWant{
 		{files: []string{"1643"}, exact: true, why: "MH-form In-Reply-To naming a message not in the corpus after the author address"},
 		{files: []string{"1744", "1751", "1752"},
 			why: "'[Spambayes] Deployment': 1751's and 1752's References hold 'Your message of \"DATE.\"' garbage around the ids"},
-	}},
+	}, addressIDs: []string{"1485 schaefer@zanshin.com", "1600 quinlan@pathname.com"}},
 }
 
 // TestCorpora threads every file of each corpus folder of
@@ -360,6 +364,28 @@ func TestCorpora(t *testing.T) {
 				}
 			}
 
+			// Authors' addresses taken for ids join nothing.
+			from := fromAddresses(msgs)
+			var addrIDs []string
+			naming := map[string]int{}
+			for _, m := range all {
+				for _, id := range append(slices.Clone(m.InReplyTo), m.References...) {
+					if from[id] {
+						name, _, _ := strings.Cut(filepath.Base(msgsPath(msgs, m.ID)), ".")
+						addrIDs = append(addrIDs, name+" "+id)
+						naming[id]++
+					}
+				}
+			}
+			if !slices.Equal(addrIDs, want.addressIDs) {
+				t.Errorf("address ids %q, want %q", addrIDs, want.addressIDs)
+			}
+			for id, n := range naming {
+				if n > 1 {
+					t.Errorf("%d messages name the address %s as a parent", n, id)
+				}
+			}
+
 			// Hand-checked threads.
 			for _, th := range want.threads {
 				c := -1
@@ -428,6 +454,21 @@ func fileComponents(msgs []corpusMessage, refs func(corpusMessage) []string) map
 		out[m.path] = comp[m.msg.ID]
 	}
 	return out
+}
+
+// fromAddresses returns the From addresses of msgs. The spamassassin
+// files start with the mbox "From addr date" line rewritten as a From
+// header, which counts by its address.
+func fromAddresses(msgs []corpusMessage) map[string]bool {
+	from := map[string]bool{}
+	for _, m := range msgs {
+		if a, err := mail.ParseAddress(m.h["from"]); err == nil {
+			from[a.Address] = true
+		} else if f := strings.Fields(m.h["from"]); len(f) > 0 {
+			from[f[0]] = true
+		}
+	}
+	return from
 }
 
 // corpusFile returns the path of the corpus file named name: its path

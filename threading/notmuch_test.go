@@ -3,7 +3,6 @@ package threading
 import (
 	"encoding/json"
 	"fmt"
-	"net/mail"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -196,14 +195,7 @@ func TestNotmuchCrossCheck(t *testing.T) {
 			// of some message of the corpus (or the sender of the mbox
 			// "From addr date" line the spamassassin files start with,
 			// rewritten as a From: header).
-			from := map[string]bool{}
-			for _, m := range msgs {
-				if a, err := mail.ParseAddress(m.h["from"]); err == nil {
-					from[a.Address] = true
-				} else if f := strings.Fields(m.h["from"]); len(f) > 0 {
-					from[f[0]] = true
-				}
-			}
+			from := fromAddresses(msgs)
 			for b := range bridges {
 				if !from[b] {
 					t.Errorf("bridge %s is no message's From address", b)

@@ -57,13 +57,18 @@ func parseRFC5322Date(s string) (time.Time, bool) {
 	if month == 0 {
 		return time.Time{}, false
 	}
+	p.space()
+	start := p.i
 	year, ok := p.number(2, 4)
 	if !ok {
 		return time.Time{}, false
 	}
-	if year < 50 {
+	// RFC 5322 §4.3: a two-digit year below 50 is 20xx, other two- and
+	// three-digit years add 1900; four digits are the year.
+	switch digits := p.i - start; {
+	case digits == 2 && year < 50:
 		year += 2000
-	} else if year < 1000 {
+	case digits < 4:
 		year += 1900
 	}
 	hour, ok1 := p.number(1, 2)

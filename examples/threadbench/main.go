@@ -305,7 +305,7 @@ func threadFiles(files []string) (int, error) {
 // output, a file for the untimed warm-up run that yields the count and
 // /dev/null for the timed runs. The parent copies nothing while a child
 // runs, so the timing is fork, exec, the child's work and exit, the same
-// for every contender, without disk writeback in it.
+// for every contender.
 type procIO struct {
 	names, out, null *os.File
 }

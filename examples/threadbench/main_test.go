@@ -155,16 +155,20 @@ func BenchmarkHeaderPath(b *testing.B) {
 	b.ReportMetric(float64(len(files))*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
 
+// commonDates are Date header shapes of the corpora that net/mail and
+// the fast path both parse, to the same instant.
+var commonDates = []string{
+	"Tue, 01 Oct 2002 23:07:59 -0700",
+	"Mon, 9 Sep 2002 10:00:00 +0100 (IST)",
+	"09 Oct 2002 21:47:02 -0700",
+	"Wed, 2 Oct 2002 11:47:47 GMT",
+	"Wed,  2 Oct 02 11:47:47 -0000",
+}
+
 // parseDate agrees with net/mail.ParseDate on what both parse, and its
 // fast path takes the common shapes.
 func TestParseDate(t *testing.T) {
-	for _, s := range []string{
-		"Tue, 01 Oct 2002 23:07:59 -0700",
-		"Mon, 9 Sep 2002 10:00:00 +0100 (IST)",
-		"09 Oct 2002 21:47:02 -0700",
-		"Wed, 2 Oct 2002 11:47:47 GMT",
-		"Wed,  2 Oct 02 11:47:47 -0000",
-	} {
+	for _, s := range commonDates {
 		want, err := mail.ParseDate(s)
 		require.NoError(t, err, s)
 		got, ok := parseRFC5322Date(s)
@@ -217,4 +221,24 @@ func TestProcIO(t *testing.T) {
 func TestTopLevelLines(t *testing.T) {
 	assert.Equal(t, 2, topLevelLines([]byte("/m/1\n /m/2\n  /m/3\n<unresolved@x>\n /m/4\n\n")))
 	assert.Equal(t, 0, topLevelLines(nil))
+}
+
+// TestMain lets the test binary stand in for threadbench when it runs
+// itself as the "inboxkit process" contender.
+func TestMain(m *testing.M) {
+	if os.Getenv("THREADBENCH_TEST_CHILD") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// The process contender runs this binary as a child on the names it is
+// given on standard input and reads back its count.
+func TestRunProcess(t *testing.T) {
+	t.Setenv("THREADBENCH_TEST_CHILD", "1")
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-dir", writeMaildir(t), "-runs", "2", "-mthread="}, nil, &out))
+	assert.Regexp(t, `inboxkit process .* 3 conversations`, out.String())
+	assert.Regexp(t, `inboxkit in-process .* 3 conversations`, out.String())
 }
