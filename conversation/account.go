@@ -65,7 +65,10 @@ const (
 	// SharedToTeamInbox: new messages go to one team's inbox (F3:970).
 	SharedToTeamInbox
 	// SharedToInboxes: new messages go to chosen users' Inboxes or are
-	// auto-archived for them (F3:986-999).
+	// auto-archived for them (F3:986-999). With no users, it is a shared
+	// address without auto-share recipients: mail to it alone stays
+	// private to its owner, mail that also names another such address is
+	// shared among their owners (F3:6421-6425).
 	SharedToInboxes
 )
 

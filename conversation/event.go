@@ -50,6 +50,22 @@ const (
 	// EventTaskChanged: a subtask of the conversation was created, edited,
 	// had its status changed or was deleted (Task, TaskChange).
 	EventTaskChanged
+	// EventExpungeRequested asks the host to delete one copy of Message
+	// on the provider's server: the copy Ref of Account, because the
+	// account's owner deleted the conversation forever (F3:6675). The host's
+	// event subscriber acts on it (an IMAP UID EXPUNGE, a Graph DELETE);
+	// it is dispatched after commit but kept on no timeline, since the
+	// conversation is gone.
+	EventExpungeRequested
+	// EventUnshared: Users and Teams lost their access to the
+	// conversation (a user removed from it, an account made private).
+	EventUnshared
+	// EventMessageWithdrawn is the notice left where Message was: it moved
+	// to a private conversation of Users[0] because that user was removed
+	// from this one and the message came from their personal account
+	// ("Message was deleted because [User] was removed from the
+	// conversation", F3:6707-6711).
+	EventMessageWithdrawn
 )
 
 var eventNames = [...]string{
@@ -81,6 +97,9 @@ var eventNames = [...]string{
 	EventGuestRemoved:         "guest_removed",
 	EventLabelsChanged:        "labels_changed",
 	EventTaskChanged:          "task_changed",
+	EventExpungeRequested:     "expunge_requested",
+	EventUnshared:             "unshared",
+	EventMessageWithdrawn:     "message_withdrawn",
 }
 
 // String returns the event type's snake_case name.
@@ -114,6 +133,10 @@ type Event struct {
 	// Related names other conversations: the copies of a message delivered
 	// to several team inboxes (EventLinked), to be merged by hand.
 	Related []ConversationID
+	// Account and Ref name the provider copy of Message that
+	// EventExpungeRequested is about.
+	Account AccountID
+	Ref     string
 	// Subject is the new subject of EventSubjectChanged.
 	Subject string
 	// Until is the snooze time of EventSnoozed.

@@ -82,6 +82,11 @@ type Message struct {
 	// Scope is the threading scope the message was filed in; a moved
 	// message keeps it, so replies still find it (F3:6455).
 	Scope string
+	// Ref is the transport's reference of the copy of Account the
+	// message was first filed from (for IMAP: mailbox, UIDVALIDITY and
+	// UID), opaque to inboxkit; empty when the message was recorded by
+	// inboxkit itself and not yet seen on the server.
+	Ref string
 	// Copies are the other accounts' copies of the message: the same
 	// Message-ID received again in the same scope attaches a copy instead
 	// of a second message (F3:6520, F3:7116).

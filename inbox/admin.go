@@ -361,7 +361,9 @@ func (o *op) checkSharing(org conversation.OrgID, s conversation.Sharing) error 
 			return conversation.Errorf(ErrInvalidArgument, "team %s has no team inbox", t.Name)
 		}
 	case conversation.SharedToInboxes:
-		if !s.Team.IsZero() || len(s.Users) == 0 {
+		// No users is a shared address without auto-share recipients
+		// (F3:6421-6425): see finishRoutes.
+		if !s.Team.IsZero() {
 			return conversation.Errorf(ErrInvalidArgument, "inbox sharing names users, not a team")
 		}
 		for u, d := range s.Users {

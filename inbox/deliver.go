@@ -86,6 +86,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 	msg.Channel = acct.Channel
 	msg.Account = acct.ID
 	msg.Copies = nil
+	msg.Ref = in.Ref
 	if msg.At.IsZero() {
 		msg.At = o.now
 	}
@@ -336,7 +337,16 @@ func (o *op) attachCopy(org conversation.OrgID, c conversation.ConversationID, m
 		if k.Conversation != c || k.Scope != m.Scope {
 			continue
 		}
-		if k.Account == m.Account || slices.ContainsFunc(k.Copies, func(cp conversation.Copy) bool { return cp.Account == m.Account }) {
+		if k.Account == m.Account {
+			if k.Ref != "" || ref == "" {
+				return nil
+			}
+			// A message inboxkit recorded (a sent reply), now seen on
+			// the server: keep its reference.
+			k.Ref = ref
+			return o.tx.UpdateMessage(o.ctx, k)
+		}
+		if slices.ContainsFunc(k.Copies, func(cp conversation.Copy) bool { return cp.Account == m.Account }) {
 			return nil
 		}
 		k.Copies = append(k.Copies, conversation.Copy{Account: m.Account, Ref: ref, At: o.now})
@@ -382,7 +392,8 @@ func (o *op) linkContinuation(full, to conversation.ConversationID) error {
 // the alias the sender typed in To is not what the group is known by, so
 // a shared address set up only for an alias is not matched (the
 // documented failure of F3:1293-1297), and adding the primary address
-// fixes it.
+// fixes it. The routes are then settled by finishRoutes (co-recipient
+// addresses, private copies).
 func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]route, error) {
 	var out []route
 	seen := map[string]bool{}
@@ -433,7 +444,7 @@ func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]rout
 	if !self {
 		out = append(out, route{acct: acct, sharing: acct.Sharing})
 	}
-	return out, nil
+	return finishRoutes(acct, out), nil
 }
 
 // addMessage appends m to the operation's conversation.

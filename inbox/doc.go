@@ -16,16 +16,20 @@
 //
 // Files: engine.go (construction, actors, errors), op.go (the transaction
 // wrapper every operation uses), admin.go (organizations, users, teams,
-// accounts), deliver.go and reply.go (messages in and out), assign.go,
-// lifecycle.go (close, archive, trash), snooze.go, state.go (per-user
-// flags), share.go (comments, mentions, adding people), query.go
-// (reading), notify.go (notifications and event delivery), guests.go
-// (guest invitations, grants and their administration; the redaction of
-// what a guest reads), labels.go (labels, label mailboxes and what a
-// viewer may see of them), tasks.go (subtasks, standalone tasks, Tasks
-// views), merge.go and merge_labels.go (merging conversations, and
-// merge's share of labels and tasks), split.go, thread.go (the store's
-// threading index seen by package threading).
+// accounts), private.go (making a shared account private), deliver.go,
+// route.go, reply.go and sent.go (messages in and out: routing, replies,
+// the account's own sent mail seen by sync), thread.go (the store's
+// threading index seen by package threading, threading scopes),
+// merge.go and merge_labels.go (merging conversations, and merge's share
+// of labels and tasks), split.go, assign.go, lifecycle.go (close,
+// archive, trash) and expunge.go (server deletes it asks for),
+// snooze.go, state.go (per-user flags), share.go (comments, mentions,
+// adding people), remove.go (removing a user from a conversation),
+// query.go (reading), notify.go (notifications and event delivery),
+// guests.go (guest invitations, grants and their administration; the
+// redaction of what a guest reads), labels.go (labels, label mailboxes and
+// what a viewer may see of them), tasks.go (subtasks, standalone tasks,
+// Tasks views).
 //
 // Guests are users of the organization with the guest role, invited by
 // email into single conversations ([Engine.InviteGuest],

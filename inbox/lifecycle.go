@@ -299,8 +299,11 @@ func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 }
 
 // DeleteForever deletes a trashed conversation (F3:8462-8471). The owner
-// of one of its accounts deletes it for everyone, irreversibly; anyone
-// else only removes their own access (F3:8494). For a conversation with
+// of one of its accounts deletes it for everyone, irreversibly, and the
+// copies of its messages on the accounts that user owns are to be deleted
+// on the server too: one [conversation.EventExpungeRequested] per copy
+// goes to the subscribers (F3:6675). Anyone else only removes their own
+// access and the server is untouched (F3:8494). For a conversation with
 // no account, owners and admins delete it for everyone.
 func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
@@ -318,6 +321,9 @@ func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation
 			return err
 		}
 		if owner || (len(c.Accounts) == 0 && u.Role.IsAdmin()) {
+			if err := o.requestExpunge(u.ID); err != nil {
+				return err
+			}
 			o.deleted = true
 			o.emit(conversation.Event{Type: conversation.EventDeletedForUser, ForEveryone: true})
 			return nil

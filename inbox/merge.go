@@ -15,6 +15,34 @@ import (
 // (F3:7924-7929). It matches ErrInvalidArgument too.
 var ErrMergeNotAllowed = fmt.Errorf("%w: merge not allowed", ErrInvalidArgument)
 
+// MergeRefusal is the reason of a [MergeNotAllowedError].
+type MergeRefusal string
+
+// The reasons a merge is refused (F3:7924-7929).
+const (
+	MergeRefusedRoom         MergeRefusal = "room"
+	MergeRefusedGuest        MergeRefusal = "guest"
+	MergeRefusedOrganization MergeRefusal = "organization"
+	MergeRefusedSize         MergeRefusal = "size"
+)
+
+// MergeNotAllowedError is the error [Engine.Merge] returns when it
+// refuses: errors.Is matches it with [ErrMergeNotAllowed] (and
+// [ErrInvalidArgument]); errors.As gives the Reason.
+type MergeNotAllowedError struct {
+	Reason MergeRefusal
+	// Detail explains the refusal with its source line.
+	Detail string
+}
+
+// Error implements error.
+func (e *MergeNotAllowedError) Error() string {
+	return ErrMergeNotAllowed.Error() + ": " + string(e.Reason) + ": " + e.Detail
+}
+
+// Unwrap returns [ErrMergeNotAllowed].
+func (e *MergeNotAllowedError) Unwrap() error { return ErrMergeNotAllowed }
+
 // ErrCommentsNotMovable is returned when a comment is to be moved out of
 // its conversation: only messages can (F3:7954). It matches
 // ErrInvalidArgument too.
@@ -53,11 +81,11 @@ type MergeOptions struct {
 // messages land in the target, and it is in no mailbox. A merge event is
 // added to the target's timeline.
 //
-// Refused with [ErrMergeNotAllowed]: chat rooms, a guest actor, a
-// conversation with guests or pending guest invitations
-// ([ErrMergeWithGuests], F3:7927), conversations of another organization,
-// and two conversations that each hold the message cap (F3:7929). The
-// actor must see every conversation.
+// Refused with [ErrMergeNotAllowed]: chat rooms, a guest actor,
+// conversations of another organization, and two conversations that each
+// hold the message cap (F3:7929), as a [MergeNotAllowedError] naming the
+// reason; a conversation with guests or pending guest invitations
+// ([ErrMergeWithGuests], F3:7927). The actor must see every conversation.
 func (e *Engine) Merge(ctx context.Context, actor Actor, target conversation.ConversationID, sources []conversation.ConversationID, opts MergeOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		for _, src := range sources {
@@ -89,7 +117,7 @@ func (e *Engine) Merge(ctx context.Context, actor Actor, target conversation.Con
 // checkMerge authorizes merging src into dst for the actor.
 func (o *op) checkMerge(dst, src conversation.ConversationID) error {
 	if o.user != nil && o.user.Role == conversation.RoleGuest {
-		return conversation.Errorf(ErrMergeNotAllowed, "guests cannot merge (F3:7927)")
+		return &MergeNotAllowedError{Reason: MergeRefusedGuest, Detail: "guests cannot merge (F3:7927)"}
 	}
 	var convs [2]*conversation.Conversation
 	for i, id := range []conversation.ConversationID{dst, src} {
@@ -104,11 +132,11 @@ func (o *op) checkMerge(dst, src conversation.ConversationID) error {
 	d, s := convs[0], convs[1]
 	switch {
 	case d.Kind == conversation.Room || s.Kind == conversation.Room:
-		return conversation.Errorf(ErrMergeNotAllowed, "chat rooms cannot be merged (F3:7926)")
+		return &MergeNotAllowedError{Reason: MergeRefusedRoom, Detail: "chat rooms cannot be merged (F3:7926)"}
 	case d.Org != s.Org:
-		return conversation.Errorf(ErrMergeNotAllowed, "conversations of two organizations cannot be merged (F3:7928)")
+		return &MergeNotAllowedError{Reason: MergeRefusedOrganization, Detail: "conversations of two organizations cannot be merged (F3:7928)"}
 	case d.Messages >= o.e.maxMessages && s.Messages >= o.e.maxMessages:
-		return conversation.Errorf(ErrMergeNotAllowed, "size: both conversations hold %d messages or more (F3:7929)", o.e.maxMessages)
+		return &MergeNotAllowedError{Reason: MergeRefusedSize, Detail: fmt.Sprintf("both conversations hold %d messages or more (F3:7929)", o.e.maxMessages)}
 	}
 	for _, c := range convs {
 		if err := o.refuseMergeWithGuests(c); err != nil {
@@ -164,6 +192,9 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 	}
 	c := o.conv
 	dstStates := cloneStates(o.states)
+	// Whether the target was shared decides the subject (F3:7902); it is
+	// read before the target takes the source's access.
+	dstShared := c.Shared()
 	for _, u := range src.Users {
 		conversation.AddSorted(&c.Users, u)
 	}
@@ -184,7 +215,7 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 	}
 	c.HasSent = c.HasSent || src.HasSent
 	c.Messages += src.Messages
-	mergeSubject(c, src, items)
+	mergeSubject(c, src, dstShared, items)
 
 	// Renumber the combined content chronologically.
 	c.Seq, c.MessageSeq, c.CommentSeq = 0, 0, 0
@@ -313,11 +344,12 @@ func (o *op) mergeContent(src, dst *conversation.Conversation) ([]content, error
 // mergeSubject applies the subject rules of F3:7896-7916 to dst merging
 // src: custom subjects win over email subjects; between two custom ones
 // the shared conversation's wins over a private one's, else the
-// target's; with none, the most recent email subject of both.
-func mergeSubject(dst, src *conversation.Conversation, items []content) {
+// target's; with none, the most recent email subject of both. dstShared
+// is whether dst was shared before the merge.
+func mergeSubject(dst, src *conversation.Conversation, dstShared bool, items []content) {
 	switch {
 	case dst.CustomSubject != "" && src.CustomSubject != "":
-		if src.Shared() && !dst.Shared() {
+		if src.Shared() && !dstShared {
 			dst.CustomSubject, dst.CustomSubjectShared = src.CustomSubject, src.CustomSubjectShared
 		}
 	case src.CustomSubject != "":

@@ -103,7 +103,10 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 		conversation.AddSorted(&c.Accounts, acct.ID)
 		// Filed where replies to it will be looked up: the scope of the
 		// sending account (T6: explicit placement wins over lookup).
-		scope := accountScope(org, acct, acct.Sharing)
+		scope, err := o.sendingScope(org, acct, m)
+		if err != nil {
+			return err
+		}
 		tm := threadMessage(scope, m)
 		m.Scope = string(scope)
 		if err := o.addMessage(m); err != nil {

@@ -65,15 +65,7 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 		}
 
 		// The original loses the message.
-		orig.Messages--
-		orig.MessageSeq, orig.HasSent = 0, false
-		for _, x := range rest {
-			orig.MessageSeq = max(orig.MessageSeq, x.Seq)
-			orig.HasSent = orig.HasSent || x.Direction == conversation.Outbound
-			if x.Subject != "" {
-				orig.Subject = x.Subject
-			}
-		}
+		recount(orig, rest)
 		nc := &conversation.Conversation{
 			ID: conversation.ConversationID(o.e.newID()), Org: orig.Org, Kind: conversation.Thread,
 			CreatedAt: o.now, Scope: m.Scope, Subject: m.Subject, Messages: 1, Seq: 1, MessageSeq: 1,

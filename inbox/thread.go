@@ -120,13 +120,36 @@ func threadMessage(scope threading.Scope, m *conversation.Message) threading.Mes
 // accountScope is the threading scope of mail an account receives or
 // sends through sharing sh: per team in duplicate-per-team mode, the
 // organization's shared scope for other shared mail (and every team in
-// single-conversation mode), the account's own for personal mail.
+// single-conversation mode), the account's own for personal mail and
+// for an address with no auto-share recipients (coRecipient), whose mail
+// is private unless it names a co-recipient (finishRoutes).
 func accountScope(org *conversation.Org, acct *conversation.Account, sh conversation.Sharing) threading.Scope {
 	switch {
 	case sh.Kind == conversation.SharedToTeamInbox && org.MultiTeamMode != conversation.SingleConversation:
 		return threading.TeamScope(org.ID.String(), sh.Team.String())
-	case sh.Kind != conversation.NotShared:
+	case sh.Kind != conversation.NotShared && !coRecipient(sh):
 		return threading.SharedScope(org.ID.String())
 	}
 	return threading.PersonalScope(org.ID.String(), acct.ID.String())
+}
+
+// sendingScope is the threading scope an outgoing message m of acct is
+// filed (and, for sync, looked up) in: the account's own (accountScope),
+// except for an address with no auto-share recipients whose message names
+// another co-recipient (finishRoutes): that mail is shared, in the
+// organization's shared scope, where its replies to both arrive.
+func (o *op) sendingScope(org *conversation.Org, acct *conversation.Account, m *conversation.Message) (threading.Scope, error) {
+	if !coRecipient(acct.Sharing) {
+		return accountScope(org, acct, acct.Sharing), nil
+	}
+	routes, err := o.routes(acct, m)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range routes {
+		if r.sharing.Kind != conversation.NotShared {
+			return threading.SharedScope(org.ID.String()), nil
+		}
+	}
+	return accountScope(org, acct, acct.Sharing), nil
 }

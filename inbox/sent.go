@@ -1,0 +1,151 @@
+package inbox
+
+import (
+	"context"
+
+	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/threading"
+)
+
+// RecordSent files a message an account sent outside inboxkit, as sync
+// finds it in the provider's Sent mailbox: a reply written in the
+// provider's web UI or another client, an auto-responder's answer. Only
+// the [System] actor records sync results.
+//
+// The message is outgoing, sent by the account's owner, and threaded like
+// a reply (In-Reply-To, then References, in the account's threading
+// scope): it joins the conversation of the message it answers instead of
+// starting a duplicate one, which is where the library deliberately does
+// better than the documented quirk of F3:6865-6867 ([DEVIATION], spec
+// §1.9). A Message-ID already known in the scope (a reply sent from
+// inboxkit, or the same message synced from another folder) is the same
+// message: in.Ref is recorded as its server reference, or as the copy of
+// another account, and nothing else changes ([Delivery.Duplicate]).
+//
+// A sent message that answers nothing known starts a conversation of its
+// own, with the account's access (its owner and delegates, or the
+// audience it is shared with), in the Sent mailbox and nobody's Inbox. A
+// joined conversation is not reopened, does not return to an Inbox and
+// notifies nobody but its watchers (a teammate replied, as with
+// [Engine.RecordReply]); the owner has read it up to the sent message. In
+// single-conversation mode it moves the conversation "by message" like a
+// reply recorded in inboxkit (F3:9723-9727).
+func (e *Engine) RecordSent(ctx context.Context, actor Actor, in Incoming) (Delivery, error) {
+	if !actor.system {
+		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor records sync results")
+	}
+	var res Delivery
+	err := e.update(ctx, actor, func(o *op) error {
+		res = Delivery{}
+		return o.recordSent(in, &res)
+	})
+	return res, err
+}
+
+func (o *op) recordSent(in Incoming, res *Delivery) error {
+	acct, err := o.tx.Account(o.ctx, in.Account)
+	if err != nil {
+		return err
+	}
+	org, err := o.loadOrg(acct.Org)
+	if err != nil {
+		return err
+	}
+	m := in.Message.Clone()
+	m.Direction = conversation.Outbound
+	m.Channel = acct.Channel
+	m.Account = acct.ID
+	m.SentBy = acct.Owner
+	m.Copies = nil
+	m.Ref = in.Ref
+	if m.From.Address == "" {
+		m.From.Address = acct.Address
+	}
+	if m.At.IsZero() {
+		m.At = o.now
+	}
+	scope, err := o.sendingScope(org, acct, m)
+	if err != nil {
+		return err
+	}
+	tm := threadMessage(scope, m)
+	m.Scope = string(scope)
+	th, err := o.threader()
+	if err != nil {
+		return err
+	}
+	d, err := th.Decide(o.ctx, tm)
+	if err != nil {
+		return err
+	}
+	if err := o.checkDecision(&d); err != nil {
+		return err
+	}
+	switch d.Action {
+	case threading.Duplicate:
+		res.Duplicate = true
+		res.Conversations = []conversation.ConversationID{d.Conversation}
+		return o.attachCopy(org.ID, d.Conversation, m, in.Ref)
+	case threading.Join:
+		c, err := o.tx.Conversation(o.ctx, d.Conversation)
+		if err != nil {
+			return err
+		}
+		if err := o.switchTo(c, false); err != nil {
+			return err
+		}
+		conversation.AddSorted(&c.Accounts, acct.ID)
+		conversation.AddSorted(&c.Users, acct.Owner) // the owner sees all of the account's mail (F3:7170)
+		o.touch(false)
+	default: // New, Continue
+		c := &conversation.Conversation{ID: conversation.ConversationID(o.e.newID()), Org: org.ID, Kind: conversation.Thread,
+			CreatedAt: o.now, Scope: string(scope)}
+		if d.Action == threading.Continue {
+			c.ContinuationOf = d.Conversation
+		}
+		if err := o.switchTo(c, true); err != nil {
+			return err
+		}
+		o.emit(conversation.Event{Type: conversation.EventCreated})
+		// The account's access, but no Inbox or team inbox: it is sent
+		// mail, waiting on nobody.
+		o.applyRoutes([]route{{acct: acct, sharing: acct.Sharing}})
+		if acct.Sharing.Kind == conversation.SharedToTeamInbox {
+			c.Team = acct.Sharing.Team
+		}
+		if d.Action == threading.Continue {
+			o.emit(conversation.Event{Type: conversation.EventLinked, Related: []conversation.ConversationID{d.Conversation}})
+		}
+	}
+	if err := o.addMessage(m); err != nil {
+		return err
+	}
+	c := o.conv
+	if org.MultiTeamMode == conversation.SingleConversation {
+		// The team of the account that sent the latest message (F3:9725).
+		if err := o.moveByMessage(acct, m); err != nil {
+			return err
+		}
+	}
+	o.state(acct.Owner).ReadSeq = c.Seq
+	for w, ws := range o.states {
+		if ws.Watching && w != acct.Owner && !ws.Removed && !ws.Trashed {
+			o.state(w).InInbox = true
+			o.notify(w, Replied)
+		}
+	}
+	into := c.ID
+	res.Conversations = []conversation.ConversationID{into}
+	for _, from := range d.Merge {
+		if err := o.mergeThread(from, into); err != nil {
+			return err
+		}
+	}
+	if err := th.Record(o.ctx, tm, d, into); err != nil {
+		return err
+	}
+	if d.Action == threading.Continue {
+		return o.linkContinuation(d.Conversation, into)
+	}
+	return nil
+}
