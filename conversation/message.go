@@ -54,7 +54,9 @@ type Message struct {
 	// HTML is the HTML body (decoded to UTF-8), when the message has one.
 	HTML string
 	// Unquoted is Text without the quoted reply and the signature: what
-	// the sender wrote in this message. Empty when it equals Text.
+	// the sender wrote in this message. The parser (package
+	// conversation/mail) always sets it: it equals Text when nothing was
+	// quoted, and is empty when the message is all quote.
 	Unquoted    string
 	Attachments []Attachment
 	// Automated says the message was sent by a machine, not a person

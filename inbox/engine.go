@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/conversation/mail"
 	"github.com/inboxkit/inboxkit/guests"
 	"github.com/inboxkit/inboxkit/storage"
 	"github.com/inboxkit/inboxkit/storage/memory"
@@ -110,6 +111,15 @@ type Config struct {
 	// InvitationTTL is how long a guest invitation can be accepted. Zero
 	// means guests.DefaultInvitationTTL (7 days).
 	InvitationTTL time.Duration
+	// MaxMessageSize is the largest raw message [Engine.DeliverRaw] and
+	// [Engine.RecordSentRaw] accept, in bytes; larger ones fail with
+	// mail.ErrTooLarge (an ErrLimitReached). Zero means
+	// mail.DefaultMaxSize (25 MiB, F3:9104-9110); negative means no limit.
+	MaxMessageSize int64
+	// MaxReferences bounds the References header of composed replies
+	// (oldest ids dropped, the thread's root kept). Zero means
+	// mail.DefaultMaxReferences.
+	MaxReferences int
 }
 
 // Engine is a shared inbox. It holds no state of its own besides its
@@ -130,6 +140,8 @@ type Engine struct {
 	maxMessages int
 	maxRetries  int
 	threadOpts  threading.Options
+	parser      *mail.Parser
+	maxRefs     int
 }
 
 // DefaultMaxMessages is the documented message cap of a conversation.
@@ -169,6 +181,8 @@ func New(cfg Config) *Engine {
 		e.maxRetries = 8
 	}
 	e.threadOpts = threading.Options{MaxMessages: e.maxMessages, SubjectWindow: cfg.SubjectWindow}
+	e.parser = mail.NewParser(mail.Options{MaxSize: cfg.MaxMessageSize})
+	e.maxRefs = cfg.MaxReferences
 	return e
 }
 

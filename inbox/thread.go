@@ -2,10 +2,10 @@ package inbox
 
 import (
 	"context"
-	"crypto/sha256"
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/conversation/mail"
 	"github.com/inboxkit/inboxkit/storage"
 	"github.com/inboxkit/inboxkit/threading"
 )
@@ -103,18 +103,10 @@ func (o *op) threader() (*threading.Threader[conversation.ConversationID], error
 // de-duplication only: it is stored in HeaderID with the
 // threading.SyntheticPrefix, which composition never emits.
 func threadMessage(scope threading.Scope, m *conversation.Message) threading.Message {
-	id := m.HeaderID
-	if id == "" {
-		in := threading.SynthInput{Date: m.At, From: m.From.Address, Subject: m.Subject}
-		if len(m.To) > 0 {
-			in.To = m.To[0].Address
-		}
-		sum := sha256.Sum256([]byte(m.Text))
-		in.BodyDigest = sum[:]
-		id = threading.SynthesizeID(in)
-		m.HeaderID = id
+	if m.HeaderID == "" {
+		m.HeaderID = mail.SynthesizeID(m)
 	}
-	return threading.Message{Scope: scope, ID: id, InReplyTo: m.InReplyTo, References: m.References, Subject: m.Subject, Date: m.At}
+	return threading.Message{Scope: scope, ID: m.HeaderID, InReplyTo: m.InReplyTo, References: m.References, Subject: m.Subject, Date: m.At}
 }
 
 // accountScope is the threading scope of mail an account receives or

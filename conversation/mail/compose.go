@@ -219,7 +219,7 @@ func (c *Composer) compose(d Draft) (*conversation.Message, error) {
 	if m.Text == "" && m.HTML != "" {
 		m.Text, _ = htmlText(m.HTML)
 	}
-	m.Unquoted = Unquote(m.Text)
+	m.Unquoted, _ = Unquote(m.Text)
 	for i, a := range d.Attachments {
 		ct, err := attachmentType(a.ContentType)
 		if err != nil {

@@ -27,12 +27,13 @@ const DefaultMaxParts = 1000
 var (
 	// ErrTooLarge is returned when a message is larger than the parser's
 	// MaxSize. It is detected while reading: no more than MaxSize+1 bytes
-	// are read.
-	ErrTooLarge = errors.New("mail: message too large")
+	// are read. It matches conversation.ErrLimitReached too.
+	ErrTooLarge = conversation.Errorf(conversation.ErrLimitReached, "mail: message too large")
 	// ErrNotMessage is returned when the input does not start with a
 	// header field at all (empty input, a body without header, binary
-	// data). Any input that starts with one parses, with defects.
-	ErrNotMessage = errors.New("mail: not a message: no header field")
+	// data). Any input that starts with one parses, with defects. It
+	// matches conversation.ErrInvalidArgument too.
+	ErrNotMessage = conversation.Errorf(conversation.ErrInvalidArgument, "mail: not a message: no header field")
 )
 
 // Options configure a [Parser]. The zero value is ready to use.
@@ -137,7 +138,7 @@ func (p *Parser) ParseBytes(raw []byte) (*conversation.Message, error) {
 			d.addf("body: text rendering of the HTML cut at %d bytes", MaxHTMLText)
 		}
 	}
-	m.Unquoted = Unquote(m.Text)
+	m.Unquoted, _ = Unquote(m.Text)
 	m.Attachments = out.atts
 	m.Defects = d.result()
 	return m, nil

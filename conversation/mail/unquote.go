@@ -18,11 +18,13 @@ import (
 //     by "... mailing list"), to the end;
 //
 // and then collapses runs of blank lines, trims blank lines at both ends
-// and trailing spaces on every line. It returns "" when nothing was removed (the text is all the sender
-// wrote), matching [conversation.Message.Unquoted]. Lines end with "\n".
-func Unquote(text string) string {
+// and trailing spaces on every line. removed reports whether anything was
+// taken out; when nothing was, out is text itself, unchanged and not
+// copied (the text is all the sender wrote). A message that is all quote
+// gives "" and true. Lines end with "\n".
+func Unquote(text string) (out string, removed bool) {
 	if !mayQuote(text) {
-		return ""
+		return text, false
 	}
 	lines := strings.Split(text, "\n")
 	cut := len(lines)
@@ -32,7 +34,7 @@ func Unquote(text string) string {
 			break
 		}
 	}
-	removed := cut < len(lines)
+	removed = cut < len(lines)
 	kept := make([]string, 0, cut)
 	for i := 0; i < cut; i++ {
 		l := lines[i]
@@ -48,7 +50,7 @@ func Unquote(text string) string {
 		kept = append(kept, l)
 	}
 	if !removed {
-		return ""
+		return text, false
 	}
 	var b strings.Builder
 	b.Grow(len(text))
@@ -67,7 +69,7 @@ func Unquote(text string) string {
 		blank = 0
 		b.WriteString(strings.TrimRight(l, " \t"))
 	}
-	return b.String()
+	return b.String(), true
 }
 
 // mayQuote reports whether text has a line Unquote could remove: one

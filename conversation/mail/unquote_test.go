@@ -10,12 +10,12 @@ func TestUnquote(t *testing.T) {
 	tests := []struct {
 		name, text, want string
 	}{
-		{"nothing to strip", "Hello,\n\nall mine.\n", ""},
+		{"nothing to strip", "Hello,\n\nall mine.\n", "Hello,\n\nall mine.\n"},
 		{"top posting with attribution", "Sounds good.\n\nOn Mon, 1 Jan 2024 at 10:00, Ann <a@x.org> wrote:\n> Lunch?\n> \n> Ann\n", "Sounds good."},
 		{"attribution wrapped by gmail", "Yes.\n\nOn Mon, Jan 1, 2024 at 10:00 AM Ann Example <\nann@example.com> wrote:\n\n> Lunch?\n", "Yes."},
 		{"interleaved answers", "Ann wrote:\n> first?\nyes\n> second?\nno\n", "yes\nno"},
 		{"indented quote", "ok\n  > quoted\n", "ok"},
-		{"attribution kept without quote", "I said: she wrote:\nand then more text\n", ""},
+		{"attribution kept without quote", "I said: she wrote:\nand then more text\n", "I said: she wrote:\nand then more text\n"},
 		{"signature", "Thanks\n-- \nAnn\nExample Corp\n", "Thanks"},
 		{"signature without space", "Thanks\n--\nAnn\n", "Thanks"},
 		{"outlook original message", "See below.\n\n-----Original Message-----\nFrom: Bob\nSent: Monday\n\nold\n", "See below."},
@@ -32,7 +32,9 @@ func TestUnquote(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, Unquote(tc.text))
+			got, removed := Unquote(tc.text)
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.want != tc.text, removed, "removed")
 		})
 	}
 }

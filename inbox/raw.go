@@ -1,0 +1,169 @@
+package inbox
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/conversation/mail"
+	"github.com/inboxkit/inboxkit/storage"
+)
+
+// RawIncoming is an RFC 5322 message as a transport fetched it (an IMAP
+// BODY[], a file of a maildir, an SMTP DATA stream).
+type RawIncoming struct {
+	// Account received (or, for RecordSentRaw, sent) the message.
+	Account conversation.AccountID
+	// Ref is the transport's reference of this copy; see Incoming.Ref.
+	Ref string
+	// Message is the raw message. It is read up to Config.MaxMessageSize
+	// (plus one byte, to tell a message that is too large).
+	Message io.Reader
+}
+
+// ParseMessage parses an RFC 5322/MIME message the way DeliverRaw does,
+// without delivering it: decoded headers and bodies, attachment metadata,
+// the text without the quoted reply, the automated flag, and Defects for
+// what could not be decoded (package conversation/mail). It fails only
+// with mail.ErrTooLarge (an ErrLimitReached) and mail.ErrNotMessage (an
+// ErrInvalidArgument).
+func (e *Engine) ParseMessage(r io.Reader) (*conversation.Message, error) {
+	return e.parser.Parse(r)
+}
+
+// DeliverRaw parses in.Message (see [Engine.ParseMessage]) and delivers it
+// like [Engine.Deliver]. Malformed mail is delivered with what could be
+// read (its Defects say what could not); only a message over
+// Config.MaxMessageSize, or input with no header at all, is refused, and
+// then nothing is stored.
+func (e *Engine) DeliverRaw(ctx context.Context, actor Actor, in RawIncoming) (Delivery, error) {
+	if !actor.system {
+		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor delivers mail")
+	}
+	m, err := e.parser.Parse(in.Message)
+	if err != nil {
+		return Delivery{}, err
+	}
+	return e.Deliver(ctx, actor, Incoming{Account: in.Account, Ref: in.Ref, Message: *m})
+}
+
+// RecordSentRaw parses in.Message and records it like [Engine.RecordSent]:
+// the account's own mail, seen in the provider's Sent folder.
+func (e *Engine) RecordSentRaw(ctx context.Context, actor Actor, in RawIncoming) (Delivery, error) {
+	if !actor.system {
+		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor records synced mail")
+	}
+	m, err := e.parser.Parse(in.Message)
+	if err != nil {
+		return Delivery{}, err
+	}
+	return e.RecordSent(ctx, actor, Incoming{Account: in.Account, Ref: in.Ref, Message: *m})
+}
+
+// ReplyDraft is what a user writes to answer a conversation.
+type ReplyDraft struct {
+	// Account sends the reply; zero means the account of the message
+	// answered (or the conversation's first account).
+	Account conversation.AccountID
+	// From is the address to send as: the account's address (the
+	// default) or one of its shared addresses (an alias).
+	From string
+	// Parent is the message answered; zero means the conversation's
+	// latest message.
+	Parent conversation.MessageID
+	// To, Cc, Bcc and ReplyTo are the recipients; a nil To answers the
+	// parent's Reply-To or From (for a parent that was sent, its To and
+	// Cc).
+	To, Cc, Bcc, ReplyTo []conversation.Address
+	// Text and HTML are the bodies.
+	Text, HTML string
+	// Attachments are sent with their content.
+	Attachments []mail.Attachment
+}
+
+// Composed is a reply ready to send: the message to record with
+// [Engine.RecordReply] once the transport has sent Raw.
+type Composed struct {
+	// Account sends it.
+	Account conversation.AccountID
+	// Message holds the header fields and bodies: a new HeaderID,
+	// In-Reply-To the parent's id, References the parent's plus the
+	// parent's id (bounded by Config.MaxReferences, the root kept), the
+	// Subject of the parent's email with one "Re: " (never the
+	// conversation's custom subject, F3:6845-6847), From the account
+	// address or alias.
+	Message conversation.Message
+	// Raw is the RFC 5322 message to hand to the transport (Bcc not
+	// written: give it to the transport's envelope).
+	Raw []byte
+}
+
+// ComposeReply composes the actor's reply in conversation id, without
+// recording or sending anything. The actor must see the conversation and
+// be a member (never a guest); the account must belong to the
+// conversation's organization, and From must be one of its addresses.
+func (e *Engine) ComposeReply(ctx context.Context, actor Actor, id conversation.ConversationID, d ReplyDraft) (*Composed, error) {
+	var out *Composed
+	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
+		c, _, err := readable(ctx, tx, u, id)
+		if err != nil {
+			return err
+		}
+		if u.Role == conversation.RoleGuest {
+			return conversation.Errorf(ErrGuestForbidden, "guests cannot reply externally")
+		}
+		msgs, err := tx.Messages(ctx, id)
+		if err != nil {
+			return err
+		}
+		var parent *conversation.Message
+		for _, m := range msgs {
+			if d.Parent.IsZero() || m.ID == d.Parent {
+				parent = m
+			}
+		}
+		if parent == nil {
+			return conversation.Errorf(ErrNotFound, "message %s in conversation %s", d.Parent, id)
+		}
+		acctID := d.Account
+		switch {
+		case !acctID.IsZero():
+		case !parent.Account.IsZero():
+			acctID = parent.Account
+		case len(c.Accounts) > 0:
+			acctID = c.Accounts[0]
+		}
+		acct, err := tx.Account(ctx, acctID)
+		if err != nil || acct.Org != c.Org {
+			return conversation.Errorf(ErrNotFound, "account %s", acctID)
+		}
+		if acct.Channel != conversation.Email {
+			return conversation.Errorf(ErrInvalidArgument, "account %s is a %s account; only email is composed here", acct.ID, acct.Channel)
+		}
+		from := acct.Address
+		if d.From != "" {
+			if _, own := acct.SharingFor(d.From); !own {
+				return conversation.Errorf(ErrInvalidArgument, "%s is not an address of account %s", d.From, acct.ID)
+			}
+			from = conversation.CanonicalAddress(d.From)
+		}
+		host := from[strings.LastIndexByte(from, '@')+1:]
+		cp, err := mail.NewComposer(mail.ComposerOptions{IDHost: host, Rand: e.random, MaxReferences: e.maxRefs, Now: e.clock.Now})
+		if err != nil {
+			return conversation.Errorf(ErrInvalidArgument, "account %s cannot send email: %v", acct.ID, err)
+		}
+		m, err := cp.Reply(parent, mail.Draft{From: conversation.Address{Name: u.Name, Address: from},
+			To: d.To, Cc: d.Cc, Bcc: d.Bcc, ReplyTo: d.ReplyTo, Text: d.Text, HTML: d.HTML, Attachments: d.Attachments})
+		if err != nil {
+			return conversation.Errorf(ErrInvalidArgument, "%v", err)
+		}
+		var raw strings.Builder
+		if err := cp.Render(&raw, m, d.Attachments); err != nil {
+			return conversation.Errorf(ErrInvalidArgument, "%v", err)
+		}
+		out = &Composed{Account: acct.ID, Message: *m, Raw: []byte(raw.String())}
+		return nil
+	})
+	return out, err
+}
