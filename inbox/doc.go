@@ -18,7 +18,8 @@
 // wrapper every operation uses), admin.go (organizations, users, teams,
 // accounts), private.go (making a shared account private), deliver.go,
 // route.go, reply.go and sent.go (messages in and out: routing, replies,
-// the account's own sent mail seen by sync), thread.go (the store's
+// the account's own sent mail seen by sync), raw.go (raw RFC 5322 mail in
+// and composed replies out, through package conversation/mail), thread.go (the store's
 // threading index seen by package threading, threading scopes),
 // merge.go and merge_labels.go (merging conversations, and merge's share
 // of labels and tasks), split.go, assign.go, lifecycle.go (close,
