@@ -19,8 +19,9 @@ import (
 //     so the auto-shared users of from's labels keep their access there.
 //   - every subtask of from moves to into (the conversation task is the
 //     assignment itself, which merge combines); their assignees keep
-//     access to into through into.Users, and into's TaskAssignees (the
-//     "Assigned to" filter) covers them.
+//     exactly the access they had to from, which the merge gives into
+//     (an assignee removed from from does not come back), and into's
+//     TaskAssignees (the "Assigned to" filter) covers them.
 //   - from keeps no labels, label-granted users or task assignees: it is
 //     a tombstone.
 //
@@ -53,9 +54,6 @@ func (o *op) mergeLabelsAndTasks(from, into *conversation.Conversation) error {
 		t.UpdatedAt = o.now
 		if err := o.tx.UpdateTask(o.ctx, t); err != nil {
 			return err
-		}
-		for _, a := range t.Assignees {
-			conversation.AddSorted(&into.Users, a)
 		}
 		if t.Open() {
 			for _, a := range t.Assignees {

@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
@@ -289,9 +290,28 @@ func (o *op) flush() error {
 		return err
 	}
 	o.out.events = append(o.out.events, o.events...)
-	o.out.notes = append(o.out.notes, o.notes...)
+	o.out.notes = append(o.out.notes, o.audienceOnly(o.notes)...)
 	o.conv, o.events, o.notes, o.notified = nil, nil, nil, nil
 	return nil
+}
+
+// audienceOnly drops the notifications about the operation's conversation
+// addressed to users who cannot see it as it is now: a watcher whose
+// access ended (a label's auto-share removed, a team left, an account
+// made private) is not told about it any more. Notifications about no
+// conversation (an invitation) pass.
+func (o *op) audienceOnly(notes []Notification) []Notification {
+	if len(notes) == 0 {
+		return notes
+	}
+	audience := conversation.Audience(o.conv, o.states, o.teams)
+	return slices.DeleteFunc(notes, func(n Notification) bool {
+		if n.User.IsZero() || n.Invitation != nil || n.Conversation != o.conv.ID {
+			return false
+		}
+		_, ok := slices.BinarySearchFunc(audience, n.User, conversation.UserID.Compare)
+		return !ok
+	})
 }
 
 // switchTo flushes the current conversation and loads another one, for

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/guests"
 	"github.com/inboxkit/inboxkit/storage"
 )
 
@@ -125,7 +126,7 @@ func (o *op) createTask(t *conversation.Task, assignees []conversation.UserID) e
 		return err
 	}
 	o.taskNotify(t, t.Assignees, TaskAssigned)
-	return o.taskChanged(t, conversation.TaskCreated)
+	return o.taskChanged(t, conversation.TaskCreated, t.Assignees)
 }
 
 // taskAssignees validates assignees (the single "members only, never
@@ -195,12 +196,15 @@ func (o *op) resolveTaskMentions(org conversation.OrgID, handles []string) ([]co
 // with its tasks after task t changed: assignees gain access, the "Assigned
 // to" filter's TaskAssignees are recomputed, and the change is on the
 // timeline. Standalone tasks have no conversation and no timeline.
-func (o *op) taskChanged(t *conversation.Task, change conversation.TaskChange) error {
+func (o *op) taskChanged(t *conversation.Task, change conversation.TaskChange, added []conversation.UserID) error {
 	if o.conv == nil || t.Conversation != o.conv.ID {
 		return nil
 	}
 	c := o.conv
-	for _, a := range t.Assignees {
+	// Only the assignees this change adds gain access: an assignee who
+	// lost access since (removed from the conversation, a sharing that
+	// ended) does not get it back from an edit of the task.
+	for _, a := range added {
 		if !conversation.CanAccess(c, &conversation.User{ID: a, Org: c.Org}, o.peek(a), o.teams) {
 			conversation.AddSorted(&c.Users, a)
 			o.restore(a)
@@ -312,13 +316,13 @@ func (e *Engine) UpdateTask(ctx context.Context, actor Actor, id conversation.Ta
 				return err
 			}
 		}
+		var added []conversation.UserID
 		if p.Assignees != nil {
 			want, err := o.taskAssignees(t.Org, *p.Assignees)
 			if err != nil {
 				return err
 			}
 			if !slices.Equal(want, t.Assignees) {
-				var added []conversation.UserID
 				for _, a := range want {
 					if !t.IsAssigned(a) {
 						added = append(added, a)
@@ -339,7 +343,7 @@ func (e *Engine) UpdateTask(ctx context.Context, actor Actor, id conversation.Ta
 		if err := o.tx.UpdateTask(o.ctx, t); err != nil {
 			return err
 		}
-		return o.taskChanged(t, change)
+		return o.taskChanged(t, change, added)
 	})
 }
 
@@ -388,7 +392,7 @@ func (o *op) setTaskStatus(t *conversation.Task, s conversation.TaskStatus) erro
 	case conversation.InProgress:
 		o.taskNotify(t, t.Assignees, TaskInProgress)
 	}
-	return o.taskChanged(t, conversation.TaskStatusChanged)
+	return o.taskChanged(t, conversation.TaskStatusChanged, nil)
 }
 
 // DeleteTask deletes a task. A task made from a comment goes back to
@@ -403,7 +407,7 @@ func (e *Engine) DeleteTask(ctx context.Context, actor Actor, id conversation.Ta
 		if err := o.tx.DeleteTask(o.ctx, id); err != nil {
 			return err
 		}
-		return o.taskChanged(t, conversation.TaskDeleted)
+		return o.taskChanged(t, conversation.TaskDeleted, nil)
 	})
 }
 
@@ -467,6 +471,9 @@ func truncateUTF8(s string, n int) string {
 // line assigning the user (or setting the team). Date words stay in the
 // title (F3:10899). Called by Comment inside its operation.
 func (o *op) tasksFromComment(cm *conversation.Comment) error {
+	if o.user != nil && guests.CheckRole(o.user.Role, guests.CreateTask) != nil {
+		return nil // a guest's "[ ]" line is text: guests create no tasks
+	}
 	lines := conversation.ParseTaskLines(cm.Body)
 	for _, ln := range lines {
 		users, team, err := o.resolveTaskMentions(o.conv.Org, ln.Mentions)
