@@ -166,3 +166,33 @@ func (a *Account) IsDelegate(u UserID) bool { return slices.Contains(a.Delegates
 // CanonicalAddress returns the form addresses are stored and compared in:
 // surrounding space trimmed and letters lower-cased.
 func CanonicalAddress(addr string) string { return strings.ToLower(strings.TrimSpace(addr)) }
+
+// CanSendFrom reports whether user u may send as address addr of account
+// a: a user must be granted access to an address or alias to send from it
+// (F3:6827). The account's owner and delegated users may use every
+// address of it; otherwise the sharing that applies to addr decides: the
+// members (active or observers) of its team for a team-inbox sharing,
+// the users it is shared with for an Inbox-mode sharing, nobody for a
+// personal address. teams must hold the sharing's team. Guests send
+// nothing.
+func CanSendFrom(a *Account, addr string, u *User, teams Teams) bool {
+	if a == nil || u == nil || u.Org != a.Org || u.Role == RoleGuest {
+		return false
+	}
+	sh, own := a.SharingFor(addr)
+	if !own {
+		return false
+	}
+	if u.ID == a.Owner || a.IsDelegate(u.ID) {
+		return true
+	}
+	switch sh.Kind {
+	case SharedToTeamInbox:
+		t := teams[sh.Team]
+		return t != nil && t.MemberKind(u.ID) != 0
+	case SharedToInboxes:
+		_, ok := sh.Users[u.ID]
+		return ok
+	}
+	return false
+}

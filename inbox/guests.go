@@ -36,8 +36,9 @@ var (
 var ErrAlreadyMember = fmt.Errorf("%w: the address belongs to a member of this organization", ErrInvalidArgument)
 
 // ErrMergeWithGuests is returned when a merge involves a conversation
-// with guests ("Merging is not available when … You are a guest in the
-// conversation", F3:7927). It wraps ErrForbidden.
+// with guests, live or invited ("Merging is not available when … You are
+// a guest in the conversation", F3:7927). It wraps ErrMergeNotAllowed
+// (and so ErrInvalidArgument).
 var ErrMergeWithGuests = fmt.Errorf("%w: conversations with guests cannot be merged (F3:7927)", ErrMergeNotAllowed)
 
 // Invitation is a guest invitation as the host's [Notifier] receives it
@@ -693,8 +694,8 @@ func (o *op) removeGuests() error {
 // live or invited ("Merging is not available when … You are a guest in
 // the conversation", F3:7927): merging would hand the guests the other
 // conversation's content. The merge operation calls it for each
-// conversation it merges, and refuses guests as actors through
-// guests.Check(guests.Merge).
+// conversation it merges (a guest actor is refused before, by
+// checkMerge), and threading drops such merges (checkDecision).
 func (o *op) refuseMergeWithGuests(c *conversation.Conversation) error {
 	if len(c.Guests) > 0 {
 		return conversation.Errorf(ErrMergeWithGuests, "conversation %s has %d guest(s); remove them first", c.ID, len(c.Guests))
@@ -705,9 +706,6 @@ func (o *op) refuseMergeWithGuests(c *conversation.Conversation) error {
 	}
 	if len(recs) > 0 {
 		return conversation.Errorf(ErrMergeWithGuests, "conversation %s has pending guest invitations; cancel them first", c.ID)
-	}
-	if o.user != nil {
-		return guests.CheckRole(o.user.Role, guests.Merge)
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
 package inbox
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 
@@ -101,10 +103,17 @@ type Composed struct {
 
 // ComposeReply composes the actor's reply in conversation id, without
 // recording or sending anything. The actor must see the conversation and
-// be a member (never a guest); the account must belong to the
+// be a member (never a guest) who may send from the account and address
+// (conversation.CanSendFrom, F3:6827); the account must belong to the
 // conversation's organization, and From must be one of its addresses.
+// The message is rendered after the read transaction, so reading the
+// attachments' content holds no lock of the store.
 func (e *Engine) ComposeReply(ctx context.Context, actor Actor, id conversation.ConversationID, d ReplyDraft) (*Composed, error) {
-	var out *Composed
+	var (
+		parent *conversation.Message
+		acct   *conversation.Account
+		from   conversation.Address
+	)
 	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
 		c, _, err := readable(ctx, tx, u, id)
 		if err != nil {
@@ -117,7 +126,6 @@ func (e *Engine) ComposeReply(ctx context.Context, actor Actor, id conversation.
 		if err != nil {
 			return err
 		}
-		var parent *conversation.Message
 		for _, m := range msgs {
 			if d.Parent.IsZero() || m.ID == d.Parent {
 				parent = m
@@ -134,36 +142,65 @@ func (e *Engine) ComposeReply(ctx context.Context, actor Actor, id conversation.
 		case len(c.Accounts) > 0:
 			acctID = c.Accounts[0]
 		}
-		acct, err := tx.Account(ctx, acctID)
-		if err != nil || acct.Org != c.Org {
-			return conversation.Errorf(ErrNotFound, "account %s", acctID)
+		if acct, err = sendingAccount(ctx, tx, u, c.Org, acctID, d.From); err != nil {
+			return err
 		}
 		if acct.Channel != conversation.Email {
 			return conversation.Errorf(ErrInvalidArgument, "account %s is a %s account; only email is composed here", acct.ID, acct.Channel)
 		}
-		from := acct.Address
+		from = conversation.Address{Name: u.Name, Address: acct.Address}
 		if d.From != "" {
-			if _, own := acct.SharingFor(d.From); !own {
-				return conversation.Errorf(ErrInvalidArgument, "%s is not an address of account %s", d.From, acct.ID)
-			}
-			from = conversation.CanonicalAddress(d.From)
+			from.Address = conversation.CanonicalAddress(d.From)
 		}
-		host := from[strings.LastIndexByte(from, '@')+1:]
-		cp, err := mail.NewComposer(mail.ComposerOptions{IDHost: host, Rand: e.random, MaxReferences: e.maxRefs, Now: e.clock.Now})
-		if err != nil {
-			return conversation.Errorf(ErrInvalidArgument, "account %s cannot send email: %v", acct.ID, err)
-		}
-		m, err := cp.Reply(parent, mail.Draft{From: conversation.Address{Name: u.Name, Address: from},
-			To: d.To, Cc: d.Cc, Bcc: d.Bcc, ReplyTo: d.ReplyTo, Text: d.Text, HTML: d.HTML, Attachments: d.Attachments})
-		if err != nil {
-			return conversation.Errorf(ErrInvalidArgument, "%v", err)
-		}
-		var raw strings.Builder
-		if err := cp.Render(&raw, m, d.Attachments); err != nil {
-			return conversation.Errorf(ErrInvalidArgument, "%v", err)
-		}
-		out = &Composed{Account: acct.ID, Message: *m, Raw: []byte(raw.String())}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	host := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
+	cp, err := mail.NewComposer(mail.ComposerOptions{IDHost: host, Rand: e.random, MaxReferences: e.maxRefs, Now: e.clock.Now})
+	if err != nil {
+		return nil, fmt.Errorf("account %s cannot send email: %w", acct.ID, err)
+	}
+	m, err := cp.Reply(parent, mail.Draft{From: from,
+		To: d.To, Cc: d.Cc, Bcc: d.Bcc, ReplyTo: d.ReplyTo, Text: d.Text, HTML: d.HTML, Attachments: d.Attachments})
+	if err != nil {
+		return nil, err
+	}
+	var raw bytes.Buffer
+	if err := cp.Render(&raw, m, d.Attachments); err != nil {
+		return nil, err
+	}
+	return &Composed{Account: acct.ID, Message: *m, Raw: raw.Bytes()}, nil
+}
+
+// sendingAccount loads account id of org for u to send from, as address
+// from ("" for the account's own): ErrNotFound for an account of another
+// organization or none, ErrInvalidArgument for an address that is not
+// the account's, ErrForbidden when u may not send from it
+// (conversation.CanSendFrom).
+func sendingAccount(ctx context.Context, tx storage.ReadTx, u *conversation.User, org conversation.OrgID, id conversation.AccountID, from string) (*conversation.Account, error) {
+	acct, err := tx.Account(ctx, id)
+	if err != nil || acct.Org != org {
+		return nil, conversation.Errorf(ErrNotFound, "account %s", id)
+	}
+	addr := acct.Address
+	if from != "" {
+		if _, own := acct.SharingFor(from); !own {
+			return nil, conversation.Errorf(ErrInvalidArgument, "%s is not an address of account %s", from, acct.ID)
+		}
+		addr = from
+	}
+	teams := conversation.Teams{}
+	if sh, _ := acct.SharingFor(addr); sh.Kind == conversation.SharedToTeamInbox {
+		t, err := tx.Team(ctx, sh.Team)
+		if err != nil && !isNotFound(err) {
+			return nil, err
+		}
+		teams[sh.Team] = t
+	}
+	if !conversation.CanSendFrom(acct, addr, u, teams) {
+		return nil, conversation.Errorf(ErrForbidden, "%s may not send from %s", u.Name, addr)
+	}
+	return acct, nil
 }

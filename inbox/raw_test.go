@@ -123,6 +123,34 @@ func TestComposeReplyRoundTrip(t *testing.T) {
 	assert.ErrorIs(t, err, inbox.ErrNotFound, "C cannot see it")
 }
 
+// "To send emails, a user must be granted access to at least one email
+// address or alias" (F3:6827): seeing a conversation is not enough to send
+// as another account's address.
+func TestSendingNeedsAccessToTheAddress(t *testing.T) {
+	ctx := context.Background()
+	a := inboxtest.NewAcme(inboxtest.AcmeOptions{})
+	c := deliverRaw(t, a, "support", rawOrder).Conversations[0]
+	for _, key := range []string{"c", "sales"} {
+		_, err := a.Engine.ComposeReply(ctx, a.As("A"), c, inbox.ReplyDraft{Account: a.Accounts[key].ID, Text: "x"})
+		assert.ErrorIs(t, err, inbox.ErrForbidden, "A composes from %s", key)
+		_, err = a.Engine.RecordReply(ctx, a.As("A"), c, inbox.Reply{Account: a.Accounts[key].ID,
+			Message: conversation.Message{To: []conversation.Address{{Address: "kim@example.com"}}, Text: "x"}})
+		assert.ErrorIs(t, err, inbox.ErrForbidden, "A records a reply from %s", key)
+	}
+	// M, mentioned in, sees the conversation but has no address to send from.
+	_, err := a.Engine.Comment(ctx, a.As("A"), c, inbox.NewComment{Body: "@m have a look"})
+	require.NoError(t, err)
+	_, err = a.Engine.ComposeReply(ctx, a.As("M"), c, inbox.ReplyDraft{Text: "x"})
+	assert.ErrorIs(t, err, inbox.ErrForbidden)
+	// The team's members may; C may from their own personal account.
+	_, err = a.Engine.ComposeReply(ctx, a.As("B"), c, inbox.ReplyDraft{Text: "x"})
+	assert.NoError(t, err)
+	require.NoError(t, a.Engine.AddPeople(ctx, a.As("A"), c, inbox.People{Users: a.IDs("C")}))
+	out, err := a.Engine.ComposeReply(ctx, a.As("C"), c, inbox.ReplyDraft{Account: a.Accounts["c"].ID, Text: "x"})
+	require.NoError(t, err)
+	assert.Equal(t, "c@acme.test", out.Message.From.Address)
+}
+
 // Every easy_ham file goes through the engine's raw path into exactly one
 // conversation of one personal account, and the engine's threading gives
 // the partition package threading gives (threading/corpus_test.go: 1,466).
@@ -169,4 +197,29 @@ func TestDeliverRawCorpus(t *testing.T) {
 	}
 	assert.Len(t, ids, 2405, "nothing is lost")
 	assert.Len(t, live, 1466)
+}
+
+// Mail the account sent from the provider's web UI, synced from Sent as
+// raw bytes, threads into the conversation it answers as an outgoing
+// message (scenario 12); View.Tree shows it under its parent.
+func TestRecordSentRawAndTree(t *testing.T) {
+	ctx := context.Background()
+	a := inboxtest.NewAcme(inboxtest.AcmeOptions{})
+	c := deliverRaw(t, a, "support", rawOrder).Conversations[0]
+	sent := "From: support@acme.test\r\nTo: kim@example.com\r\nSubject: Re: Order 7\r\n" +
+		"Message-ID: <web1@acme.test>\r\nIn-Reply-To: <order7@example.com>\r\nReferences: <order7@example.com>\r\n\r\nOn its way.\r\n"
+	d, err := a.Engine.RecordSentRaw(ctx, inbox.System, inbox.RawIncoming{Account: a.Accounts["support"].ID, Ref: "Sent:1:7", Message: strings.NewReader(sent)})
+	require.NoError(t, err)
+	require.Equal(t, []conversation.ConversationID{c}, d.Conversations)
+	_, err = a.Engine.RecordSentRaw(ctx, a.As("A"), inbox.RawIncoming{Account: a.Accounts["support"].ID, Message: strings.NewReader(sent)})
+	assert.ErrorIs(t, err, inbox.ErrForbidden)
+
+	v := a.Conv("A", c)
+	require.Len(t, v.Messages, 2)
+	assert.Equal(t, conversation.Outbound, v.Messages[1].Direction)
+	tree := v.Tree()
+	require.Len(t, tree, 1, "one root")
+	assert.Equal(t, 0, tree[0].Index)
+	require.Len(t, tree[0].Children, 1)
+	assert.Equal(t, 1, tree[0].Children[0].Index, "the sent reply under the order")
 }

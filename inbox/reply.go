@@ -47,7 +47,10 @@ type Reply struct {
 	CustomSend channels.CustomSend
 }
 
-// RecordReply records a message the actor sent in a conversation.
+// RecordReply records a message the actor sent in a conversation. The
+// actor must be allowed to send from the account, and from the alias the
+// message's From names if it is one of the account's addresses
+// (conversation.CanSendFrom, F3:6827): ErrForbidden otherwise.
 //
 // If the conversation sits in its team's inbox and the team uses "assign
 // the replier" (the default), the actor is assigned, which takes it out of
@@ -84,9 +87,17 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 		if acctID.IsZero() && len(c.Accounts) > 0 {
 			acctID = c.Accounts[0]
 		}
-		acct, err := o.tx.Account(o.ctx, acctID)
-		if err != nil || acct.Org != c.Org {
-			return conversation.Errorf(ErrNotFound, "account %s", acctID)
+		// Sent as the account's address, or as the alias the message
+		// names (a reply ComposeReply composed from an alias).
+		from := ""
+		if a, err := o.tx.Account(o.ctx, acctID); err == nil && a.Org == c.Org {
+			if _, own := a.SharingFor(r.Message.From.Address); own {
+				from = r.Message.From.Address
+			}
+		}
+		acct, err := sendingAccount(o.ctx, o.tx, u, c.Org, acctID, from)
+		if err != nil {
+			return err
 		}
 		m := r.Message.Clone()
 		if err := o.checkChannelSend(acct, m, &r); err != nil {
@@ -97,6 +108,9 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 		m.Account = acct.ID
 		m.SentBy = u.ID
 		m.From = conversation.Address{Name: u.Name, Address: acct.Address}
+		if from != "" {
+			m.From.Address = conversation.CanonicalAddress(from)
+		}
 		if m.At.IsZero() {
 			m.At = o.now
 		}

@@ -12,6 +12,7 @@ package inbox_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -81,9 +82,24 @@ func scvSend(t *testing.T, a *inboxtest.Acme, who string, c conversation.Convers
 		InReplyTo:  []string{parent.HeaderID},
 		References: []string{parent.HeaderID},
 	}
-	_, err := a.Engine.RecordReply(scvCtx, a.As(who), c, inbox.Reply{Message: m, Then: then, Snooze: snooze})
+	r := inbox.Reply{Message: m, Then: then, Snooze: snooze}
+	if acct := a.Accounts[who]; acct != nil {
+		r.Account = acct.ID // see scvOwnAddress
+	}
+	_, err := a.Engine.RecordReply(scvCtx, a.As(who), c, r)
 	require.NoError(t, err)
 	return m
+}
+
+// scvOwnAddress connects a personal address for who, which scvSend then
+// sends from: a user who is not a member of the conversation's team has
+// no access to its address, and "to send emails, a user must be granted
+// access to at least one email address or alias" (F3:6827).
+func scvOwnAddress(t *testing.T, a *inboxtest.Acme, who string) {
+	t.Helper()
+	acct, err := a.Engine.ConnectAccount(scvCtx, a.As(who), inbox.AccountSpec{Address: strings.ToLower(who) + ".own@acme.test"})
+	require.NoError(t, err)
+	a.Accounts[who] = acct
 }
 
 // scvCustomerReply builds the customer's reply, sent to address to, to
@@ -393,6 +409,7 @@ func TestCONV_14_UnwatchedReturnsOnMentionAssignDirectReply(t *testing.T) {
 		a := scvAcme()
 		c, first := scvSupport(a, "x")
 		scvComment(t, a, "A", c, "@m you know this customer")
+		scvOwnAddress(t, a, "M")
 		sent := scvSend(t, a, "M", c, first, inbox.ThenNothing, inbox.SnoozeOptions{})
 		require.NoError(t, a.Engine.Unwatch(scvCtx, a.As("M"), c))
 		require.NoError(t, a.Engine.Archive(scvCtx, a.As("M"), c, inbox.ArchiveOptions{}))
@@ -400,8 +417,8 @@ func TestCONV_14_UnwatchedReturnsOnMentionAssignDirectReply(t *testing.T) {
 		// Control: a customer message that does not answer M stays out.
 		a.Deliver("support", scvCustomerReply(a, first, "support@acme.test"))
 		require.False(t, a.In("M", a.Box(conversation.Inbox), c), "not a direct reply to M")
-		// The customer answers M's message.
-		require.Equal(t, c, a.Deliver("support", scvCustomerReply(a, sent, "support@acme.test")))
+		// The customer answers M's message, at the address M sent from.
+		require.Equal(t, c, a.Deliver("M", scvCustomerReply(a, sent, "m.own@acme.test")))
 		assert.True(t, a.In("M", a.Box(conversation.Inbox), c))
 	})
 }
@@ -424,6 +441,8 @@ func TestCONV_16_DraftWatchPreference(t *testing.T) {
 	// The nearest existing behaviour: the engine's NoWatchOnReply
 	// preference governs auto-watching when replying (prefs doc, F3:7441).
 	require.NoError(t, a.Engine.SetPrefs(scvCtx, a.As("M"), conversation.Prefs{NoWatchOnReply: true}))
+	scvOwnAddress(t, a, "M")
+	scvOwnAddress(t, a, "C")
 	scvSend(t, a, "M", c, first, inbox.ThenNothing, inbox.SnoozeOptions{})
 	assert.False(t, a.Conv("M", c).State.Watching, "preference off: watch state unchanged")
 	scvSend(t, a, "C", c, first, inbox.ThenNothing, inbox.SnoozeOptions{})

@@ -46,9 +46,11 @@ func SMSKey(account, a, b string) string {
 
 // WhatsAppKey is the thread key of a WhatsApp conversation: all messages
 // from one contact (wa_id) on one business account are one conversation
-// (F3:4434, A16).
+// (F3:4434, A16). The contact is keyed in wa_id form, its digits without
+// '+', so "+1 555 123 4567" typed by a user and the wa_id "15551234567"
+// sent by Meta give the same key.
 func WhatsAppKey(account, waID string) string {
-	return channelKey("whatsapp", account, NormalizePhone(waID))
+	return channelKey("whatsapp", account, strings.TrimPrefix(NormalizePhone(waID), "+"))
 }
 
 // MessengerKey is the thread key of a Messenger conversation: one per Page

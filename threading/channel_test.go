@@ -101,3 +101,10 @@ func TestCustomReferencesInvertsCustomKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestWhatsAppKeyFormsAgree(t *testing.T) {
+	if WhatsAppKey("acc", "+1 (555) 123-4567") != WhatsAppKey("acc", "15551234567") {
+		t.Fatalf("a typed number and Meta's wa_id must give one key: %q vs %q",
+			WhatsAppKey("acc", "+1 (555) 123-4567"), WhatsAppKey("acc", "15551234567"))
+	}
+}

@@ -311,9 +311,9 @@ func InboundWhatsApp(account conversation.AccountID, business, waID, body, provi
 }
 
 // WhatsAppKey is the thread key of the WhatsApp conversation with number
-// on account: [threading.WhatsAppKey] of the number's wa_id form (its
-// digits, without '+'), so "+1 555 123 4567" typed by a user and the
-// wa_id "15551234567" sent by Meta give the same key.
+// on account: [threading.WhatsAppKey] of the account's ID, so "+1 555 123
+// 4567" typed by a user and the wa_id "15551234567" sent by Meta give the
+// same key.
 func WhatsAppKey(account conversation.AccountID, number string) string {
-	return threading.WhatsAppKey(account.String(), strings.TrimPrefix(threading.NormalizePhone(number), "+"))
+	return threading.WhatsAppKey(account.String(), number)
 }

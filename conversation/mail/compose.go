@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -26,11 +25,13 @@ const DefaultMaxReferences = 20
 var (
 	// ErrInvalidDraft is returned for a draft or message that cannot be
 	// composed: no From address, an unusable address, an attachment with
-	// an invalid content type or no content.
-	ErrInvalidDraft = errors.New("mail: invalid draft")
+	// an invalid content type or no content. It matches
+	// conversation.ErrInvalidArgument too.
+	ErrInvalidDraft = conversation.Errorf(conversation.ErrInvalidArgument, "mail: invalid draft")
 	// ErrInvalidIDHost is returned by [NewComposer] when IDHost is not a
-	// usable domain for Message-IDs.
-	ErrInvalidIDHost = errors.New("mail: invalid Message-ID host")
+	// usable domain for Message-IDs. It matches
+	// conversation.ErrInvalidArgument too.
+	ErrInvalidIDHost = conversation.Errorf(conversation.ErrInvalidArgument, "mail: invalid Message-ID host")
 )
 
 // ComposerOptions configure a [Composer].
