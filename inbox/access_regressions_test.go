@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/inbox"
 	"github.com/inboxkit/inboxkit/inbox/inboxtest"
 )
@@ -124,4 +125,35 @@ func TestRegression_NoNotificationAfterAccessLoss(t *testing.T) {
 	a.Deliver("support", a.ReplyTo(wm))
 	_, err = a.Engine.Comment(ctx, a.As("Adm"), w, inbox.NewComment{Body: "after private"})
 	noteAudit(t, a, "made private")
+}
+
+// A label nested under one the viewer may not find is hidden too: its
+// path would name the parent. Nesting under a hidden label is refused as
+// if it did not exist.
+func TestRegression_RestrictedParentHidesChildren(t *testing.T) {
+	a := tltgAcme()
+	secret := slLabel(t, a, "Adm", inbox.LabelSpec{Name: "Layoffs", VisibleTo: conversation.VisibleToAdminsAndAutoShared})
+	child := slLabel(t, a, "Adm", inbox.LabelSpec{Name: "Q3", Parent: secret.ID})
+	for _, id := range []conversation.LabelID{secret.ID, child.ID} {
+		_, err := a.Engine.Label(tltgCtx, a.As("C"), id)
+		assert.ErrorIs(t, err, inbox.ErrNotFound)
+	}
+	ls, err := a.Engine.Labels(tltgCtx, a.As("C"))
+	require.NoError(t, err)
+	for _, l := range ls {
+		assert.NotContains(t, l.Path, "Layoffs")
+	}
+	_, err = a.Engine.CreateLabel(tltgCtx, a.As("C"), inbox.LabelSpec{Name: "probe", Parent: secret.ID})
+	assert.ErrorIs(t, err, inbox.ErrNotFound)
+
+	x := slShared(t, a, "Q")
+	require.NoError(t, a.Engine.ApplyLabel(tltgCtx, a.As("Adm"), x, child.ID))
+	v := a.Conv("C", x)
+	assert.Empty(t, v.Conversation.Labels)
+	for _, ev := range v.Events {
+		assert.Empty(t, ev.Labels, "no change of a hidden label in C's timeline")
+	}
+	info, err := a.Engine.Label(tltgCtx, a.As("Adm"), child.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Layoffs/Q3", info.Path, "admins still see it")
 }

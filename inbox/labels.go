@@ -124,17 +124,35 @@ func fullAccess(ctx context.Context, tx storage.ReadTx, u conversation.UserID, i
 	return labels.FullAccess(a, team, u), nil
 }
 
-// canSeeLabel reports whether u may find l (labels.CanSee): the one
-// place every read and write asks.
+// canSeeLabel reports whether u may find l (labels.CanSee) and every
+// label it is nested under: the one place every read and write asks. A
+// child of a label u may not find is hidden too, since its path names
+// the parent ("Layoffs/Q3").
 func canSeeLabel(ctx context.Context, tx storage.ReadTx, u *conversation.User, l *conversation.Label) (bool, error) {
-	full := false
-	if l.Kind == conversation.EmailLabel && u.Role != conversation.RoleGuest {
-		var err error
-		if full, err = fullAccess(ctx, tx, u.ID, l.Account); err != nil {
+	for range labels.MaxDepth + 1 {
+		full := false
+		if l.Kind == conversation.EmailLabel && u.Role != conversation.RoleGuest {
+			var err error
+			if full, err = fullAccess(ctx, tx, u.ID, l.Account); err != nil {
+				return false, err
+			}
+		}
+		if !labels.CanSee(l, u, full) {
+			return false, nil
+		}
+		if l.Parent.IsZero() {
+			return true, nil
+		}
+		p, err := tx.Label(ctx, l.Parent)
+		if isNotFound(err) {
+			return true, nil // an orphan shows as a top-level label
+		}
+		if err != nil {
 			return false, err
 		}
+		l = p
 	}
-	return labels.CanSee(l, u, full), nil
+	return false, nil // deeper than labels can nest: a corrupt chain
 }
 
 // visibleLabel loads label id for u: ErrNotFound if it does not exist or
@@ -254,6 +272,7 @@ func (e *Engine) Labels(ctx context.Context, actor Actor) ([]LabelInfo, error) {
 			byLabel[p.Label] = p
 		}
 		full := map[conversation.AccountID]bool{}
+		own := map[conversation.LabelID]bool{} // labels.CanSee of each label alone
 		for _, l := range all {
 			if l.Kind == conversation.EmailLabel {
 				if _, done := full[l.Account]; !done {
@@ -262,7 +281,23 @@ func (e *Engine) Labels(ctx context.Context, actor Actor) ([]LabelInfo, error) {
 					}
 				}
 			}
-			if !labels.CanSee(l, u, full[l.Account]) {
+			own[l.ID] = labels.CanSee(l, u, full[l.Account])
+		}
+		// As canSeeLabel: a label is found when it and every label it is
+		// nested under are.
+		visible := func(l *conversation.Label) bool {
+			for range labels.MaxDepth + 1 {
+				if !own[l.ID] {
+					return false
+				}
+				if l = set.get(l.Parent); l == nil {
+					return true
+				}
+			}
+			return false
+		}
+		for _, l := range all {
+			if !visible(l) {
 				continue
 			}
 			info := LabelInfo{Label: l, Path: labels.Path(l, set.get), Prefs: conversation.LabelPrefs{User: u.ID, Label: l.ID}}
@@ -405,10 +440,17 @@ func (o *op) setAutoShared(l *conversation.Label, users []conversation.UserID) e
 	return nil
 }
 
-// checkLabel validates l on its own and under its parent.
+// checkLabel validates l on its own and under its parent, which a user
+// actor must be able to find (a label they may not see cannot be probed
+// by nesting under it).
 func (o *op) checkLabel(l *conversation.Label) error {
 	if err := labels.Validate(l); err != nil {
 		return err
+	}
+	if o.user != nil && !l.Parent.IsZero() {
+		if _, err := visibleLabel(o.ctx, o.tx, o.user, l.Parent); err != nil {
+			return err
+		}
 	}
 	set := newLabelSet(o.ctx, o.tx)
 	if err := labels.CheckParent(l, set.get); err != nil {
