@@ -203,7 +203,8 @@ func boxFor(ctx context.Context, tx storage.ReadTx, u *conversation.User, mb Mai
 		return box, nil
 	}
 	t, err := tx.Team(ctx, mb.Team)
-	if err != nil || t.Org != u.Org {
+	if err != nil || t.Org != u.Org || u.Role == conversation.RoleGuest {
+		// Guests do not learn which teams exist.
 		return conversation.Box{}, conversation.Errorf(ErrNotFound, "team %s", mb.Team)
 	}
 	if t.MemberKind(u.ID) == 0 {
