@@ -250,12 +250,26 @@ func (o *op) trashesForSelf(u *conversation.User) (bool, error) {
 	if delegate {
 		return true, nil
 	}
-	for _, id := range c.AccessTeams() {
-		if t := o.teams[id]; t != nil && t.MemberKind(u.ID) == conversation.Observer {
-			return true, nil
+	// The membership of the conversation's own team decides; without it,
+	// a user who only observes the teams it is shared with trashes for
+	// themselves, one active in any of them for everyone.
+	if t := o.teams[c.Team]; t != nil {
+		if kind := t.MemberKind(u.ID); kind != 0 {
+			return kind == conversation.Observer, nil
 		}
 	}
-	return false, nil
+	observer, active := false, false
+	for _, id := range c.AccessTeams() {
+		if t := o.teams[id]; t != nil {
+			switch t.MemberKind(u.ID) {
+			case conversation.Observer:
+				observer = true
+			case conversation.Active:
+				active = true
+			}
+		}
+	}
+	return observer && !active, nil
 }
 
 // accountRole reports whether u owns, or is a delegated user of, one of
