@@ -758,8 +758,9 @@ func (o *op) guestMentionable(author, target *conversation.User) bool {
 // redactFor is the one place that shapes what a viewer receives: every
 // read path (Get, List) sends its result through it. For a guest it
 // strips labels and everything naming another conversation
-// (guests.Conversation, guests.Event, guests.Message); label and task
-// rules hook in here. Other viewers get v unchanged.
+// (guests.Conversation, guests.Event, guests.Message). Get then applies
+// label visibility to everyone (stripLabels). Other viewers get v
+// unchanged here.
 func redactFor(u *conversation.User, v *View) *View {
 	if u.Role != conversation.RoleGuest {
 		return v
