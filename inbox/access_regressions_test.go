@@ -124,6 +124,7 @@ func TestRegression_NoNotificationAfterAccessLoss(t *testing.T) {
 	tltgTick(a)
 	a.Deliver("support", a.ReplyTo(wm))
 	_, err = a.Engine.Comment(ctx, a.As("Adm"), w, inbox.NewComment{Body: "after private"})
+	require.NoError(t, err, "the owner keeps the conversation")
 	noteAudit(t, a, "made private")
 }
 
