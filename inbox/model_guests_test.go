@@ -1,6 +1,7 @@
 package inbox_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -75,6 +76,7 @@ func TestModelGuests(t *testing.T) {
 			"editTask":    m.editTask,
 			"taskStatus":  m.taskStatus,
 			"deleteTask":  m.deleteTask,
+			"guestTasks":  m.guestTasks,
 			"trash":       m.trash,
 			"merge":       m.merge,
 			"merge2":      m.merge,
@@ -1004,6 +1006,74 @@ func (m *guestModel) guestTries(t *rapid.T) {
 	if err == nil {
 		t.Fatalf("a guest was assigned")
 	}
+}
+
+// guestTasks makes a guest attempt a task change, mostly on a subtask of a
+// conversation they hold a grant for (creating one first, as a member, if
+// there is none: the random steps rarely get there):
+// ErrGuestForbidden there, ErrNotFound for any other task, and nothing
+// changes.
+func (m *guestModel) guestTasks(t *rapid.T) {
+	var live []gmKey
+	for k, r := range m.recs {
+		if r.live {
+			live = append(live, k)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	slices.SortFunc(live, func(a, b gmKey) int { return cmp.Or(strings.Compare(a.email, b.email), cmp.Compare(a.conv, b.conv)) })
+	k := rapid.SampledFrom(live).Draw(t, "grant")
+	g, c := k.email, m.convs[k.conv]
+	var mine []*gmTask
+	for _, tk := range m.tasks {
+		if tk.conv == c && !tk.deleted {
+			mine = append(mine, tk)
+		}
+	}
+	if len(mine) == 0 {
+		for _, u := range []string{"Own", "Ana"} {
+			if m.sees(u, c) {
+				m.seq++
+				tk := &gmTask{conv: c, title: fmt.Sprintf("task %d", m.seq), status: conversation.ToDo, assignees: []string{u}}
+				got, err := m.e.CreateTask(m.ctx, inbox.AsUser(m.users[u].ID), inbox.TaskSpec{Conversation: c.id, Title: tk.title, Assignees: []conversation.UserID{m.users[u].ID}})
+				m.takeNotes()
+				m.expect(fmt.Sprintf("%s creates %s in c%d for the guest to try", u, tk.title, c.n), nil, err)
+				tk.id = got.ID
+				m.tasks = append(m.tasks, tk)
+				mine = append(mine, tk)
+				break
+			}
+		}
+	}
+	pool := m.tasks
+	if len(mine) > 0 && rapid.Float64Range(0, 1).Draw(t, "p mine") < 0.8 {
+		pool = mine
+	}
+	if len(pool) == 0 {
+		return
+	}
+	tk := rapid.SampledFrom(pool).Draw(t, "task")
+	as := inbox.AsUser(m.ids[g].ID)
+	title := "guest's"
+	ops := []func() error{
+		func() error { return m.e.UpdateTask(m.ctx, as, tk.id, inbox.TaskPatch{Title: &title}) },
+		func() error { return m.e.SetTaskStatus(m.ctx, as, tk.id, conversation.TaskClosed) },
+		func() error { return m.e.DeleteTask(m.ctx, as, tk.id) },
+		func() error {
+			_, err := m.e.CreateTask(m.ctx, as, inbox.TaskSpec{Conversation: c.id, Title: title})
+			return err
+		},
+	}
+	i := rapid.IntRange(0, len(ops)-1).Draw(t, "op")
+	want := m.taskErr(g, tk)
+	if i == 3 { // a new subtask of the granted conversation
+		want = inbox.ErrGuestForbidden
+	}
+	err := ops[i]()
+	m.takeNotes()
+	m.expect(fmt.Sprintf("guest %s tries task op %d on %s", g, i, tk.title), want, err)
 }
 
 func (m *guestModel) settings(t *rapid.T) {
