@@ -137,6 +137,7 @@ type guestModel struct {
 
 	users   map[string]*conversation.User // Own, Ana, Zed (Beta)
 	support conversation.AccountID
+	team    conversation.TeamID // Support
 	own     conversation.AccountID
 	convs   []*gmConv
 	recs    map[gmKey]*gmRecord
@@ -185,6 +186,7 @@ func newGuestModel(t *rapid.T) *guestModel {
 	team, err := m.e.CreateTeam(ctx, inbox.AsUser(own.ID), inbox.TeamSpec{Name: "Support", Handle: "support",
 		Members: []conversation.Membership{{User: ana.ID, Kind: conversation.Active}}})
 	must(err)
+	m.team = team.ID
 	acct, err := m.e.ConnectAccount(ctx, inbox.AsUser(own.ID), inbox.AccountSpec{Address: "support@acme.test",
 		Sharing: conversation.Sharing{Kind: conversation.SharedToTeamInbox, Team: team.ID}})
 	must(err)
@@ -1269,7 +1271,7 @@ func (m *guestModel) checkGuestTasks(t *rapid.T, email string, as inbox.Actor) {
 		m.checkTask(t, email, g)
 		m.checkNoLabel(t, email+"'s Task", g)
 	}
-	for _, q := range []inbox.TaskQuery{{View: inbox.MyTasks}, {View: inbox.OrgTasks}, {View: inbox.OrgTasks, Closed: true}} {
+	for _, q := range []inbox.TaskQuery{{View: inbox.MyTasks}, {View: inbox.OrgTasks}, {View: inbox.OrgTasks, Closed: true}, {View: inbox.TeamTasks, Team: m.team}} {
 		page, err := m.e.Tasks(m.ctx, as, q)
 		if err != nil || len(page.Tasks) > 0 || len(page.Conversations) > 0 || page.Next != "" {
 			t.Fatalf("%s's Tasks view %d (closed %v) = %+v (%v), want nothing", email, q.View, q.Closed, page, err)
