@@ -278,7 +278,14 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 	}
 
 	// The source becomes a tombstone in no mailbox, with no snooze left.
-	if err := o.adopt(src, false); err != nil {
+	// It is adopted without the actor's access check: that was done before
+	// the merge, and the source has just given its labels, with the
+	// access they granted, to the target.
+	user := o.user
+	o.user = nil
+	err = o.adopt(src, false)
+	o.user = user
+	if err != nil {
 		return err
 	}
 	src.MergedInto = into

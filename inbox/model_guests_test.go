@@ -1,11 +1,14 @@
 package inbox_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +18,6 @@ import (
 	"github.com/inboxkit/inboxkit/guests"
 	"github.com/inboxkit/inboxkit/inbox"
 	"github.com/inboxkit/inboxkit/inbox/inboxtest"
-	"github.com/inboxkit/inboxkit/storage"
 )
 
 // TestModelGuests runs random sequences of guest operations by random
@@ -30,38 +32,58 @@ import (
 //   - every guest reads exactly the conversations they hold a live grant
 //     for (CanSee, Get, the All and Inbox listings and their counts), and
 //     nothing else;
-//   - nothing a guest receives carries a label or a field of another
+//   - nothing a guest receives (Get: the conversation, its messages,
+//     comments and events; List items; ConversationTasks; Task;
+//     notifications) carries a label ID or name or a field of another
 //     conversation, and no notification reaches a guest about a
 //     conversation they hold no grant for;
+//   - a guest reads exactly the subtasks of the conversations they hold a
+//     live grant for (ConversationTasks, Task), never a standalone task,
+//     and the Tasks views and label lists give them nothing;
+//   - members see exactly the model's labels among those they may find,
+//     and the model's tasks;
 //   - a guest's comment changes no member's access.
 //
-// Label changes are made through the store (no label operation exists on
-// this branch); merges run Engine.Merge, refused while either side has
-// guests; tasks do not exist yet, so their refusals are pinned by
-// TestTLTG_05_133 instead.
+// Labels and tasks go through the engine: members apply and remove
+// organization labels (an open one, a restricted one auto-shared with Ana,
+// a restricted one only admins find) and the support account's email
+// label, and create, edit, re-status and delete subtasks and standalone
+// tasks; guests attempting any of it are refused (ErrGuestForbidden with a
+// grant, ErrNotFound without), and assigning a task to a guest is
+// ErrForbidden. Merges run Engine.Merge, refused while either side has
+// guests, and carry labels and subtasks to the target.
 func TestModelGuests(t *testing.T) {
 	defer noRapidFailFile()()
 	rapid.Check(t, func(t *rapid.T) {
 		m := newGuestModel(t)
 		t.Repeat(map[string]func(*rapid.T){
-			"":           m.check,
-			"deliver":    m.deliver,
-			"deliver2":   m.deliver,
-			"invite":     m.invite,
-			"invite2":    m.invite,
-			"invite3":    m.invite,
-			"accept":     m.accept,
-			"accept2":    m.accept,
-			"remove":     m.remove,
-			"revoke":     m.revoke,
-			"comment":    m.comment,
-			"setLabels":  m.setLabels,
-			"trash":      m.trash,
-			"merge":      m.merge,
-			"recover":    m.recover,
-			"guestTries": m.guestTries,
-			"settings":   m.settings,
-			"tick":       m.tick,
+			"":            m.check,
+			"deliver":     m.deliver,
+			"deliver2":    m.deliver,
+			"invite":      m.invite,
+			"invite2":     m.invite,
+			"invite3":     m.invite,
+			"accept":      m.accept,
+			"accept2":     m.accept,
+			"remove":      m.remove,
+			"revoke":      m.revoke,
+			"comment":     m.comment,
+			"applyLabel":  m.applyLabel,
+			"applyLabel2": m.applyLabel,
+			"removeLabel": m.removeLabel,
+			"createTask":  m.createTask,
+			"createTask2": m.createTask,
+			"editTask":    m.editTask,
+			"taskStatus":  m.taskStatus,
+			"deleteTask":  m.deleteTask,
+			"guestTasks":  m.guestTasks,
+			"trash":       m.trash,
+			"merge":       m.merge,
+			"merge2":      m.merge,
+			"recover":     m.recover,
+			"guestTries":  m.guestTries,
+			"settings":    m.settings,
+			"tick":        m.tick,
 		})
 	})
 }
@@ -91,6 +113,19 @@ type gmConv struct {
 	// merged: merged into another conversation, a tombstone no step
 	// draws any more.
 	merged bool
+	labels map[string]bool // model label keys
+}
+
+// gmTask is one modelled task.
+type gmTask struct {
+	id   conversation.TaskID
+	conv *gmConv // nil for a standalone task
+	// beta: a standalone task of Beta (Zed's).
+	beta      bool
+	title     string
+	status    conversation.TaskStatus
+	assignees []string // member names, sorted
+	deleted   bool
 }
 
 type guestModel struct {
@@ -102,6 +137,7 @@ type guestModel struct {
 
 	users   map[string]*conversation.User // Own, Ana, Zed (Beta)
 	support conversation.AccountID
+	team    conversation.TeamID // Support
 	own     conversation.AccountID
 	convs   []*gmConv
 	recs    map[gmKey]*gmRecord
@@ -110,6 +146,14 @@ type guestModel struct {
 	policy  conversation.GuestPolicy
 	quota   conversation.GuestQuota
 	seq     int
+
+	labels    map[string]*mLabel // by key (model_labels_test.go's type)
+	labelKeys []string
+	// needles: every label's ID and name, which nothing a guest receives
+	// may contain.
+	labelIDs   map[[16]byte]string
+	labelNames []string
+	tasks      []*gmTask
 }
 
 // The invitee pool: more addresses than the pooled capacity (2 seats: 10
@@ -142,6 +186,7 @@ func newGuestModel(t *rapid.T) *guestModel {
 	team, err := m.e.CreateTeam(ctx, inbox.AsUser(own.ID), inbox.TeamSpec{Name: "Support", Handle: "support",
 		Members: []conversation.Membership{{User: ana.ID, Kind: conversation.Active}}})
 	must(err)
+	m.team = team.ID
 	acct, err := m.e.ConnectAccount(ctx, inbox.AsUser(own.ID), inbox.AccountSpec{Address: "support@acme.test",
 		Sharing: conversation.Sharing{Kind: conversation.SharedToTeamInbox, Team: team.ID}})
 	must(err)
@@ -152,7 +197,113 @@ func newGuestModel(t *rapid.T) *guestModel {
 	_, zed, err := m.e.CreateOrg(ctx, inbox.OrgSpec{Name: "Beta", Owner: inbox.UserSpec{Name: "Zed", Email: "zed@beta.test", Handle: "zed"}})
 	must(err)
 	m.users["Zed"] = zed
+	m.setupLabels()
 	return m
+}
+
+// setupLabels creates Acme's labels, as Own: Open (everyone finds it),
+// Legal (restricted, auto-shared with Ana), Board (restricted: only the
+// owner finds it) and Mail (an email label of support@, whose full access
+// is its owner Own and Support's member Ana). The names are distinctive so
+// that checkNoLabel can look for them anywhere.
+func (m *guestModel) setupLabels() {
+	m.labels, m.labelIDs = map[string]*mLabel{}, map[[16]byte]string{}
+	for _, l := range []*mLabel{
+		{key: "Open", everyone: true},
+		{key: "Legal", auto: map[string]bool{"Ana": true}},
+		{key: "Board"},
+		{key: "Mail", email: true, everyone: true},
+	} {
+		name := "Lbl-" + l.key
+		err := createModelLabel(m.ctx, m.e, inbox.AsUser(m.users["Own"].ID), l, name, m.support,
+			func(u string) conversation.UserID { return m.users[u].ID })
+		if err != nil {
+			m.t.Fatalf("setup label %s: %v", l.key, err)
+		}
+		m.labels[l.key] = l
+		m.labelKeys = append(m.labelKeys, l.key)
+		m.labelIDs[l.id] = l.key
+		m.labelNames = append(m.labelNames, name)
+	}
+}
+
+// canSeeLabel is who may find a label: Acme's members only; the email
+// label both (full access to support@), an open label both, a restricted
+// one the owner and its auto-shared users.
+func (m *guestModel) canSeeLabel(a string, l *mLabel) bool {
+	switch {
+	case a != "Own" && a != "Ana":
+		return false
+	case l.email || l.everyone:
+		return true
+	}
+	return a == "Own" || l.auto[a]
+}
+
+// checkNoLabel fails if v, walked deeply, holds a label's ID (as any
+// 16-byte array) or a string containing a label's name.
+func (m *guestModel) checkNoLabel(t *rapid.T, what string, v any) {
+	if where := m.labelIn(reflect.ValueOf(v), map[uintptr]bool{}); where != "" {
+		t.Fatalf("%s carries a label: %s", what, where)
+	}
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+func (m *guestModel) labelIn(v reflect.Value, seen map[uintptr]bool) string {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || seen[v.Pointer()] {
+			return ""
+		}
+		seen[v.Pointer()] = true
+		return m.labelIn(v.Elem(), seen)
+	case reflect.Interface:
+		if v.IsNil() {
+			return ""
+		}
+		return m.labelIn(v.Elem(), seen)
+	case reflect.Struct:
+		if v.Type() == timeType {
+			return ""
+		}
+		for i := range v.NumField() {
+			if w := m.labelIn(v.Field(i), seen); w != "" {
+				return v.Type().Field(i).Name + "." + w
+			}
+		}
+	case reflect.Array:
+		if v.Len() == 16 && v.Type().Elem().Kind() == reflect.Uint8 {
+			var b [16]byte
+			for i := range b {
+				b[i] = byte(v.Index(i).Uint())
+			}
+			if k, ok := m.labelIDs[b]; ok {
+				return "the ID of label " + k
+			}
+			return ""
+		}
+		fallthrough
+	case reflect.Slice:
+		for i := range v.Len() {
+			if w := m.labelIn(v.Index(i), seen); w != "" {
+				return fmt.Sprintf("[%d].%s", i, w)
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if w := m.labelIn(it.Key(), seen) + m.labelIn(it.Value(), seen); w != "" {
+				return "[map]." + w
+			}
+		}
+	case reflect.String:
+		for _, n := range m.labelNames {
+			if strings.Contains(v.String(), n) {
+				return fmt.Sprintf("%q names label %s", v.String(), n)
+			}
+		}
+	}
+	return ""
 }
 
 // ---- helpers ----
@@ -212,6 +363,19 @@ func (m *guestModel) drawConv(t *rapid.T) *gmConv {
 }
 
 func (m *guestModel) isGuest(a string) bool { return m.ids[a] != nil }
+
+// writeErr predicts the engine's answer to a write on c that guests may
+// not make: ErrNotFound for an actor who cannot see c, then
+// ErrGuestForbidden for a guest.
+func (m *guestModel) writeErr(actor string, c *gmConv) error {
+	switch {
+	case !m.sees(actor, c):
+		return inbox.ErrNotFound
+	case m.isGuest(actor):
+		return inbox.ErrGuestForbidden
+	}
+	return nil
+}
 
 // live reports whether guest email holds a live grant on c.
 func (m *guestModel) live(email string, c *gmConv) bool {
@@ -282,6 +446,10 @@ func (m *guestModel) takeNotes() []*inbox.Invitation {
 			if c == nil || !m.live(email, c) {
 				m.t.Fatalf("guest %s notified (%s) about %v without a grant", email, n.Reason, n.Conversation)
 			}
+			if !n.Task.IsZero() {
+				m.t.Fatalf("guest %s notified (%s) about task %v", email, n.Reason, n.Task)
+			}
+			m.checkNoLabel(m.t, "a guest's notification", n)
 		}
 	}
 	return invs
@@ -315,7 +483,7 @@ func (m *guestModel) deliver(t *rapid.T) {
 	if err != nil {
 		t.Fatalf("deliver: %v", err)
 	}
-	c := &gmConv{n: len(m.convs), id: d.Conversations[0], support: support}
+	c := &gmConv{n: len(m.convs), id: d.Conversations[0], support: support, labels: map[string]bool{}}
 	m.convs = append(m.convs, c)
 	t.Logf("deliver c%d support=%v", c.n, support)
 	m.takeNotes()
@@ -542,37 +710,173 @@ func (m *guestModel) comment(t *rapid.T) {
 	}
 }
 
-func (m *guestModel) setLabels(t *rapid.T) {
+func (m *guestModel) applyLabel(t *rapid.T)  { m.changeLabel(t, true) }
+func (m *guestModel) removeLabel(t *rapid.T) { m.changeLabel(t, false) }
+
+// changeLabel applies or removes a label through the engine, by a random
+// actor: guests are refused (ErrGuestForbidden with a grant, ErrNotFound
+// without), a label the actor may not find is ErrNotFound, and the email
+// label goes only on a conversation holding an email of support@.
+func (m *guestModel) changeLabel(t *rapid.T, apply bool) {
+	actor := m.drawActor(t)
 	c := m.drawConv(t)
-	n := rapid.IntRange(0, 3).Draw(t, "labels")
-	var labels []conversation.LabelID
-	for i := range n {
-		labels = append(labels, conversation.LabelID{byte(i + 1)})
+	l := m.labels[rapid.SampledFrom(m.labelKeys).Draw(t, "label")]
+	want := m.writeErr(actor, c)
+	switch {
+	case want != nil:
+	case !m.canSeeLabel(actor, l):
+		want = inbox.ErrNotFound
+	case apply && l.email && !c.labels[l.key] && !c.support:
+		want = inbox.ErrInvalidArgument
 	}
-	err := m.e.Store().Update(m.ctx, func(tx storage.Tx) error {
-		cv, err := tx.Conversation(m.ctx, c.id)
-		if err != nil {
-			return err
+	as := inbox.AsUser(m.actorID(actor))
+	op, err := "removes", error(nil)
+	if apply {
+		op, err = "applies", m.e.ApplyLabel(m.ctx, as, c.id, l.id)
+	} else {
+		err = m.e.RemoveLabel(m.ctx, as, c.id, l.id)
+	}
+	m.takeNotes()
+	if m.expect(fmt.Sprintf("%s %s label %s on c%d", actor, op, l.key, c.n), want, err) {
+		if apply {
+			c.labels[l.key] = true
+		} else {
+			delete(c.labels, l.key)
 		}
-		cv.Labels = labels
-		return tx.UpdateConversation(m.ctx, cv)
-	})
-	if err != nil {
-		t.Fatalf("set labels: %v", err)
 	}
-	t.Logf("c%d labels %d", c.n, n)
+}
+
+// drawAssignees draws task assignees among the members and, sometimes, a
+// guest (whom no task may be assigned to).
+func (m *guestModel) drawAssignees(t *rapid.T) (names []string, ids []conversation.UserID, guest bool) {
+	names = rapid.SliceOfNDistinct(rapid.SampledFrom([]string{"Own", "Ana"}), 0, 2, rapid.ID[string]).Draw(t, "assignees")
+	slices.Sort(names)
+	for _, n := range names {
+		ids = append(ids, m.users[n].ID)
+	}
+	var gs []string
+	for _, e := range gmEmails {
+		if g := m.ids[e]; g != nil && g.Role == conversation.RoleGuest {
+			gs = append(gs, e)
+		}
+	}
+	if len(gs) > 0 && rapid.Float64Range(0, 1).Draw(t, "p guest") < 0.2 {
+		ids = append(ids, m.ids[rapid.SampledFrom(gs).Draw(t, "guest assignee")].ID)
+		guest = true
+	}
+	return names, ids, guest
+}
+
+// createTask creates a subtask of a random conversation or a standalone
+// task, by a random actor, with random assignees.
+func (m *guestModel) createTask(t *rapid.T) {
+	actor := m.drawActor(t)
+	var c *gmConv
+	if rapid.Float64Range(0, 1).Draw(t, "p standalone") >= 0.2 {
+		c = m.drawConv(t)
+	}
+	names, ids, guest := m.drawAssignees(t)
+	if actor == "Zed" { // Acme's people are nobody in Beta
+		names, ids, guest = nil, nil, false
+	}
+	var want error
+	switch {
+	case c != nil && !m.sees(actor, c):
+		want = inbox.ErrNotFound
+	case m.isGuest(actor):
+		want = inbox.ErrGuestForbidden
+	case guest:
+		want = inbox.ErrForbidden
+	}
+	m.seq++
+	tk := &gmTask{conv: c, beta: actor == "Zed" && c == nil, title: fmt.Sprintf("task %d", m.seq), status: conversation.ToDo, assignees: names}
+	spec := inbox.TaskSpec{Title: tk.title, Description: "details", Assignees: ids}
+	where := "standalone"
+	if c != nil {
+		spec.Conversation, where = c.id, fmt.Sprintf("in c%d", c.n)
+	}
+	got, err := m.e.CreateTask(m.ctx, inbox.AsUser(m.actorID(actor)), spec)
+	m.takeNotes()
+	if m.expect(fmt.Sprintf("%s creates %s %s assigned %v (guest %v)", actor, tk.title, where, names, guest), want, err) {
+		tk.id = got.ID
+		m.tasks = append(m.tasks, tk)
+	}
+}
+
+// taskErr predicts what loading task tk for a change gives actor:
+// ErrNotFound for a task they cannot see (deleted, of another
+// organization, a subtask of a conversation hidden from them, any
+// standalone task for a guest), then ErrGuestForbidden for a guest.
+func (m *guestModel) taskErr(actor string, tk *gmTask) error {
+	switch {
+	case tk.deleted:
+		return inbox.ErrNotFound
+	case tk.conv == nil && (tk.beta != (actor == "Zed") || m.isGuest(actor)):
+		return inbox.ErrNotFound
+	case tk.conv != nil:
+		return m.writeErr(actor, tk.conv)
+	}
+	return nil
+}
+
+func (m *guestModel) drawTask(t *rapid.T) (string, *gmTask) {
+	if len(m.tasks) == 0 {
+		t.Skip("no task yet")
+	}
+	return m.drawActor(t), rapid.SampledFrom(m.tasks).Draw(t, "task")
+}
+
+// editTask changes a task's title and, sometimes, its assignees.
+func (m *guestModel) editTask(t *rapid.T) {
+	actor, tk := m.drawTask(t)
+	m.seq++
+	title := fmt.Sprintf("task %d", m.seq)
+	p := inbox.TaskPatch{Title: &title}
+	want := m.taskErr(actor, tk)
+	var names []string
+	reassign := actor != "Zed" && rapid.Bool().Draw(t, "reassign")
+	if reassign {
+		var ids []conversation.UserID
+		var guest bool
+		names, ids, guest = m.drawAssignees(t)
+		p.Assignees = &ids
+		if want == nil && guest {
+			want = inbox.ErrForbidden
+		}
+	}
+	err := m.e.UpdateTask(m.ctx, inbox.AsUser(m.actorID(actor)), tk.id, p)
+	m.takeNotes()
+	if m.expect(fmt.Sprintf("%s edits %s (reassign %v: %v)", actor, tk.title, reassign, names), want, err) {
+		tk.title = title
+		if reassign {
+			tk.assignees = names
+		}
+	}
+}
+
+func (m *guestModel) taskStatus(t *rapid.T) {
+	actor, tk := m.drawTask(t)
+	st := conversation.TaskStatus(rapid.IntRange(int(conversation.ToDo), int(conversation.TaskClosed)).Draw(t, "status"))
+	err := m.e.SetTaskStatus(m.ctx, inbox.AsUser(m.actorID(actor)), tk.id, st)
+	m.takeNotes()
+	if m.expect(fmt.Sprintf("%s sets %s to %s", actor, tk.title, st), m.taskErr(actor, tk), err) {
+		tk.status = st
+	}
+}
+
+func (m *guestModel) deleteTask(t *rapid.T) {
+	actor, tk := m.drawTask(t)
+	err := m.e.DeleteTask(m.ctx, inbox.AsUser(m.actorID(actor)), tk.id)
+	m.takeNotes()
+	if m.expect(fmt.Sprintf("%s deletes %s", actor, tk.title), m.taskErr(actor, tk), err) {
+		tk.deleted = true
+	}
 }
 
 func (m *guestModel) trash(t *rapid.T) {
 	actor := m.drawActor(t)
 	c := m.drawConv(t)
-	var want error
-	switch {
-	case !m.sees(actor, c):
-		want = inbox.ErrNotFound
-	case m.isGuest(actor):
-		want = inbox.ErrGuestForbidden
-	}
+	want := m.writeErr(actor, c)
 	opts := inbox.TrashOptions{}
 	fromTeam := actor == "Ana" && c.support && !c.teamGone
 	if fromTeam {
@@ -583,6 +887,11 @@ func (m *guestModel) trash(t *rapid.T) {
 	if m.expect(fmt.Sprintf("%s trashes c%d", actor, c.n), want, err) && !c.trashed {
 		c.trashed = true
 		c.teamGone = c.teamGone || fromTeam
+		for k := range c.labels { // a trash for everyone takes the organization labels off
+			if !m.labels[k].email {
+				delete(c.labels, k)
+			}
+		}
 		for k := range m.recs {
 			if k.conv == c.n {
 				delete(m.recs, k)
@@ -624,8 +933,18 @@ func (m *guestModel) merge(t *rapid.T) {
 		want = inbox.ErrMergeWithGuests
 	}
 	err := m.e.Merge(m.ctx, inbox.AsUser(m.actorID(actor)), c.id, []conversation.ConversationID{src.id}, inbox.MergeOptions{})
+	m.takeNotes()
 	if m.expect(fmt.Sprintf("%s merges c%d into c%d", actor, src.n, c.n), want, err) {
 		src.merged = true
+		for k := range src.labels { // labels combined, subtasks moved (F3:7892)
+			c.labels[k] = true
+		}
+		src.labels = map[string]bool{}
+		for _, tk := range m.tasks {
+			if tk.conv == src {
+				tk.conv = c
+			}
+		}
 	}
 }
 
@@ -689,6 +1008,74 @@ func (m *guestModel) guestTries(t *rapid.T) {
 	if err == nil {
 		t.Fatalf("a guest was assigned")
 	}
+}
+
+// guestTasks makes a guest attempt a task change, mostly on a subtask of a
+// conversation they hold a grant for (creating one first, as a member, if
+// there is none: the random steps rarely get there):
+// ErrGuestForbidden there, ErrNotFound for any other task, and nothing
+// changes.
+func (m *guestModel) guestTasks(t *rapid.T) {
+	var live []gmKey
+	for k, r := range m.recs {
+		if r.live {
+			live = append(live, k)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	slices.SortFunc(live, func(a, b gmKey) int { return cmp.Or(strings.Compare(a.email, b.email), cmp.Compare(a.conv, b.conv)) })
+	k := rapid.SampledFrom(live).Draw(t, "grant")
+	g, c := k.email, m.convs[k.conv]
+	var mine []*gmTask
+	for _, tk := range m.tasks {
+		if tk.conv == c && !tk.deleted {
+			mine = append(mine, tk)
+		}
+	}
+	if len(mine) == 0 {
+		for _, u := range []string{"Own", "Ana"} {
+			if m.sees(u, c) {
+				m.seq++
+				tk := &gmTask{conv: c, title: fmt.Sprintf("task %d", m.seq), status: conversation.ToDo, assignees: []string{u}}
+				got, err := m.e.CreateTask(m.ctx, inbox.AsUser(m.users[u].ID), inbox.TaskSpec{Conversation: c.id, Title: tk.title, Assignees: []conversation.UserID{m.users[u].ID}})
+				m.takeNotes()
+				m.expect(fmt.Sprintf("%s creates %s in c%d for the guest to try", u, tk.title, c.n), nil, err)
+				tk.id = got.ID
+				m.tasks = append(m.tasks, tk)
+				mine = append(mine, tk)
+				break
+			}
+		}
+	}
+	pool := m.tasks
+	if len(mine) > 0 && rapid.Float64Range(0, 1).Draw(t, "p mine") < 0.8 {
+		pool = mine
+	}
+	if len(pool) == 0 {
+		return
+	}
+	tk := rapid.SampledFrom(pool).Draw(t, "task")
+	as := inbox.AsUser(m.ids[g].ID)
+	title := "guest's"
+	ops := []func() error{
+		func() error { return m.e.UpdateTask(m.ctx, as, tk.id, inbox.TaskPatch{Title: &title}) },
+		func() error { return m.e.SetTaskStatus(m.ctx, as, tk.id, conversation.TaskClosed) },
+		func() error { return m.e.DeleteTask(m.ctx, as, tk.id) },
+		func() error {
+			_, err := m.e.CreateTask(m.ctx, as, inbox.TaskSpec{Conversation: c.id, Title: title})
+			return err
+		},
+	}
+	i := rapid.IntRange(0, len(ops)-1).Draw(t, "op")
+	want := m.taskErr(g, tk)
+	if i == 3 { // a new subtask of the granted conversation
+		want = inbox.ErrGuestForbidden
+	}
+	err := ops[i]()
+	m.takeNotes()
+	m.expect(fmt.Sprintf("guest %s tries task op %d on %s", g, i, tk.title), want, err)
 }
 
 func (m *guestModel) settings(t *rapid.T) {
@@ -766,24 +1153,33 @@ func (m *guestModel) check(t *rapid.T) {
 				t.Fatalf("%s CanSee c%d = %v (%v), model %v", email, c.n, ok, err, want)
 			}
 			v, err := m.e.Get(m.ctx, as, c.id)
+			tasks, terr := m.e.ConversationTasks(m.ctx, as, c.id)
 			if !want {
 				if !errors.Is(err, inbox.ErrNotFound) {
 					t.Fatalf("%s reads c%d without a grant: %v", email, c.n, err)
 				}
+				if !errors.Is(terr, inbox.ErrNotFound) {
+					t.Fatalf("%s reads the tasks of c%d without a grant: %v", email, c.n, terr)
+				}
 				continue
 			}
-			if err != nil {
-				t.Fatalf("%s cannot read granted c%d: %v", email, c.n, err)
+			if err != nil || terr != nil {
+				t.Fatalf("%s cannot read granted c%d: %v, its tasks: %v", email, c.n, err, terr)
 			}
 			m.checkRedacted(t, email, c, v)
+			m.checkNoLabel(t, fmt.Sprintf("%s's Get(c%d)", email, c.n), v)
+			m.checkTasks(t, email, c, tasks)
+			m.checkNoLabel(t, fmt.Sprintf("%s's ConversationTasks(c%d)", email, c.n), tasks)
 			granted = append(granted, c.id)
 		}
+		m.checkGuestTasks(t, email, as)
 		slices.SortFunc(granted, conversation.ConversationID.Compare)
 		for _, k := range []conversation.MailboxKind{conversation.All, conversation.Inbox, conversation.Trash} {
 			page, err := m.e.List(m.ctx, as, inbox.MailboxOf(k), inbox.ListOptions{Limit: inbox.MaxPageSize})
 			if err != nil {
 				t.Fatalf("list: %v", err)
 			}
+			m.checkNoLabel(t, fmt.Sprintf("%s's %s listing", email, k), page)
 			var listed []conversation.ConversationID
 			for _, s := range page.Items {
 				listed = append(listed, s.ID)
@@ -807,13 +1203,164 @@ func (m *guestModel) check(t *rapid.T) {
 			}
 		}
 	}
+	for _, u := range []string{"Own", "Ana"} {
+		m.checkMember(t, u)
+	}
+}
+
+// checkTasks checks that a ConversationTasks answer for c is exactly the
+// model's live subtasks of c.
+func (m *guestModel) checkTasks(t *rapid.T, who string, c *gmConv, got []*conversation.Task) {
+	var want []string
+	for _, tk := range m.tasks {
+		if tk.conv == c && !tk.deleted {
+			want = append(want, tk.title)
+		}
+	}
+	var titles []string
+	for _, g := range got {
+		if g.Conversation != c.id {
+			t.Fatalf("%s: ConversationTasks(c%d) holds a task of %v", who, c.n, g.Conversation)
+		}
+		m.checkTask(t, who, g)
+		titles = append(titles, g.Title)
+	}
+	slices.Sort(want)
+	slices.Sort(titles)
+	if !slices.Equal(titles, want) {
+		t.Fatalf("%s: ConversationTasks(c%d) = %v, model %v", who, c.n, titles, want)
+	}
+}
+
+// checkTask checks a task the engine returned against the model's.
+func (m *guestModel) checkTask(t *rapid.T, who string, g *conversation.Task) {
+	i := slices.IndexFunc(m.tasks, func(tk *gmTask) bool { return tk.id == g.ID })
+	if i < 0 {
+		t.Fatalf("%s receives task %v the model does not know", who, g.ID)
+	}
+	tk := m.tasks[i]
+	var ids []conversation.UserID
+	for _, a := range tk.assignees {
+		ids = append(ids, m.users[a].ID)
+	}
+	slices.SortFunc(ids, conversation.UserID.Compare)
+	conv := conversation.ConversationID{}
+	if tk.conv != nil {
+		conv = tk.conv.id
+	}
+	if tk.deleted || g.Title != tk.title || g.Status != tk.status || !slices.Equal(g.Assignees, ids) || g.Conversation != conv {
+		t.Fatalf("%s receives task %+v, model %+v", who, g, tk)
+	}
+}
+
+// checkGuestTasks checks a guest's Task answers (exactly the live
+// subtasks of their granted conversations, never a standalone task) and
+// that the Tasks views and the label lists give them nothing.
+func (m *guestModel) checkGuestTasks(t *rapid.T, email string, as inbox.Actor) {
+	for _, tk := range m.tasks {
+		g, err := m.e.Task(m.ctx, as, tk.id)
+		if tk.deleted || tk.conv == nil || !m.live(email, tk.conv) {
+			if !errors.Is(err, inbox.ErrNotFound) {
+				t.Fatalf("%s reads %s (standalone %v) without a grant: %v", email, tk.title, tk.conv == nil, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s cannot read %s of granted c%d: %v", email, tk.title, tk.conv.n, err)
+		}
+		m.checkTask(t, email, g)
+		m.checkNoLabel(t, email+"'s Task", g)
+	}
+	for _, q := range []inbox.TaskQuery{{View: inbox.MyTasks}, {View: inbox.OrgTasks}, {View: inbox.OrgTasks, Closed: true}, {View: inbox.TeamTasks, Team: m.team}} {
+		page, err := m.e.Tasks(m.ctx, as, q)
+		if err != nil || len(page.Tasks) > 0 || len(page.Conversations) > 0 || page.Next != "" {
+			t.Fatalf("%s's Tasks view %d (closed %v) = %+v (%v), want nothing", email, q.View, q.Closed, page, err)
+		}
+	}
+	infos, err := m.e.Labels(m.ctx, as)
+	if err != nil || len(infos) > 0 {
+		t.Fatalf("%s's Labels = %v (%v), want none", email, infos, err)
+	}
+	for _, k := range m.labelKeys {
+		l := m.labels[k]
+		if _, err := m.e.Label(m.ctx, as, l.id); !errors.Is(err, inbox.ErrNotFound) {
+			t.Fatalf("%s finds label %s: %v", email, k, err)
+		}
+		if _, err := m.e.List(m.ctx, as, inbox.LabelMailbox(l.id), inbox.ListOptions{}); !errors.Is(err, inbox.ErrNotFound) {
+			t.Fatalf("%s opens label %s's mailbox: %v", email, k, err)
+		}
+	}
+}
+
+// checkMember checks that member u sees, on every conversation they can
+// see, exactly the model's labels they may find (and no timeline trace of
+// the others), and reads exactly the model's tasks they may see.
+func (m *guestModel) checkMember(t *rapid.T, u string) {
+	as := inbox.AsUser(m.users[u].ID)
+	hidden := map[conversation.LabelID]string{}
+	var findable []string
+	for _, k := range m.labelKeys {
+		if l := m.labels[k]; !m.canSeeLabel(u, l) {
+			hidden[l.id] = k
+		} else {
+			findable = append(findable, "Lbl-"+k)
+		}
+	}
+	infos, err := m.e.Labels(m.ctx, as)
+	if err != nil {
+		t.Fatalf("Labels(%s): %v", u, err)
+	}
+	var found []string
+	for _, info := range infos {
+		found = append(found, info.Path)
+	}
+	slices.Sort(findable)
+	if !slices.Equal(found, findable) {
+		t.Fatalf("Labels(%s) = %v, model %v", u, found, findable)
+	}
+	for _, c := range m.convs {
+		if c.merged || !m.sees(u, c) {
+			continue
+		}
+		v, err := m.e.Get(m.ctx, as, c.id)
+		if err != nil {
+			t.Fatalf("%s cannot read c%d: %v", u, c.n, err)
+		}
+		var exp []conversation.LabelID
+		for k := range c.labels {
+			if l := m.labels[k]; m.canSeeLabel(u, l) {
+				exp = append(exp, l.id)
+			}
+		}
+		if err := shownLabelsErr(v, exp, hidden); err != nil {
+			t.Fatalf("%s's Get(c%d): %v (model labels %v)", u, c.n, err, c.labels)
+		}
+		tasks, err := m.e.ConversationTasks(m.ctx, as, c.id)
+		if err != nil {
+			t.Fatalf("%s cannot read c%d's tasks: %v", u, c.n, err)
+		}
+		m.checkTasks(t, u, c, tasks)
+	}
+	for _, tk := range m.tasks {
+		g, err := m.e.Task(m.ctx, as, tk.id)
+		if m.taskErr(u, tk) != nil {
+			if !errors.Is(err, inbox.ErrNotFound) {
+				t.Fatalf("%s reads %s, which they cannot see: %v", u, tk.title, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s cannot read %s: %v", u, tk.title, err)
+		}
+		m.checkTask(t, u, g)
+	}
 }
 
 // checkRedacted asserts that a guest's view of c holds no label and
 // nothing of another conversation.
 func (m *guestModel) checkRedacted(t *rapid.T, email string, c *gmConv, v *inbox.View) {
 	cv := v.Conversation
-	if cv.ID != c.id || len(cv.Labels) > 0 || !cv.MergedInto.IsZero() || !cv.ContinuationOf.IsZero() || !cv.ContinuedIn.IsZero() || cv.Scope != "" {
+	if cv.ID != c.id || len(cv.Labels) > 0 || len(cv.LabelUsers) > 0 || !cv.MergedInto.IsZero() || !cv.ContinuationOf.IsZero() || !cv.ContinuedIn.IsZero() || cv.Scope != "" {
 		t.Fatalf("%s receives c%d unredacted: %+v", email, c.n, cv)
 	}
 	for _, msg := range v.Messages {
@@ -827,8 +1374,11 @@ func (m *guestModel) checkRedacted(t *rapid.T, email string, c *gmConv, v *inbox
 		}
 	}
 	for _, ev := range v.Events {
-		if ev.Conversation != c.id || len(ev.Related) > 0 {
-			t.Fatalf("%s receives an event naming another conversation", email)
+		if ev.Conversation != c.id || len(ev.Related) > 0 || len(ev.Labels) > 0 {
+			t.Fatalf("%s receives an event naming another conversation or a label: %+v", email, ev)
+		}
+		if !ev.Task.IsZero() && !slices.ContainsFunc(m.tasks, func(tk *gmTask) bool { return tk.id == ev.Task && tk.conv == c }) {
+			t.Fatalf("%s receives an event about task %v, not one of c%d's", email, ev.Task, c.n)
 		}
 	}
 }

@@ -404,6 +404,53 @@ func TestTLTG_05_133_GuestTasksReadOnly(t *testing.T) {
 	}
 }
 
+// A guest's task change is refused like any other guest write: the
+// conversation (or task) first, so a subtask of a conversation they hold
+// no grant for, a standalone task or a missing task is ErrNotFound, the
+// same answer as for anything hidden (docs/design.md, Guests); only a
+// subtask of a granted conversation is ErrGuestForbidden.
+func TestTLTG_05_133_GuestTaskChangesWithoutGrantNotFound(t *testing.T) {
+	a := tltgAcme()
+	x := gstConv(t, a, "X")
+	y := gstConv(t, a, "Y")
+	g := gstJoin(t, a, "A", x, "g@ext.com")
+	as := inbox.AsUser(g.ID)
+	inX, err := a.Engine.CreateTask(tltgCtx, a.As("A"), inbox.TaskSpec{Conversation: x, Title: "In X"})
+	require.NoError(t, err)
+	inY, err := a.Engine.CreateTask(tltgCtx, a.As("A"), inbox.TaskSpec{Conversation: y, Title: "In Y"})
+	require.NoError(t, err)
+	standalone, err := a.Engine.CreateTask(tltgCtx, a.As("A"), inbox.TaskSpec{Title: "Order stock"})
+	require.NoError(t, err)
+
+	_, err = a.Engine.CreateTask(tltgCtx, as, inbox.TaskSpec{Conversation: y, Title: "Mine"})
+	assert.ErrorIs(t, err, inbox.ErrNotFound, "create in a conversation without a grant")
+	_, err = a.Engine.CreateTask(tltgCtx, as, inbox.TaskSpec{Conversation: x, Title: "Mine"})
+	assert.ErrorIs(t, err, inbox.ErrGuestForbidden, "create in the granted conversation")
+	title := "Mine"
+	for _, tc := range []struct {
+		name string
+		id   conversation.TaskID
+		want error
+	}{
+		{"subtask of the granted conversation", inX.ID, inbox.ErrGuestForbidden},
+		{"subtask without a grant", inY.ID, inbox.ErrNotFound},
+		{"standalone task", standalone.ID, inbox.ErrNotFound},
+		{"missing task", conversation.TaskID{0xff, 1}, inbox.ErrNotFound},
+	} {
+		assert.ErrorIs(t, a.Engine.UpdateTask(tltgCtx, as, tc.id, inbox.TaskPatch{Title: &title}), tc.want, "edit "+tc.name)
+		assert.ErrorIs(t, a.Engine.SetTaskStatus(tltgCtx, as, tc.id, conversation.TaskClosed), tc.want, "status "+tc.name)
+		assert.ErrorIs(t, a.Engine.DeleteTask(tltgCtx, as, tc.id), tc.want, "delete "+tc.name)
+		if errors.Is(tc.want, inbox.ErrNotFound) {
+			assert.NotErrorIs(t, a.Engine.DeleteTask(tltgCtx, as, tc.id), inbox.ErrForbidden, "hidden "+tc.name)
+		}
+	}
+	for _, id := range []conversation.TaskID{inX.ID, inY.ID, standalone.ID} {
+		got, err := a.Engine.Task(tltgCtx, a.As("A"), id)
+		require.NoError(t, err)
+		assert.NotEqual(t, "Mine", got.Title)
+	}
+}
+
 func TestTLTG_05_134_GuestCannotBeAssigned(t *testing.T) {
 	a := tltgAcme()
 	x := gstConv(t, a, "X")

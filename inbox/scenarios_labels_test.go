@@ -435,6 +435,25 @@ func TestTLTG_05_80_AddLabelCreatesMissingLabel(t *testing.T) {
 // TestTLTG_05_81_MergeCombinesLabelsAndMovesTasks in merge_labels_test.go:
 // merge itself belongs to the threading issue.
 
+// Scenario 81 by a user whose only access to the source is an
+// auto-shared label: the merge moves the label to the target, and the user
+// who asked for it still merges (their access to the source was checked
+// before the merge took its labels), keeping access to the result.
+func TestTLTG_05_81_MergeByLabelSharedUser(t *testing.T) {
+	a := tltgAcme()
+	x, _ := tltgSupport(a, "Target")
+	y, _ := tltgSupport(a, "Source")
+	vip := slLabel(t, a, "A", inbox.LabelSpec{Name: "VIP", AutoShared: a.IDs("C")})
+	for _, c := range []conversation.ConversationID{x, y} {
+		require.NoError(t, a.Engine.ApplyLabel(tltgCtx, a.As("A"), c, vip.ID))
+	}
+	require.True(t, tltgCanSee(t, a, "C", y), "C sees the source through VIP only")
+	require.NoError(t, a.Engine.Merge(tltgCtx, a.As("C"), x, []conversation.ConversationID{y}, inbox.MergeOptions{}))
+	v := a.Conv("C", x)
+	assert.Equal(t, []conversation.LabelID{vip.ID}, v.Conversation.Labels)
+	assert.Equal(t, 2, v.Conversation.Messages)
+}
+
 // A guest sees no labels at all (F2:26), and labels the viewer may not
 // find are stripped from everything returned to them.
 func TestLabelsStrippedForViewersWhoMayNotSeeThem(t *testing.T) {

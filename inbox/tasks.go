@@ -60,10 +60,16 @@ type TaskPatch struct {
 // CreateTask creates a subtask (in a conversation the actor can see) or a
 // standalone task. Assignees must be organization members, never guests;
 // a subtask's assignees gain access to its conversation but get no Inbox
-// placement (spec A39). Members only.
+// placement (spec A39). Members only; a subtask's conversation is loaded
+// first, so a guest without a grant on it gets ErrNotFound.
 func (e *Engine) CreateTask(ctx context.Context, actor Actor, spec TaskSpec) (*conversation.Task, error) {
 	var out *conversation.Task
 	err := e.update(ctx, actor, func(o *op) error {
+		if !spec.Conversation.IsZero() {
+			if _, err := o.loadAs(spec.Conversation); err != nil {
+				return err
+			}
+		}
 		u, err := o.member()
 		if err != nil {
 			return err
@@ -95,9 +101,6 @@ func (e *Engine) CreateTask(ctx context.Context, actor Actor, spec TaskSpec) (*c
 			}
 		}
 		if !spec.Conversation.IsZero() {
-			if _, err := o.loadAs(spec.Conversation); err != nil {
-				return err
-			}
 			t.Kind, t.Conversation = conversation.Subtask, spec.Conversation
 		}
 		if err := o.createTask(t, assignees); err != nil {
@@ -266,16 +269,18 @@ func (o *op) taskNotify(t *conversation.Task, users []conversation.UserID, r Rea
 	}
 }
 
-// loadTask loads a task the actor may see: a standalone task of their
+// loadTask loads a task the actor may change: a standalone task of their
 // organization, or a subtask of a conversation they can see (loaded as
-// the operation's conversation). Anything else is ErrNotFound.
+// the operation's conversation). Anything else is ErrNotFound, for guests
+// too (they see no standalone task); a task a guest sees is then
+// ErrGuestForbidden.
 func (o *op) loadTask(id conversation.TaskID) (*conversation.Task, error) {
-	u, err := o.member()
-	if err != nil {
-		return nil, err
+	if o.user == nil {
+		return nil, conversation.Errorf(ErrForbidden, "this operation needs a user actor")
 	}
+	u := o.user
 	t, err := o.tx.Task(o.ctx, id)
-	if isNotFound(err) || (err == nil && t.Org != u.Org) {
+	if isNotFound(err) || (err == nil && (t.Org != u.Org || (t.Conversation.IsZero() && u.Role == conversation.RoleGuest))) {
 		return nil, conversation.Errorf(ErrNotFound, "task %s", id)
 	}
 	if err != nil {
@@ -288,6 +293,9 @@ func (o *op) loadTask(id conversation.TaskID) (*conversation.Task, error) {
 			}
 			return nil, err
 		}
+	}
+	if _, err := o.member(); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
