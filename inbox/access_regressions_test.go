@@ -123,5 +123,6 @@ func TestRegression_NoNotificationAfterAccessLoss(t *testing.T) {
 	tltgTick(a)
 	a.Deliver("support", a.ReplyTo(wm))
 	_, err = a.Engine.Comment(ctx, a.As("Adm"), w, inbox.NewComment{Body: "after private"})
+	require.NoError(t, err)
 	noteAudit(t, a, "made private")
 }
