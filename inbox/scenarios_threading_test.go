@@ -301,7 +301,7 @@ func TestAT_06_05_CustomSubjectSurvivesReplies(t *testing.T) {
 
 // Scenario 6 (F3:7898, F3:8936): drafts' subjects.
 func TestAT_06_06_DraftSubjects(t *testing.T) {
-	t.Skip("drafts: not built (no draft or compose operation in package inbox yet)")
+	t.Skip("drafts: not built (ComposeReply composes a reply without storing a draft; no draft has a conversation or a display subject)")
 }
 
 // Scenario 7 (F3:6608): a forward "in this conversation" and the reply
