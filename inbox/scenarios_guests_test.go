@@ -770,11 +770,136 @@ func TestTLTG_05_145_AdminGuestView(t *testing.T) {
 }
 
 func TestTLTG_05_146_GuestListsNoLabelsOrResponses(t *testing.T) {
-	// Label listing and canned responses are built by issue 4; their
-	// operations refuse guests through these rules (F2:27-28).
 	for _, act := range []guests.Action{guests.ManageLabels, guests.SeeLabels, guests.UseCannedResponses} {
 		assert.False(t, guests.Can(act), act.String())
 	}
+	a := tltgAcme()
+	x := gstConv(t, a, "Guest here")
+	hidden, _ := tltgSupport(a, "Not for the guest")
+	label, err := a.Engine.CreateLabel(tltgCtx, a.As("A"), inbox.LabelSpec{Kind: conversation.OrgLabel, Name: "VIP"})
+	require.NoError(t, err)
+	for _, c := range []conversation.ConversationID{x, hidden} {
+		require.NoError(t, a.Engine.ApplyLabel(tltgCtx, a.As("A"), c, label.ID))
+	}
+	task, err := a.Engine.CreateTask(tltgCtx, a.As("A"), inbox.TaskSpec{Conversation: x, Title: "Refund"})
+	require.NoError(t, err)
+	g := gstJoin(t, a, "A", x, "g@ext.com")
+	as := inbox.AsUser(g.ID)
+
+	// Listing labels returns nothing; a label is not found; a
+	// conversation's labels are stripped (F2:26-28).
+	list, err := a.Engine.Labels(tltgCtx, as)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	_, err = a.Engine.Label(tltgCtx, as, label.ID)
+	assert.ErrorIs(t, err, inbox.ErrNotFound)
+	v, err := a.Engine.Get(tltgCtx, as, x)
+	require.NoError(t, err)
+	assert.Empty(t, v.Conversation.Labels)
+	tasks, err := a.Engine.Tasks(tltgCtx, as, inbox.TaskQuery{View: inbox.MyTasks})
+	require.NoError(t, err)
+	assert.Empty(t, tasks.Tasks, "no task views")
+	assert.Empty(t, tasks.Conversations)
+	// Canned responses are not an engine feature: only guests.Can above.
+
+	title := "Edited"
+	reply := inbox.Reply{Message: conversation.Message{To: []conversation.Address{{Address: "customer@example.com"}}, Subject: "Re: Guest here", Text: "hi", HeaderID: "guest-reply@ext.com"}}
+	// Each refused action, on x (which the guest sees) and on hidden
+	// (which it does not). Where the engine checks the conversation first,
+	// hidden gives ErrNotFound, as for anyone who cannot see it; where it
+	// refuses guests before looking at anything (member-only operations,
+	// Merge), the answer is the same refusal for both, which tells nothing
+	// about hidden either. An action that names no conversation has
+	// hidden == nil.
+	for _, tc := range []struct {
+		name            string
+		do              func(c conversation.ConversationID) error
+		refused, hidden error
+	}{
+		{"CreateLabel", func(conversation.ConversationID) error {
+			_, err := a.Engine.CreateLabel(tltgCtx, as, inbox.LabelSpec{Name: "Guest label"})
+			return err
+		}, inbox.ErrGuestForbidden, nil},
+		{"UpdateLabel", func(conversation.ConversationID) error {
+			return a.Engine.UpdateLabel(tltgCtx, as, label.ID, inbox.LabelPatch{Name: &title})
+		}, inbox.ErrGuestForbidden, nil},
+		// A label a guest cannot find is not found (labels.CanDelete), as
+		// Label says above.
+		{"DeleteLabel", func(conversation.ConversationID) error { return a.Engine.DeleteLabel(tltgCtx, as, label.ID) }, inbox.ErrNotFound, nil},
+		{"ApplyLabel", func(c conversation.ConversationID) error { return a.Engine.ApplyLabel(tltgCtx, as, c, label.ID) }, inbox.ErrGuestForbidden, inbox.ErrNotFound},
+		{"RemoveLabel", func(c conversation.ConversationID) error { return a.Engine.RemoveLabel(tltgCtx, as, c, label.ID) }, inbox.ErrGuestForbidden, inbox.ErrNotFound},
+		{"CreateTask", func(c conversation.ConversationID) error {
+			_, err := a.Engine.CreateTask(tltgCtx, as, inbox.TaskSpec{Conversation: c, Title: "Guest task"})
+			return err
+		}, inbox.ErrGuestForbidden, inbox.ErrNotFound},
+		{"UpdateTask", func(conversation.ConversationID) error {
+			return a.Engine.UpdateTask(tltgCtx, as, task.ID, inbox.TaskPatch{Title: &title})
+		}, inbox.ErrGuestForbidden, nil},
+		{"SetTaskStatus", func(conversation.ConversationID) error {
+			return a.Engine.SetTaskStatus(tltgCtx, as, task.ID, conversation.TaskClosed)
+		}, inbox.ErrGuestForbidden, nil},
+		{"DeleteTask", func(conversation.ConversationID) error { return a.Engine.DeleteTask(tltgCtx, as, task.ID) }, inbox.ErrGuestForbidden, nil},
+		{"ComposeReply", func(c conversation.ConversationID) error {
+			_, err := a.Engine.ComposeReply(tltgCtx, as, c, inbox.ReplyDraft{Text: "hi"})
+			return err
+		}, inbox.ErrGuestForbidden, inbox.ErrNotFound},
+		{"RecordReply", func(c conversation.ConversationID) error {
+			_, err := a.Engine.RecordReply(tltgCtx, as, c, reply)
+			return err
+		}, inbox.ErrGuestForbidden, inbox.ErrNotFound},
+		{"AddPeople", func(c conversation.ConversationID) error {
+			return a.Engine.AddPeople(tltgCtx, as, c, inbox.People{Users: a.IDs("M")})
+		}, inbox.ErrGuestForbidden, inbox.ErrNotFound},
+		{"Assign", func(c conversation.ConversationID) error {
+			return a.Engine.Assign(tltgCtx, as, c, a.IDs("A"), inbox.Replace)
+		}, inbox.ErrGuestForbidden, inbox.ErrNotFound},
+		{"InviteGuest", func(c conversation.ConversationID) error {
+			_, err := a.Engine.InviteGuest(tltgCtx, as, c, "friend@ext.com")
+			return err
+		}, inbox.ErrGuestForbidden, inbox.ErrNotFound},
+		// Merge refuses a guest before looking at either conversation, so
+		// the answer does not depend on what the guest can see.
+		{"Merge", func(c conversation.ConversationID) error {
+			other := x
+			if c == x {
+				other = hidden
+			}
+			return a.Engine.Merge(tltgCtx, as, c, []conversation.ConversationID{other}, inbox.MergeOptions{})
+		}, inbox.ErrMergeNotAllowed, inbox.ErrMergeNotAllowed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.do(x)
+			assert.ErrorIs(t, err, tc.refused)
+			if tc.hidden != nil {
+				err := tc.do(hidden)
+				assert.ErrorIs(t, err, tc.hidden, "a conversation the guest cannot see")
+				if tc.hidden == inbox.ErrNotFound {
+					assert.NotErrorIs(t, err, tc.refused, "no hint it exists")
+				}
+			}
+		})
+	}
+
+	// Nothing changed.
+	v = a.Conv("A", x)
+	assert.Equal(t, []conversation.LabelID{label.ID}, v.Conversation.Labels)
+	assert.Empty(t, v.Conversation.Assignees)
+	assert.Equal(t, 1, v.Conversation.Messages)
+	assert.NotContains(t, v.Conversation.Users, a.ID("M"))
+	info, err := a.Engine.Label(tltgCtx, a.As("A"), label.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "VIP", info.Label.Name)
+	ts, err := a.Engine.ConversationTasks(tltgCtx, a.As("A"), x)
+	require.NoError(t, err)
+	require.Len(t, ts, 1)
+	assert.Equal(t, "Refund", ts[0].Title)
+	assert.NotEqual(t, conversation.TaskClosed, ts[0].Status)
+	gs, err := a.Engine.Guests(tltgCtx, a.As("Adm"))
+	require.NoError(t, err)
+	require.Len(t, gs, 1, "no second guest invited")
+	assert.Equal(t, "g@ext.com", gs[0].Email)
+	merged := scvEvents(a.Conv("A", hidden), conversation.EventMerged)
+	assert.Empty(t, merged)
 }
 
 func TestGuestsInviteRules(t *testing.T) {

@@ -37,13 +37,12 @@ func slShared(t *testing.T, a *inboxtest.Acme, subject string) conversation.Conv
 	return c
 }
 
-// slGuest stores a guest user of Acme straight in the store (there is no
-// public way to invite guests yet).
+// slGuest returns a guest of Acme: handle@ext.test invited by A to a new
+// Support conversation, and accepted.
 func slGuest(t *testing.T, a *inboxtest.Acme, handle string) *conversation.User {
 	t.Helper()
-	g := &conversation.User{ID: conversation.UserID(uuid.Must(uuid.NewV7())), Org: a.Org.ID, Name: handle, Handle: handle, Role: conversation.RoleGuest}
-	require.NoError(t, a.Engine.Store().Update(tltgCtx, func(tx storage.Tx) error { return tx.PutUser(tltgCtx, g) }))
-	return g
+	c, _ := tltgSupport(a, "Guest of "+handle)
+	return gstJoin(t, a, "A", c, handle+"@ext.test")
 }
 
 // ---------------------------------------------------------------------
@@ -300,7 +299,7 @@ func TestTLTG_05_73_DragBetweenLabels(t *testing.T) {
 }
 
 // Given a rule "label changed" on org label L, when L is applied, then the rule fires; given it is an email label, then it doesn't fire. — F3:9988
-// The rules engine has no issue yet: this proves the timeline event a
+// The rules engine is not built: this proves the timeline event a
 // "label changed" trigger reads, with what it matches on (kind, name,
 // path, parent), and that email labels are told apart.
 func TestTLTG_05_74_LabelChangeEventForRules(t *testing.T) {

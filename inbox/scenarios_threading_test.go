@@ -301,7 +301,7 @@ func TestAT_06_05_CustomSubjectSurvivesReplies(t *testing.T) {
 
 // Scenario 6 (F3:7898, F3:8936): drafts' subjects.
 func TestAT_06_06_DraftSubjects(t *testing.T) {
-	t.Skip("drafts: not built (no draft or compose operation in package inbox yet)")
+	t.Skip("drafts: not built (ComposeReply composes a reply without storing a draft; no draft has a conversation or a display subject)")
 }
 
 // Scenario 7 (F3:6608): a forward "in this conversation" and the reply
@@ -935,41 +935,53 @@ func atInsertRoom(t *testing.T, a *inboxtest.Acme, users ...string) conversation
 	return id
 }
 
-// Scenario 26 (F3:7926-7928): no merge of a chat room, by a guest, or
-// across organizations.
-func TestAT_06_26_MergeRefusals(t *testing.T) {
-	a := atAcme()
-	c := a.Deliver("support", a.Email("Thread", "support@acme.test"))
-	room := atInsertRoom(t, a, "A", "B")
-	reason := func(err error) inbox.MergeRefusal {
-		var refused *inbox.MergeNotAllowedError
-		if errors.As(err, &refused) {
-			return refused.Reason
-		}
-		return ""
+// atMergeRefusal returns the reason of a merge refusal, "" for any other
+// error.
+func atMergeRefusal(err error) inbox.MergeRefusal {
+	var refused *inbox.MergeNotAllowedError
+	if errors.As(err, &refused) {
+		return refused.Reason
 	}
-	for _, pair := range [][2]conversation.ConversationID{{c, room}, {room, c}} {
-		err := a.Engine.Merge(atCtx, a.As("A"), pair[0], []conversation.ConversationID{pair[1]}, inbox.MergeOptions{})
-		assert.ErrorIs(t, err, inbox.ErrMergeNotAllowed, "chat room")
-		assert.Equal(t, inbox.MergeRefusedRoom, reason(err))
-	}
+	return ""
+}
 
-	// A guest (no public operation invites one yet: stored directly).
-	guest := &conversation.User{ID: conversation.UserID(uuid.Must(uuid.NewV7())), Org: a.Org.ID, Name: "G", Email: "g@partner.example", Handle: "g", Role: conversation.RoleGuest}
-	require.NoError(t, a.Engine.Store().Update(atCtx, func(tx storage.Tx) error { return tx.PutUser(atCtx, guest) }))
-	c2 := a.Deliver("support", a.Email("Other", "support@acme.test"))
-	err := a.Engine.Merge(atCtx, inbox.AsUser(guest.ID), c, []conversation.ConversationID{c2}, inbox.MergeOptions{})
-	assert.ErrorIs(t, err, inbox.ErrMergeNotAllowed, "guest")
-	assert.Equal(t, inbox.MergeRefusedGuest, reason(err))
-
-	// Another organization in the same engine.
+// atForeignConversation creates a second organization, Globex, in a's
+// engine and returns a conversation of its own.
+func atForeignConversation(t *testing.T, a *inboxtest.Acme) conversation.ConversationID {
+	t.Helper()
 	_, other, err := a.Engine.CreateOrg(atCtx, inbox.OrgSpec{Name: "Globex", Owner: inbox.UserSpec{Name: "Hank", Email: "hank@globex.test", Handle: "hank"}})
 	require.NoError(t, err)
 	gacct, err := a.Engine.ConnectAccount(atCtx, inbox.AsUser(other.ID), inbox.AccountSpec{Address: "hank@globex.test"})
 	require.NoError(t, err)
 	d, err := a.Engine.Deliver(atCtx, inbox.System, inbox.Incoming{Account: gacct.ID, Message: a.Email("Globex mail", "hank@globex.test")})
 	require.NoError(t, err)
-	foreign := d.Conversations[0]
+	require.Len(t, d.Conversations, 1)
+	return d.Conversations[0]
+}
+
+// Scenario 26 (F3:7926-7928): no merge of a chat room, by a guest, or
+// across organizations.
+func TestAT_06_26_MergeRefusals(t *testing.T) {
+	a := atAcme()
+	c := a.Deliver("support", a.Email("Thread", "support@acme.test"))
+	room := atInsertRoom(t, a, "A", "B")
+	reason := atMergeRefusal
+	for _, pair := range [][2]conversation.ConversationID{{c, room}, {room, c}} {
+		err := a.Engine.Merge(atCtx, a.As("A"), pair[0], []conversation.ConversationID{pair[1]}, inbox.MergeOptions{})
+		assert.ErrorIs(t, err, inbox.ErrMergeNotAllowed, "chat room")
+		assert.Equal(t, inbox.MergeRefusedRoom, reason(err))
+	}
+
+	// A guest of another conversation (refused whatever they can see).
+	g := a.Deliver("support", a.Email("Guest thread", "support@acme.test"))
+	guest := gstJoin(t, a, "A", g, "g@partner.example")
+	c2 := a.Deliver("support", a.Email("Other", "support@acme.test"))
+	err := a.Engine.Merge(atCtx, inbox.AsUser(guest.ID), c, []conversation.ConversationID{c2}, inbox.MergeOptions{})
+	assert.ErrorIs(t, err, inbox.ErrMergeNotAllowed, "guest")
+	assert.Equal(t, inbox.MergeRefusedGuest, reason(err))
+
+	// Another organization in the same engine.
+	foreign := atForeignConversation(t, a)
 	err = a.Engine.Merge(atCtx, inbox.System, c, []conversation.ConversationID{foreign}, inbox.MergeOptions{})
 	assert.ErrorIs(t, err, inbox.ErrMergeNotAllowed, "two organizations")
 	assert.Equal(t, inbox.MergeRefusedOrganization, reason(err))
@@ -1549,10 +1561,19 @@ func TestAT_06_36_SingleConversationInFirstTeam(t *testing.T) {
 // Scenario 37 (F3:9725-9727): single conversation: an outgoing reply from
 // sales@ with support@ in CC moves C to Support, by message
 // (MovedByMessage is an EventTeamChanged with ByMessage set). It is
-// scenario 10 of teams-labels-tasks-guests.md §5 too, proven there with
-// the same Acme setup.
+// scenario 10 of teams-labels-tasks-guests.md §5 too: the setup is shared.
 func TestAT_06_37_ReplyCcingOtherTeamMovesConversation(t *testing.T) {
-	TestTLTG_05_10_SingleConversationMovesByMessage(t)
+	a, c := tltgSalesReplyCcSupport(t)
+	v := a.Conv("C", c)
+	assert.Contains(t, atHeaderIDs(v), "sales-reply-1@acme.test", "the reply is in C")
+	assert.Equal(t, a.Teams["Support"].ID, v.Conversation.Team)
+	assert.Equal(t, []conversation.ConversationID{c}, a.List("A", a.Box(conversation.TeamInbox, "Support")), "C moves to the Support team inbox")
+	assert.Empty(t, a.List("C", a.Box(conversation.TeamInbox, "Sales")), "and leaves Sales'")
+	moves := atEvents(v, conversation.EventTeamChanged)
+	if assert.Len(t, moves, 1) {
+		assert.True(t, moves[0].ByMessage, "MovedByMessage")
+		assert.Equal(t, a.ID("C"), moves[0].Actor, "C's reply moved it")
+	}
 }
 
 // Scenario 38 (F3:14283): incoming rules run once per receiving account.
