@@ -129,30 +129,39 @@ func fullAccess(ctx context.Context, tx storage.ReadTx, u conversation.UserID, i
 // child of a label u may not find is hidden too, since its path names
 // the parent ("Layoffs/Q3").
 func canSeeLabel(ctx context.Context, tx storage.ReadTx, u *conversation.User, l *conversation.Label) (bool, error) {
-	for range labels.MaxDepth + 1 {
+	set := newLabelSet(ctx, tx)
+	ok, err := chainVisible(l, set.get, func(x *conversation.Label) (bool, error) {
 		full := false
-		if l.Kind == conversation.EmailLabel && u.Role != conversation.RoleGuest {
+		if x.Kind == conversation.EmailLabel && u.Role != conversation.RoleGuest {
 			var err error
-			if full, err = fullAccess(ctx, tx, u.ID, l.Account); err != nil {
+			if full, err = fullAccess(ctx, tx, u.ID, x.Account); err != nil {
 				return false, err
 			}
 		}
-		if !labels.CanSee(l, u, full) {
-			return false, nil
+		return labels.CanSee(x, u, full), nil
+	})
+	if err == nil {
+		err = set.err
+	}
+	return ok, err
+}
+
+// chainVisible reports whether l and every label it is nested under pass
+// own; get looks parents up (nil for none: an orphan shows as a top-level
+// label). A chain deeper than labels can nest is corrupt and hidden.
+func chainVisible(l *conversation.Label, get func(conversation.LabelID) *conversation.Label, own func(*conversation.Label) (bool, error)) (bool, error) {
+	for range labels.MaxDepth + 1 {
+		if ok, err := own(l); !ok || err != nil {
+			return false, err
 		}
 		if l.Parent.IsZero() {
 			return true, nil
 		}
-		p, err := tx.Label(ctx, l.Parent)
-		if isNotFound(err) {
-			return true, nil // an orphan shows as a top-level label
+		if l = get(l.Parent); l == nil {
+			return true, nil
 		}
-		if err != nil {
-			return false, err
-		}
-		l = p
 	}
-	return false, nil // deeper than labels can nest: a corrupt chain
+	return false, nil
 }
 
 // visibleLabel loads label id for u: ErrNotFound if it does not exist or
@@ -286,15 +295,8 @@ func (e *Engine) Labels(ctx context.Context, actor Actor) ([]LabelInfo, error) {
 		// As canSeeLabel: a label is found when it and every label it is
 		// nested under are.
 		visible := func(l *conversation.Label) bool {
-			for range labels.MaxDepth + 1 {
-				if !own[l.ID] {
-					return false
-				}
-				if l = set.get(l.Parent); l == nil {
-					return true
-				}
-			}
-			return false
+			ok, _ := chainVisible(l, set.get, func(x *conversation.Label) (bool, error) { return own[x.ID], nil })
+			return ok
 		}
 		for _, l := range all {
 			if !visible(l) {
