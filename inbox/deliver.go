@@ -211,25 +211,32 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 				o.emit(conversation.Event{Type: conversation.EventLinked, Related: []conversation.ConversationID{d.Conversation}})
 			}
 		}
-		into := o.conv.ID
-		res.Conversations = append(res.Conversations, into)
-		// Conversations the message proves to hold the same thread (its
-		// replies arrived first) merge into it.
-		for _, from := range d.Merge {
-			if err := o.mergeThread(from, into); err != nil {
-				return err
-			}
-		}
-		if err := th.Record(o.ctx, tg.msg, d, into); err != nil {
+		res.Conversations = append(res.Conversations, o.conv.ID)
+		if err := o.fileThread(th, tg.msg, d); err != nil {
 			return err
-		}
-		if d.Action == threading.Continue {
-			if err := o.linkContinuation(d.Conversation, into); err != nil {
-				return err
-			}
 		}
 	}
 	res.Duplicate = duplicates == len(targets)
+	return nil
+}
+
+// fileThread finishes threading message m, now in the operation's
+// conversation after decision d: the conversations d proves to hold the
+// same thread (its replies arrived first) merge into it, the index learns
+// where m is, and a continuation is linked to the full conversation.
+func (o *op) fileThread(th *threading.Threader[conversation.ConversationID], m threading.Message, d threading.Decision[conversation.ConversationID]) error {
+	into := o.conv.ID
+	for _, from := range d.Merge {
+		if err := o.mergeThread(from, into); err != nil {
+			return err
+		}
+	}
+	if err := th.Record(o.ctx, m, d, into); err != nil {
+		return err
+	}
+	if d.Action == threading.Continue {
+		return o.linkContinuation(d.Conversation, into)
+	}
 	return nil
 }
 

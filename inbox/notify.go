@@ -99,6 +99,21 @@ type EventHandlerFunc func(ctx context.Context, ev *conversation.Event)
 // HandleEvent calls f.
 func (f EventHandlerFunc) HandleEvent(ctx context.Context, ev *conversation.Event) { f(ctx, ev) }
 
+// wakeWatchers brings the operation's conversation back to the Inbox of
+// its watchers other than by (who acted), as new activity does
+// (F3:7418), and notifies them with r when notify is set. Watchers who
+// removed or trashed it for themselves stay out.
+func (o *op) wakeWatchers(by conversation.UserID, r Reason, notify bool) {
+	for w, ws := range o.states {
+		if ws.Watching && w != by && !ws.Removed && !ws.Trashed {
+			o.state(w).InInbox = true
+			if notify {
+				o.notify(w, r)
+			}
+		}
+	}
+}
+
 // notify queues a notification for u unless u is the actor, u silenced
 // the conversation (mentions and assignments still get through), or u
 // was already notified by this operation.

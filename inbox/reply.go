@@ -149,12 +149,7 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 				return err
 			}
 		}
-		for w, ws := range o.states {
-			if ws.Watching && w != u.ID && !ws.Removed && !ws.Trashed {
-				o.state(w).InInbox = true
-				o.notify(w, Replied)
-			}
-		}
+		o.wakeWatchers(u.ID, Replied, true)
 		switch r.Then {
 		case ThenClose:
 			return o.close()

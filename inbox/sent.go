@@ -128,24 +128,7 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 		}
 	}
 	o.state(acct.Owner).ReadSeq = c.Seq
-	for w, ws := range o.states {
-		if ws.Watching && w != acct.Owner && !ws.Removed && !ws.Trashed {
-			o.state(w).InInbox = true
-			o.notify(w, Replied)
-		}
-	}
-	into := c.ID
-	res.Conversations = []conversation.ConversationID{into}
-	for _, from := range d.Merge {
-		if err := o.mergeThread(from, into); err != nil {
-			return err
-		}
-	}
-	if err := th.Record(o.ctx, tm, d, into); err != nil {
-		return err
-	}
-	if d.Action == threading.Continue {
-		return o.linkContinuation(d.Conversation, into)
-	}
-	return nil
+	o.wakeWatchers(acct.Owner, Replied, true)
+	res.Conversations = []conversation.ConversationID{c.ID}
+	return o.fileThread(th, tm, d)
 }

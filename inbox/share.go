@@ -176,12 +176,7 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 		if len(shared.Users)+len(shared.Teams) > 0 {
 			o.emit(shared)
 		}
-		for w, ws := range o.states {
-			if ws.Watching && w != u.ID && !ws.Removed && !ws.Trashed {
-				o.state(w).InInbox = true
-				o.notify(w, CommentPosted)
-			}
-		}
+		o.wakeWatchers(u.ID, CommentPosted, true)
 		if t := o.teams[c.Team]; t != nil && c.InTeamInbox && len(c.Assignees) == 0 {
 			o.notifyActive(t, CommentPosted)
 		}

@@ -218,11 +218,7 @@ func (o *op) taskChanged(t *conversation.Task, change conversation.TaskChange, a
 	}
 	// A task change brings the conversation back to its watchers' Inbox,
 	// as a comment does (F3:7418).
-	for w, ws := range o.states {
-		if ws.Watching && w != o.actor.user && !ws.Removed && !ws.Trashed {
-			o.state(w).InInbox = true
-		}
-	}
+	o.wakeWatchers(o.actor.user, 0, false)
 	o.emit(conversation.Event{Type: conversation.EventTaskChanged, Task: t.ID, TaskChange: change})
 	o.touch(true)
 	return nil
