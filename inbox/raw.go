@@ -142,16 +142,14 @@ func (e *Engine) ComposeReply(ctx context.Context, actor Actor, id conversation.
 		case len(c.Accounts) > 0:
 			acctID = c.Accounts[0]
 		}
-		if acct, err = sendingAccount(ctx, tx, u, c.Org, acctID, d.From); err != nil {
+		var addr string
+		if acct, addr, err = sendingAccount(ctx, tx, u, c.Org, acctID, d.From, true); err != nil {
 			return err
 		}
 		if acct.Channel != conversation.Email {
 			return conversation.Errorf(ErrInvalidArgument, "account %s is a %s account; only email is composed here", acct.ID, acct.Channel)
 		}
-		from = conversation.Address{Name: u.Name, Address: acct.Address}
-		if d.From != "" {
-			from.Address = conversation.CanonicalAddress(d.From)
-		}
+		from = conversation.Address{Name: u.Name, Address: addr}
 		return nil
 	})
 	if err != nil {
@@ -174,33 +172,36 @@ func (e *Engine) ComposeReply(ctx context.Context, actor Actor, id conversation.
 	return &Composed{Account: acct.ID, Message: *m, Raw: raw.Bytes()}, nil
 }
 
-// sendingAccount loads account id of org for u to send from, as address
-// from ("" for the account's own): ErrNotFound for an account of another
-// organization or none, ErrInvalidArgument for an address that is not
-// the account's, ErrForbidden when u may not send from it
-// (conversation.CanSendFrom).
-func sendingAccount(ctx context.Context, tx storage.ReadTx, u *conversation.User, org conversation.OrgID, id conversation.AccountID, from string) (*conversation.Account, error) {
+// sendingAccount loads account id of org for u to send from and returns
+// it with the address to send as: from when it is one of the account's
+// addresses (an alias), else the account's own. A from that is not the
+// account's is ErrInvalidArgument when strict, and ignored otherwise (a
+// transport's From line). ErrNotFound for an account of another
+// organization or none; ErrForbidden when u may not send from the address
+// (conversation.CanSendFrom, F3:6827).
+func sendingAccount(ctx context.Context, tx storage.ReadTx, u *conversation.User, org conversation.OrgID, id conversation.AccountID, from string, strict bool) (*conversation.Account, string, error) {
 	acct, err := tx.Account(ctx, id)
 	if err != nil || acct.Org != org {
-		return nil, conversation.Errorf(ErrNotFound, "account %s", id)
+		return nil, "", conversation.Errorf(ErrNotFound, "account %s", id)
 	}
 	addr := acct.Address
 	if from != "" {
-		if _, own := acct.SharingFor(from); !own {
-			return nil, conversation.Errorf(ErrInvalidArgument, "%s is not an address of account %s", from, acct.ID)
+		if _, own := acct.SharingFor(from); own {
+			addr = conversation.CanonicalAddress(from)
+		} else if strict {
+			return nil, "", conversation.Errorf(ErrInvalidArgument, "%s is not an address of account %s", from, acct.ID)
 		}
-		addr = from
 	}
 	teams := conversation.Teams{}
 	if sh, _ := acct.SharingFor(addr); sh.Kind == conversation.SharedToTeamInbox {
 		t, err := tx.Team(ctx, sh.Team)
 		if err != nil && !isNotFound(err) {
-			return nil, err
+			return nil, "", err
 		}
 		teams[sh.Team] = t
 	}
 	if !conversation.CanSendFrom(acct, addr, u, teams) {
-		return nil, conversation.Errorf(ErrForbidden, "%s may not send from %s", u.Name, addr)
+		return nil, "", conversation.Errorf(ErrForbidden, "%s may not send from %s", u.Name, addr)
 	}
-	return acct, nil
+	return acct, addr, nil
 }

@@ -89,13 +89,7 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 		}
 		// Sent as the account's address, or as the alias the message
 		// names (a reply ComposeReply composed from an alias).
-		from := ""
-		if a, err := o.tx.Account(o.ctx, acctID); err == nil && a.Org == c.Org {
-			if _, own := a.SharingFor(r.Message.From.Address); own {
-				from = r.Message.From.Address
-			}
-		}
-		acct, err := sendingAccount(o.ctx, o.tx, u, c.Org, acctID, from)
+		acct, from, err := sendingAccount(o.ctx, o.tx, u, c.Org, acctID, r.Message.From.Address, false)
 		if err != nil {
 			return err
 		}
@@ -108,9 +102,7 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 		m.Account = acct.ID
 		m.SentBy = u.ID
 		m.From = conversation.Address{Name: u.Name, Address: acct.Address}
-		if from != "" {
-			m.From.Address = conversation.CanonicalAddress(from)
-		}
+		m.From.Address = from
 		if m.At.IsZero() {
 			m.At = o.now
 		}
