@@ -1,6 +1,7 @@
 package inbox_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -157,4 +158,35 @@ func TestRegression_RestrictedParentHidesChildren(t *testing.T) {
 	info, err := a.Engine.Label(tltgCtx, a.As("Adm"), child.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "Layoffs/Q3", info.Path, "admins still see it")
+}
+
+// A Tasks page reads a bounded part of the index: with a filter that
+// matches only the oldest of many tasks, pages come back short (even
+// empty) with a Next, and following Next reaches the match.
+func TestTasksPageScanIsBounded(t *testing.T) {
+	a := tltgAcme()
+	first, err := a.Engine.CreateTask(tltgCtx, a.As("A"), inbox.TaskSpec{Title: "the one", Assignees: a.IDs("B")})
+	require.NoError(t, err)
+	for i := range 60 {
+		_, err := a.Engine.CreateTask(tltgCtx, a.As("A"), inbox.TaskSpec{Title: fmt.Sprintf("other %d", i)})
+		require.NoError(t, err)
+	}
+	q := inbox.TaskQuery{View: inbox.OrgTasks, Limit: 1, Filter: conversation.TaskFilter{Assignees: a.IDs("B")}}
+	var found []conversation.TaskID
+	pages := 0
+	for {
+		page, err := a.Engine.Tasks(tltgCtx, a.As("A"), q)
+		require.NoError(t, err)
+		pages++
+		for _, tk := range page.Tasks {
+			found = append(found, tk.ID)
+		}
+		if page.Next == "" {
+			break
+		}
+		require.Less(t, pages, 10, "every page makes progress")
+		q.Cursor = page.Next
+	}
+	assert.Equal(t, []conversation.TaskID{first.ID}, found)
+	assert.Greater(t, pages, 1, "the first page stopped before scanning all 61 tasks")
 }

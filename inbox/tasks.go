@@ -550,6 +550,10 @@ func (e *Engine) ConversationTasks(ctx context.Context, actor Actor, id conversa
 	return out, err
 }
 
+// maxTaskScan bounds the index entries one Tasks page reads, per task it
+// asks for (see Engine.Tasks).
+const maxTaskScan = 20
+
 // TaskViewKind names a Tasks view (F3:10788-10790).
 type TaskViewKind uint8
 
@@ -593,7 +597,11 @@ type TaskQuery struct {
 // removes it from there (F3:8370).
 type TaskPage struct {
 	Tasks []*conversation.Task
-	Next  string
+	// Next continues the view (TaskQuery.Cursor); empty at its end. A
+	// page with a selective filter may hold fewer tasks than asked, even
+	// none, and still have a Next: each page reads a bounded part of the
+	// index.
+	Next string
 	// Conversations are the conversation tasks.
 	Conversations []conversation.Task
 }
@@ -655,12 +663,17 @@ func (e *Engine) Tasks(ctx context.Context, actor Actor, q TaskQuery) (TaskPage,
 		default:
 			return conversation.Errorf(ErrInvalidArgument, "unknown task view %d", q.View)
 		}
-		ended := false
-		for len(page.Tasks) < limit && !ended {
+		// The index is walked in batches and filtered; a selective filter
+		// (or many subtasks the viewer cannot see) would walk it all, so a
+		// page stops after scanning maxTaskScan entries per task asked and
+		// may come back short, with Next set to go on.
+		ended, scanned := false, 0
+		for len(page.Tasks) < limit && !ended && scanned < maxTaskScan*limit {
 			batch, err := tx.ListTasks(ctx, idx, after, limit-len(page.Tasks))
 			if err != nil {
 				return err
 			}
+			scanned += len(batch)
 			for _, t := range batch {
 				after = t.ID
 				if filter.Match(t) && taskVisible(ctx, tx, u, t) {
