@@ -190,3 +190,32 @@ func TestTasksPageScanIsBounded(t *testing.T) {
 	assert.Equal(t, []conversation.TaskID{first.ID}, found)
 	assert.Greater(t, pages, 1, "the first page stopped before scanning all 61 tasks")
 }
+
+// A filtered listing reads a bounded part of the mailbox index too.
+func TestListFilterScanIsBounded(t *testing.T) {
+	a := tltgAcme()
+	first, _ := tltgSupport(a, "the one")
+	require.NoError(t, a.Engine.Assign(tltgCtx, a.As("A"), first, a.IDs("B"), inbox.Add))
+	for i := range 40 {
+		tltgTick(a)
+		tltgSupport(a, fmt.Sprintf("other %d", i))
+	}
+	opts := inbox.ListOptions{Limit: 1, AssignedTo: a.ID("B")}
+	var found []conversation.ConversationID
+	pages := 0
+	for {
+		page, err := a.Engine.List(tltgCtx, a.As("A"), a.Box(conversation.All), opts)
+		require.NoError(t, err)
+		pages++
+		for _, s := range page.Items {
+			found = append(found, s.ID)
+		}
+		if page.Next == "" {
+			break
+		}
+		require.Less(t, pages, 10, "every page makes progress")
+		opts.Cursor = page.Next
+	}
+	assert.Equal(t, []conversation.ConversationID{first}, found)
+	assert.Greater(t, pages, 1, "the first page stopped before reading all 41 entries")
+}

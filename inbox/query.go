@@ -76,7 +76,10 @@ type Summary struct {
 // Page is one page of a mailbox listing.
 type Page struct {
 	Items []Summary
-	// Next continues the listing; empty when this is the last page.
+	// Next continues the listing; empty when this is the last page. A
+	// filtered listing (ListOptions.AssignedTo, NotSnoozed) may return a
+	// page shorter than asked, even empty, with a Next: each page reads a
+	// bounded part of the index.
 	Next string
 }
 
@@ -105,11 +108,15 @@ func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOpt
 			return err
 		}
 		page = Page{Items: make([]Summary, 0, limit)}
-		for len(page.Items) < limit {
+		// With a filter (AssignedTo, NotSnoozed) a page reads at most
+		// maxFilterScan index entries per item asked and may come back
+		// short, with Next set to go on.
+		for scanned := 0; len(page.Items) < limit && scanned < maxFilterScan*limit; {
 			entries, err := tx.List(ctx, box, after, limit-len(page.Items))
 			if err != nil {
 				return err
 			}
+			scanned += len(entries)
 			for _, en := range entries {
 				after = en.Cursor()
 				c, err := tx.Conversation(ctx, en.Conversation)
@@ -146,6 +153,11 @@ func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOpt
 	})
 	return page, err
 }
+
+// maxFilterScan bounds the index entries one filtered page (List with a
+// filter, Tasks) reads per item it asks for, so a selective filter never
+// walks a whole index in one call.
+const maxFilterScan = 20
 
 // All iterates over every conversation of a mailbox, page by page, each
 // page in its own read transaction. Iteration stops at the first error,

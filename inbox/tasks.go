@@ -550,10 +550,6 @@ func (e *Engine) ConversationTasks(ctx context.Context, actor Actor, id conversa
 	return out, err
 }
 
-// maxTaskScan bounds the index entries one Tasks page reads, per task it
-// asks for (see Engine.Tasks).
-const maxTaskScan = 20
-
 // TaskViewKind names a Tasks view (F3:10788-10790).
 type TaskViewKind uint8
 
@@ -665,10 +661,10 @@ func (e *Engine) Tasks(ctx context.Context, actor Actor, q TaskQuery) (TaskPage,
 		}
 		// The index is walked in batches and filtered; a selective filter
 		// (or many subtasks the viewer cannot see) would walk it all, so a
-		// page stops after scanning maxTaskScan entries per task asked and
+		// page stops after scanning maxFilterScan entries per task asked and
 		// may come back short, with Next set to go on.
 		ended, scanned := false, 0
-		for len(page.Tasks) < limit && !ended && scanned < maxTaskScan*limit {
+		for len(page.Tasks) < limit && !ended && scanned < maxFilterScan*limit {
 			batch, err := tx.ListTasks(ctx, idx, after, limit-len(page.Tasks))
 			if err != nil {
 				return err
