@@ -64,10 +64,16 @@ func (e *Engine) Deliver(ctx context.Context, actor Actor, in Incoming) (Deliver
 	if !actor.system {
 		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor delivers mail")
 	}
+	return e.file(ctx, actor, in, (*op).deliver)
+}
+
+// file runs an operation that files an incoming or synced message and
+// reports what it did (Deliver, RecordSent).
+func (e *Engine) file(ctx context.Context, actor Actor, in Incoming, fn func(*op, Incoming, *Delivery) error) (Delivery, error) {
 	var res Delivery
 	err := e.update(ctx, actor, func(o *op) error {
-		res = Delivery{}
-		return o.deliver(in, &res)
+		res = Delivery{} // a retry starts over
+		return fn(o, in, &res)
 	})
 	return res, err
 }

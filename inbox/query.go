@@ -88,14 +88,9 @@ type Page struct {
 // page costs the same however many conversations the store holds. Team
 // mailboxes are for the team's members only.
 func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOptions) (Page, error) {
-	limit := opts.Limit
-	switch {
-	case limit == 0:
-		limit = DefaultPageSize
-	case limit < 0:
-		return Page{}, conversation.Errorf(ErrInvalidArgument, "negative page size %d", limit)
-	case limit > MaxPageSize:
-		limit = MaxPageSize
+	limit, err := pageLimit(opts.Limit)
+	if err != nil {
+		return Page{}, err
 	}
 	after, err := decodeCursor(opts.Cursor)
 	if err != nil {
@@ -152,6 +147,18 @@ func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOpt
 		return nil
 	})
 	return page, err
+}
+
+// pageLimit is the page size asked for: zero means DefaultPageSize, above
+// MaxPageSize it is capped, negative is ErrInvalidArgument.
+func pageLimit(n int) (int, error) {
+	switch {
+	case n == 0:
+		return DefaultPageSize, nil
+	case n < 0:
+		return 0, conversation.Errorf(ErrInvalidArgument, "negative page size %d", n)
+	}
+	return min(n, MaxPageSize), nil
 }
 
 // maxFilterScan bounds the index entries one filtered page (List with a

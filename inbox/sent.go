@@ -34,12 +34,7 @@ func (e *Engine) RecordSent(ctx context.Context, actor Actor, in Incoming) (Deli
 	if !actor.system {
 		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor records sync results")
 	}
-	var res Delivery
-	err := e.update(ctx, actor, func(o *op) error {
-		res = Delivery{}
-		return o.recordSent(in, &res)
-	})
-	return res, err
+	return e.file(ctx, actor, in, (*op).recordSent)
 }
 
 func (o *op) recordSent(in Incoming, res *Delivery) error {

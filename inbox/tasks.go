@@ -606,14 +606,9 @@ type TaskPage struct {
 // store's task indexes (by assignee, team or organization); subtasks of
 // conversations the actor cannot see are left out.
 func (e *Engine) Tasks(ctx context.Context, actor Actor, q TaskQuery) (TaskPage, error) {
-	limit := q.Limit
-	switch {
-	case limit == 0:
-		limit = DefaultPageSize
-	case limit < 0:
-		return TaskPage{}, conversation.Errorf(ErrInvalidArgument, "negative page size %d", limit)
-	case limit > MaxPageSize:
-		limit = MaxPageSize
+	limit, err := pageLimit(q.Limit)
+	if err != nil {
+		return TaskPage{}, err
 	}
 	var after conversation.TaskID
 	if q.Cursor != "" {
@@ -633,7 +628,7 @@ func (e *Engine) Tasks(ctx context.Context, actor Actor, q TaskQuery) (TaskPage,
 		}
 	}
 	var page TaskPage
-	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
+	err = e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
 		if u.Role == conversation.RoleGuest {
 			return nil
 		}
