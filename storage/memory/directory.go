@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/google/btree"
 
 	"github.com/inboxkit/inboxkit/conversation"
 )
@@ -170,7 +169,7 @@ func (t *writeTx) PutUser(_ context.Context, u *conversation.User) error {
 		if old != nil {
 			treeDelete(t, t.orgUsers[old.Org], old.ID)
 		}
-		treeInsert(t, orgSet(t.orgUsers, nu.Org), nu.ID)
+		treeInsert(t, idSet(t.orgUsers, nu.Org), nu.ID)
 	}
 	t.reindexUser(old, &nu)
 	setMap(t, t.users, nu.ID, &nu)
@@ -203,7 +202,7 @@ func (t *writeTx) PutTeam(_ context.Context, team *conversation.Team) error {
 		if old != nil {
 			treeDelete(t, t.orgTeams[old.Org], old.ID)
 		}
-		treeInsert(t, orgSet(t.orgTeams, nt.Org), nt.ID)
+		treeInsert(t, idSet(t.orgTeams, nt.Org), nt.ID)
 	}
 	t.reindexMembers(old, nt)
 	setMap(t, t.teams, nt.ID, nt)
@@ -283,15 +282,4 @@ func containsKey(keys []orgKey, k orgKey) bool {
 		}
 	}
 	return false
-}
-
-// orgSet returns the ID set of org in sets, creating it if needed. An
-// empty set left behind by a rollback is harmless.
-func orgSet[K any](sets map[conversation.OrgID]*btree.BTreeG[conversation.ID[K]], org conversation.OrgID) *btree.BTreeG[conversation.ID[K]] {
-	tr := sets[org]
-	if tr == nil {
-		tr = btree.NewG(btreeDegree, idLess[K])
-		sets[org] = tr
-	}
-	return tr
 }

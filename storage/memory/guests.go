@@ -52,10 +52,6 @@ func expiryLess(a, b expiryKey) bool {
 
 func stringLess(a, b string) bool { return a < b }
 
-func convIDLess(a, b conversation.ConversationID) bool { return a.Compare(b) < 0 }
-
-func userIDLess(a, b conversation.UserID) bool { return a.Compare(b) < 0 }
-
 // guestIndex holds guest access records and the indexes and counters of
 // storage.GuestReadTx. Trees are created on demand; an empty one left
 // behind by a rollback or a delete is harmless (counts are tree sizes).
@@ -187,28 +183,21 @@ func (s *state) GuestCounts(_ context.Context, org conversation.OrgID, inviter c
 
 // UsersByEmail implements [storage.GuestReadTx].
 func (s *state) UsersByEmail(_ context.Context, org conversation.OrgID, email string) ([]*conversation.User, error) {
-	var out []*conversation.User
-	if tr := s.guest.userEmails[orgKey{org, email}]; tr != nil {
-		tr.Ascend(func(id conversation.UserID) bool {
-			u := *s.users[id]
-			out = append(out, &u)
-			return true
-		})
-	}
-	return out, nil
+	return collect(s.guest.userEmails[orgKey{org, email}], s.userCopy), nil
 }
 
 // LinkedUsers implements [storage.GuestReadTx].
 func (s *state) LinkedUsers(_ context.Context, user conversation.UserID) ([]*conversation.User, error) {
-	var out []*conversation.User
-	if tr := s.guest.linked[user]; tr != nil && !user.IsZero() {
-		tr.Ascend(func(id conversation.UserID) bool {
-			u := *s.users[id]
-			out = append(out, &u)
-			return true
-		})
+	if user.IsZero() {
+		return nil, nil
 	}
-	return out, nil
+	return collect(s.guest.linked[user], s.userCopy), nil
+}
+
+// userCopy returns a copy of stored user id.
+func (s *state) userCopy(id conversation.UserID) *conversation.User {
+	u := *s.users[id]
+	return &u
 }
 
 // PutGuestAccess implements [storage.GuestTx].
@@ -245,7 +234,7 @@ func (t *writeTx) PutGuestAccess(_ context.Context, a *conversation.GuestAccess,
 	if old != nil {
 		t.unindexPending(key, old)
 	} else {
-		treeInsert(t, treeOf(g.byGuest, orgKey{a.Org, a.Email}, convIDLess), a.Conversation)
+		treeInsert(t, idSet(g.byGuest, orgKey{a.Org, a.Email}), a.Conversation)
 		treeInsert(t, treeOf(g.byConv, a.Conversation, stringLess), a.Email)
 		treeInsert(t, treeOf(g.orgGuests, a.Org, stringLess), a.Email)
 		ik := inviterKey{a.Org, a.InvitedBy, a.Email}
@@ -390,9 +379,9 @@ func (t *writeTx) reindexUser(old, nu *conversation.User) {
 		setMap(t, g.seats, nu.Org, g.seats[nu.Org]+1)
 	}
 	if nu.Email != "" {
-		treeInsert(t, treeOf(g.userEmails, orgKey{nu.Org, nu.Email}, userIDLess), nu.ID)
+		treeInsert(t, idSet(g.userEmails, orgKey{nu.Org, nu.Email}), nu.ID)
 	}
 	if !nu.Linked.IsZero() {
-		treeInsert(t, treeOf(g.linked, nu.Linked, userIDLess), nu.ID)
+		treeInsert(t, idSet(g.linked, nu.Linked), nu.ID)
 	}
 }

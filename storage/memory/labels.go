@@ -59,12 +59,7 @@ func nameKey(l *conversation.Label) labelNameKey {
 // idSet returns the ID set of key in sets, creating it if needed. An
 // empty set left behind by a rollback is harmless.
 func idSet[P comparable, K any](sets map[P]*btree.BTreeG[conversation.ID[K]], key P) *btree.BTreeG[conversation.ID[K]] {
-	tr := sets[key]
-	if tr == nil {
-		tr = btree.NewG(btreeDegree, idLess[K])
-		sets[key] = tr
-	}
-	return tr
+	return treeOf(sets, key, idLess[K])
 }
 
 // collect returns the values of the IDs of tr (nil-safe), in ID order.
