@@ -35,10 +35,12 @@ var (
 // access and are shared with, not invited. It wraps ErrInvalidArgument.
 var ErrAlreadyMember = fmt.Errorf("%w: the address belongs to a member of this organization", ErrInvalidArgument)
 
-// ErrMergeWithGuests is returned when a merge involves a conversation
-// with guests, live or invited ("Merging is not available when … You are
-// a guest in the conversation", F3:7927). It wraps ErrMergeNotAllowed
-// (and so ErrInvalidArgument).
+// ErrMergeWithGuests matches a merge refused because guests are involved:
+// a conversation with guests, live or invited, or a guest actor
+// ("Merging is not available when … You are a guest in the conversation",
+// F3:7927). The error returned is a [*MergeNotAllowedError] with Reason
+// MergeRefusedGuest; it wraps ErrMergeNotAllowed (and so
+// ErrInvalidArgument).
 var ErrMergeWithGuests = fmt.Errorf("%w: conversations with guests cannot be merged (F3:7927)", ErrMergeNotAllowed)
 
 // Invitation is a guest invitation as the host's [Notifier] receives it
@@ -698,14 +700,14 @@ func (o *op) removeGuests() error {
 // checkMerge), and threading drops such merges (checkDecision).
 func (o *op) refuseMergeWithGuests(c *conversation.Conversation) error {
 	if len(c.Guests) > 0 {
-		return conversation.Errorf(ErrMergeWithGuests, "conversation %s has %d guest(s); remove them first", c.ID, len(c.Guests))
+		return &MergeNotAllowedError{Reason: MergeRefusedGuest, Detail: fmt.Sprintf("conversation %s has %d guest(s); remove them first (F3:7927)", c.ID, len(c.Guests))}
 	}
 	recs, err := o.tx.ConversationGuestAccess(o.ctx, c.ID)
 	if err != nil {
 		return err
 	}
 	if len(recs) > 0 {
-		return conversation.Errorf(ErrMergeWithGuests, "conversation %s has pending guest invitations; cancel them first", c.ID)
+		return &MergeNotAllowedError{Reason: MergeRefusedGuest, Detail: fmt.Sprintf("conversation %s has pending guest invitations; cancel them first (F3:7927)", c.ID)}
 	}
 	return nil
 }

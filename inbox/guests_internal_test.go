@@ -42,6 +42,10 @@ func TestTLTG_05_139_MergeRefusedWithGuests(t *testing.T) {
 	err = merge(AsUser(owner.ID), y, x)
 	assert.ErrorIs(t, err, ErrMergeWithGuests, "a pending invitation blocks the merge too")
 	assert.ErrorIs(t, err, ErrMergeNotAllowed)
+	var refusal *MergeNotAllowedError
+	if assert.ErrorAs(t, err, &refusal) {
+		assert.Equal(t, MergeRefusedGuest, refusal.Reason)
+	}
 	assert.ErrorIs(t, merge(AsUser(owner.ID), x, y), ErrMergeWithGuests, "as target too")
 
 	acc, err := e.AcceptInvitation(ctx, invite.Token, Acceptance{})

@@ -43,6 +43,11 @@ func (e *MergeNotAllowedError) Error() string {
 // Unwrap returns [ErrMergeNotAllowed].
 func (e *MergeNotAllowedError) Unwrap() error { return ErrMergeNotAllowed }
 
+// Is makes a refusal because of guests match [ErrMergeWithGuests].
+func (e *MergeNotAllowedError) Is(target error) bool {
+	return target == ErrMergeWithGuests && e.Reason == MergeRefusedGuest
+}
+
 // ErrCommentsNotMovable is returned when a comment is to be moved out of
 // its conversation: only messages can (F3:7954). It matches
 // ErrInvalidArgument too.
