@@ -116,6 +116,9 @@ type state struct {
 
 	labelState
 	taskState
+
+	outbox outboxState
+	sched  scheduleState
 }
 
 var _ storage.ReadTx = (*state)(nil)
@@ -145,6 +148,8 @@ func (s *state) init() {
 	s.guest.init()
 	s.labelState.init()
 	s.taskState.init()
+	s.outbox.init()
+	s.sched.init()
 }
 
 // orgKey is a string key scoped to one organization: a folded handle, a

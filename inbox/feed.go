@@ -1,0 +1,356 @@
+package inbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+
+	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/storage"
+)
+
+// The outbox and its feed.
+//
+// Every operation writes what it emits (timeline events and the
+// notifications they imply) to the store's outbox in the transaction
+// that commits it. After the commit the engine drains the outbox: it
+// hands every record past its consumer's cursor to Config.Subscribers and
+// Config.Notifier, then records the new cursor. A process that dies
+// between the commit and the drain loses nothing: the next engine on the
+// store drains from the recorded cursor. Delivery is at least once: a
+// process that dies after handing records out but before recording the
+// cursor hands them out again. Hosts read the same records with
+// [Engine.Events] and keep their own cursor under a consumer name.
+
+// Outbox record kinds.
+const (
+	kindEvent        = "event"
+	kindNotification = "notification"
+)
+
+// DefaultConsumer is the consumer name the engine drains under when
+// Config.Consumer is empty.
+const DefaultConsumer = "inbox"
+
+// drainBatch is how many records a drain or a feed page reads at once.
+const drainBatch = 256
+
+// FeedItem is one record of the feed: a timeline event or a
+// notification, at position Seq. Exactly one of Event and Notification is
+// set. Its JSON encoding is {"seq": 12, "event": {...}} or
+// {"seq": 13, "notification": {...}}, with the encodings of
+// [conversation.Event] and [Notification].
+type FeedItem struct {
+	Seq          uint64              `json:"seq"`
+	Event        *conversation.Event `json:"event,omitempty"`
+	Notification *Notification       `json:"notification,omitempty"`
+}
+
+// outbox is what an operation emits, collected as it goes and written to
+// the store before it commits.
+type outbox struct {
+	events []*conversation.Event
+	notes  []Notification
+}
+
+// records encodes out for the store.
+func (out *outbox) records() ([]storage.OutboxRecord, error) {
+	recs := make([]storage.OutboxRecord, 0, len(out.events)+len(out.notes))
+	for _, ev := range out.events {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return nil, fmt.Errorf("outbox: %w", err)
+		}
+		recs = append(recs, storage.OutboxRecord{Kind: kindEvent, Conversation: ev.Conversation, At: ev.At, Data: b})
+	}
+	for i := range out.notes {
+		n := &out.notes[i]
+		b, err := json.Marshal(n)
+		if err != nil {
+			return nil, fmt.Errorf("outbox: %w", err)
+		}
+		recs = append(recs, storage.OutboxRecord{Kind: kindNotification, Conversation: n.Conversation, At: n.At, Data: b})
+	}
+	return recs, nil
+}
+
+// write appends what the operation emitted to the outbox, registering
+// the engine's consumer first if the store does not know it yet (at the
+// head, so it never replays what was there before it existed).
+func (e *Engine) writeOutbox(ctx context.Context, tx storage.Tx, out *outbox) ([]storage.OutboxRecord, error) {
+	if !e.registered.Load() {
+		if _, err := tx.OutboxConsumer(ctx, e.consumer); isNotFound(err) {
+			head, err := tx.OutboxHead(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if err := tx.SetOutboxConsumer(ctx, e.consumer, head); err != nil {
+				return nil, err
+			}
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if len(out.events) == 0 && len(out.notes) == 0 {
+		return nil, nil
+	}
+	recs, err := out.records()
+	if err != nil {
+		return nil, err
+	}
+	return recs, tx.AppendOutbox(ctx, recs)
+}
+
+// decode turns a record back into a feed item.
+func decode(r storage.OutboxRecord) (FeedItem, error) {
+	it := FeedItem{Seq: r.Seq}
+	switch r.Kind {
+	case kindEvent:
+		it.Event = new(conversation.Event)
+		if err := json.Unmarshal(r.Data, it.Event); err != nil {
+			return it, fmt.Errorf("outbox record %d: %w", r.Seq, err)
+		}
+	case kindNotification:
+		it.Notification = new(Notification)
+		if err := json.Unmarshal(r.Data, it.Notification); err != nil {
+			return it, fmt.Errorf("outbox record %d: %w", r.Seq, err)
+		}
+	default:
+		return it, fmt.Errorf("outbox record %d: unknown kind %q", r.Seq, r.Kind)
+	}
+	return it, nil
+}
+
+// fresh maps the Seqs an operation just appended to what it emitted, so
+// the drain that follows it hands those values out without decoding them.
+type fresh map[uint64]FeedItem
+
+func freshItems(recs []storage.OutboxRecord, out *outbox) fresh {
+	if len(recs) == 0 {
+		return nil
+	}
+	f := make(fresh, len(recs))
+	for i, r := range recs {
+		if i < len(out.events) {
+			f[r.Seq] = FeedItem{Seq: r.Seq, Event: out.events[i]}
+		} else {
+			n := out.notes[i-len(out.events)]
+			f[r.Seq] = FeedItem{Seq: r.Seq, Notification: &n}
+		}
+	}
+	return f
+}
+
+// Drain hands every outbox record past the engine's cursor to the
+// subscribers and the notifier, in order, recording the cursor after
+// each batch, and returns how many records it handed out. Operations
+// drain on their own after they commit; a host calls Drain once after
+// starting an engine, to hand out what a previous process committed but
+// did not hand out. An engine without subscribers and notifier hands out
+// nothing.
+func (e *Engine) Drain(ctx context.Context) (int, error) { return e.drain(ctx, nil) }
+
+func (e *Engine) drain(ctx context.Context, f fresh) (int, error) {
+	if len(e.subscribers) == 0 && e.notifier == nil {
+		return 0, nil
+	}
+	e.drainMu.Lock()
+	defer e.drainMu.Unlock()
+	total := 0
+	for {
+		var recs []storage.OutboxRecord
+		var cursor uint64
+		err := e.store.View(ctx, func(tx storage.ReadTx) error {
+			var err error
+			cursor, err = tx.OutboxConsumer(ctx, e.consumer)
+			if isNotFound(err) {
+				// Not registered yet: nothing committed since this engine
+				// started, and nothing earlier is its to hand out.
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			recs, err = tx.ReadOutbox(ctx, cursor, drainBatch)
+			return err
+		})
+		if err != nil || len(recs) == 0 {
+			return total, err
+		}
+		for _, r := range recs {
+			it, ok := f[r.Seq]
+			if !ok {
+				if it, err = decode(r); err != nil {
+					// A record this engine cannot read is reported and
+					// skipped, so it does not stop every later one.
+					e.reportError(err)
+					continue
+				}
+			}
+			e.hand(ctx, it)
+		}
+		last := recs[len(recs)-1].Seq
+		err = e.store.Update(ctx, func(tx storage.Tx) error {
+			now, err := tx.OutboxConsumer(ctx, e.consumer)
+			if err != nil && !isNotFound(err) {
+				return err
+			}
+			if now >= last {
+				return nil // another engine sharing the name got further
+			}
+			return tx.SetOutboxConsumer(ctx, e.consumer, last)
+		})
+		if err != nil {
+			return total, err
+		}
+		total += len(recs)
+		if len(recs) < drainBatch {
+			return total, nil
+		}
+	}
+}
+
+// hand gives one record to the subscribers or the notifier. A failing
+// notifier is reported to Config.OnError; the record counts as handed.
+func (e *Engine) hand(ctx context.Context, it FeedItem) {
+	if it.Event != nil {
+		for _, s := range e.subscribers {
+			s.HandleEvent(ctx, it.Event.Clone())
+		}
+		return
+	}
+	if e.notifier != nil && it.Notification != nil {
+		e.reportError(e.notifier.Notify(ctx, *it.Notification))
+	}
+}
+
+// Events returns the feed from just after cursor after (zero: from the
+// oldest record kept), in commit order, ending at the last record
+// committed when it reaches it. Only the [System] actor reads it: it
+// holds every organization's events and notifications, for the host to
+// build webhooks, write-back and indexing from; views for one user are
+// not offered here. Invitation tokens are left out. A host that must not
+// miss a record registers a consumer ([Engine.RegisterConsumer]) and
+// acknowledges what it has handled ([Engine.AckEvents]); records every
+// registered consumer has acknowledged may be removed by
+// [Engine.Compact]. Reading stops at the first error.
+func (e *Engine) Events(ctx context.Context, actor Actor, after uint64) iter.Seq2[FeedItem, error] {
+	return func(yield func(FeedItem, error) bool) {
+		if !actor.system {
+			yield(FeedItem{}, conversation.Errorf(ErrForbidden, "the event feed is read by the system actor"))
+			return
+		}
+		for {
+			var recs []storage.OutboxRecord
+			err := e.store.View(ctx, func(tx storage.ReadTx) error {
+				var err error
+				recs, err = tx.ReadOutbox(ctx, after, drainBatch)
+				return err
+			})
+			if err != nil {
+				yield(FeedItem{}, err)
+				return
+			}
+			for _, r := range recs {
+				it, err := decode(r)
+				if err == nil && it.Notification != nil && it.Notification.Invitation != nil {
+					it.Notification.Invitation.Token = ""
+				}
+				if !yield(it, err) || err != nil {
+					return
+				}
+				after = r.Seq
+			}
+			if len(recs) < drainBatch {
+				return
+			}
+		}
+	}
+}
+
+// RegisterConsumer registers a feed consumer under name, at the last
+// record committed if it is new, and returns its cursor: the Seq of the
+// last record it has acknowledged. Compaction keeps every record a
+// registered consumer has not acknowledged. System actor only.
+func (e *Engine) RegisterConsumer(ctx context.Context, actor Actor, name string) (uint64, error) {
+	if err := feedActor(actor, name); err != nil {
+		return 0, err
+	}
+	var cursor uint64
+	err := e.store.Update(ctx, func(tx storage.Tx) error {
+		var err error
+		cursor, err = tx.OutboxConsumer(ctx, name)
+		if !isNotFound(err) {
+			return err
+		}
+		if cursor, err = tx.OutboxHead(ctx); err != nil {
+			return err
+		}
+		return tx.SetOutboxConsumer(ctx, name, cursor)
+	})
+	return cursor, err
+}
+
+// AckEvents records that consumer name has handled every record up to
+// and including Seq cursor. ErrNotFound if no consumer has that name;
+// ErrInvalidArgument for a cursor past the last record. System actor
+// only.
+func (e *Engine) AckEvents(ctx context.Context, actor Actor, name string, cursor uint64) error {
+	if err := feedActor(actor, name); err != nil {
+		return err
+	}
+	return e.store.Update(ctx, func(tx storage.Tx) error {
+		if _, err := tx.OutboxConsumer(ctx, name); err != nil {
+			return err
+		}
+		return tx.SetOutboxConsumer(ctx, name, cursor)
+	})
+}
+
+// UnregisterConsumer forgets consumer name, so compaction no longer
+// waits for it. System actor only.
+func (e *Engine) UnregisterConsumer(ctx context.Context, actor Actor, name string) error {
+	if err := feedActor(actor, name); err != nil {
+		return err
+	}
+	return e.store.Update(ctx, func(tx storage.Tx) error { return tx.DeleteOutboxConsumer(ctx, name) })
+}
+
+// Compact removes the outbox records every registered consumer (the
+// engines' own included) has acknowledged, and returns how many it
+// removed. With no consumer registered, every record goes. System actor
+// only.
+func (e *Engine) Compact(ctx context.Context, actor Actor) (int, error) {
+	if !actor.system {
+		return 0, conversation.Errorf(ErrForbidden, "the outbox is compacted by the system actor")
+	}
+	n := 0
+	err := e.store.Update(ctx, func(tx storage.Tx) error {
+		upTo, err := tx.OutboxHead(ctx)
+		if err != nil {
+			return err
+		}
+		consumers, err := tx.OutboxConsumers(ctx)
+		if err != nil {
+			return err
+		}
+		for _, c := range consumers {
+			upTo = min(upTo, c)
+		}
+		n, err = tx.CompactOutbox(ctx, upTo)
+		return err
+	})
+	return n, err
+}
+
+// feedActor refuses feed administration to anyone but the system.
+func feedActor(actor Actor, name string) error {
+	if !actor.system {
+		return conversation.Errorf(ErrForbidden, "feed consumers are managed by the system actor")
+	}
+	if name == "" {
+		return conversation.Errorf(ErrInvalidArgument, "a feed consumer needs a name")
+	}
+	return nil
+}
