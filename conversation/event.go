@@ -66,9 +66,9 @@ const (
 	// ("Message was deleted because [User] was removed from the
 	// conversation", F3:6707-6711).
 	EventMessageWithdrawn
-	// EventDeliveryFailed: the message queued for sending as Message could
-	// not be delivered (Subject holds the reason); nothing was recorded as
-	// sent.
+	// EventDeliveryFailed: a reply Users[0] queued for sending could not
+	// be delivered (Subject is its subject, Error the reason); nothing was
+	// recorded as sent.
 	EventDeliveryFailed
 )
 
@@ -162,6 +162,8 @@ type Event struct {
 	// Task and TaskChange describe EventTaskChanged.
 	Task       TaskID     `json:"task,omitzero"`
 	TaskChange TaskChange `json:"task_change,omitzero"`
+	// Error is why the delivery of EventDeliveryFailed failed.
+	Error string `json:"error,omitempty"`
 }
 
 // LabelChange is one label applied to or removed from a conversation, as

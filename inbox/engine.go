@@ -89,6 +89,9 @@ type Config struct {
 	// Subscribers receive every timeline event after its operation
 	// commits, from the outbox, in commit order, at least once.
 	Subscribers []EventHandler
+	// Sender sends the replies queued with [Engine.SendReply]. Nil means
+	// SendReply refuses to queue (ErrInvalidArgument).
+	Sender Sender
 	// Consumer is the name under which the engine records how far it has
 	// handed the outbox to Subscribers and Notifier. Zero means
 	// [DefaultConsumer]. Engines sharing a store and a name share the
@@ -150,7 +153,12 @@ type Engine struct {
 	consumer         string
 	registered       atomic.Bool
 	drainMu          sync.Mutex
+	drainAgain       atomic.Bool
 	crashBeforeDrain bool
+	// owner names the engine when it leases scheduled jobs.
+	owner string
+	// sender is Config.Sender.
+	sender Sender
 
 	store       storage.Store
 	clock       Clock
@@ -180,6 +188,7 @@ func New(cfg Config) *Engine {
 		maxMessages: cfg.MaxMessages,
 		maxRetries:  cfg.MaxRetries,
 		consumer:    cfg.Consumer,
+		sender:      cfg.Sender,
 
 		random:        &randomPool{r: bufio.NewReaderSize(rand.Reader, 4096)},
 		invitationTTL: cfg.InvitationTTL,
@@ -187,6 +196,7 @@ func New(cfg Config) *Engine {
 	if e.store == nil {
 		e.store = memory.New()
 	}
+	e.owner = newOwner(e)
 	if e.consumer == "" {
 		e.consumer = DefaultConsumer
 	}

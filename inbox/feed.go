@@ -79,7 +79,7 @@ func (out *outbox) records() ([]storage.OutboxRecord, error) {
 // the engine's consumer first if the store does not know it yet (at the
 // head, so it never replays what was there before it existed).
 func (e *Engine) writeOutbox(ctx context.Context, tx storage.Tx, out *outbox) ([]storage.OutboxRecord, error) {
-	if !e.registered.Load() {
+	if !e.registered.Load() && e.hands() {
 		if _, err := tx.OutboxConsumer(ctx, e.consumer); isNotFound(err) {
 			head, err := tx.OutboxHead(ctx)
 			if err != nil {
@@ -148,15 +148,33 @@ func freshItems(recs []storage.OutboxRecord, out *outbox) fresh {
 // drain on their own after they commit; a host calls Drain once after
 // starting an engine, to hand out what a previous process committed but
 // did not hand out. An engine without subscribers and notifier hands out
-// nothing.
+// nothing, and keeps no cursor (it holds no record back from compaction).
+//
+// Subscribers and the notifier run one record at a time. One that calls
+// the engine must pass on the context it was given: the operation then
+// returns at once, and the drain that called it hands out what it
+// emitted once the handler returns. With another context it would wait
+// for that drain, which waits for it.
 func (e *Engine) Drain(ctx context.Context) (int, error) { return e.drain(ctx, nil) }
 
+// drainingKey marks the context a drain hands to subscribers and the
+// notifier, so an operation they run through the same engine does not
+// wait for the drain that called them.
+type drainingKey struct{}
+
 func (e *Engine) drain(ctx context.Context, f fresh) (int, error) {
-	if len(e.subscribers) == 0 && e.notifier == nil {
+	if !e.hands() {
+		return 0, nil
+	}
+	if ctx.Value(drainingKey{}) == e {
+		// Called from a handler of this engine's drain: that drain goes on
+		// until the records this operation appended are handed out too.
+		e.drainAgain.Store(true)
 		return 0, nil
 	}
 	e.drainMu.Lock()
 	defer e.drainMu.Unlock()
+	ctx = context.WithValue(ctx, drainingKey{}, e)
 	total := 0
 	for {
 		var recs []storage.OutboxRecord
@@ -205,11 +223,14 @@ func (e *Engine) drain(ctx context.Context, f fresh) (int, error) {
 			return total, err
 		}
 		total += len(recs)
-		if len(recs) < drainBatch {
+		if len(recs) < drainBatch && !e.drainAgain.Swap(false) {
 			return total, nil
 		}
 	}
 }
+
+// hands reports whether the engine has anyone to hand records to.
+func (e *Engine) hands() bool { return len(e.subscribers) > 0 || e.notifier != nil }
 
 // hand gives one record to the subscribers or the notifier. A failing
 // notifier is reported to Config.OnError; the record counts as handed.

@@ -217,3 +217,28 @@ func TestReasonWireNames(t *testing.T) {
 	var r inbox.Reason
 	require.ErrorIs(t, r.UnmarshalText([]byte("7")), inbox.ErrInvalidArgument)
 }
+
+// A subscriber that acts through the engine with the context it was
+// given does not deadlock, and what its operation emits is handed out
+// before the operation that triggered it returns.
+func TestFeedSubscriberMayCallTheEngine(t *testing.T) {
+	var a *inboxtest.Acme
+	var commented []conversation.CommentID
+	bot := inbox.EventHandlerFunc(func(ctx context.Context, ev *conversation.Event) {
+		if ev.Type != conversation.EventMessageAdded {
+			return
+		}
+		id, err := a.Engine.Comment(ctx, a.As("A"), ev.Conversation, inbox.NewComment{Body: "seen"})
+		require.NoError(t, err)
+		commented = append(commented, id)
+	})
+	a = inboxtest.NewAcme(inboxtest.AcmeOptions{Config: inbox.Config{Subscribers: []inbox.EventHandler{bot}}})
+	a.Events.Take()
+	a.Deliver("support", a.Email("Hello", "support@acme.test"))
+	require.Len(t, commented, 1)
+	var types []conversation.EventType
+	for _, ev := range a.Events.Take() {
+		types = append(types, ev.Type)
+	}
+	require.Contains(t, types, conversation.EventCommentAdded)
+}

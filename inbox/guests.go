@@ -160,6 +160,10 @@ func (o *op) invite(addr string, res *Invited) error {
 		return err
 	}
 	res.ExpiresAt = rec.ExpiresAt
+	// One expiry job per conversation and address: a renewal moves it.
+	if err := o.putJob(jobGuestExpiry+":"+c.ID.String()+":"+addr, jobGuestExpiry, rec.ExpiresAt, struct{}{}); err != nil {
+		return err
+	}
 	ev := conversation.Event{Type: conversation.EventGuestInvited, Email: addr}
 	if guest != nil {
 		ev.Users = []conversation.UserID{guest.ID}

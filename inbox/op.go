@@ -282,6 +282,9 @@ func (o *op) flush() error {
 			return err
 		}
 	}
+	if err := o.scheduleSnoozes(); err != nil {
+		return err
+	}
 	for _, ev := range o.events {
 		if err := o.tx.AppendEvent(ctx, ev); err != nil {
 			return err

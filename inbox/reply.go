@@ -67,92 +67,96 @@ type Reply struct {
 // records nothing.
 func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.ConversationID, r Reply) (conversation.MessageID, error) {
 	var mid conversation.MessageID
-	err := e.update(ctx, actor, func(o *op) error {
-		u, err := o.loadAsUser(id)
-		if err != nil {
-			return err
-		}
-		c := o.conv
-		if c.Kind != conversation.Thread {
-			return conversation.Errorf(ErrInvalidArgument, "conversation %s has no external channel to reply on", id)
-		}
-		if c.Trashed {
-			return conversation.Errorf(ErrInvalidArgument, "conversation %s is in Trash", id)
-		}
-		org, err := o.loadOrg(c.Org)
-		if err != nil {
-			return err
-		}
-		acctID := r.Account
-		if acctID.IsZero() && len(c.Accounts) > 0 {
-			acctID = c.Accounts[0]
-		}
-		// Sent as the account's address, or as the alias the message
-		// names (a reply ComposeReply composed from an alias).
-		acct, from, err := sendingAccount(o.ctx, o.tx, u, c.Org, acctID, r.Message.From.Address, false)
-		if err != nil {
-			return err
-		}
-		m := r.Message.Clone()
-		if err := o.checkChannelSend(acct, m, &r); err != nil {
-			return err
-		}
-		m.Direction = conversation.Outbound
-		m.Channel = acct.Channel
-		m.Account = acct.ID
-		m.SentBy = u.ID
-		m.From = conversation.Address{Name: u.Name, Address: acct.Address}
-		m.From.Address = from
-		if m.At.IsZero() {
-			m.At = o.now
-		}
-		conversation.AddSorted(&c.Accounts, acct.ID)
-		// Filed where replies to it will be looked up: the scope of the
-		// sending account (T6: explicit placement wins over lookup).
-		scope, err := o.sendingScope(org, acct, m)
-		if err != nil {
-			return err
-		}
-		tm := threadMessage(scope, m)
-		m.Scope = string(scope)
-		if err := o.addMessage(m); err != nil {
-			return err
-		}
-		th, err := o.threader()
-		if err != nil {
-			return err
-		}
-		if err := th.Place(o.ctx, tm, c.ID); err != nil {
-			return err
-		}
-		mid = m.ID
-		if org.MultiTeamMode == conversation.SingleConversation {
-			if err := o.moveByMessage(acct, m); err != nil {
-				return err
-			}
-		}
-		st := o.state(u.ID)
-		st.ReadSeq = c.Seq
-		if !u.Prefs.NoWatchOnReply {
-			st.Watching = true
-		}
-		if team := o.teams[c.Team]; c.InTeamInbox && team != nil && team.ReplyFromInbox == conversation.AssignReplier && team.MemberKind(u.ID) != 0 && !c.IsAssigned(u.ID) {
-			if err := o.assign([]conversation.UserID{u.ID}, false); err != nil {
-				return err
-			}
-		}
-		o.wakeWatchers(u.ID, Replied, true)
-		switch r.Then {
-		case ThenClose:
-			return o.close()
-		case ThenArchive:
-			o.archiveForActor()
-		case ThenSnooze:
-			return o.snooze(r.Snooze)
-		}
-		return nil
-	})
+	err := e.update(ctx, actor, func(o *op) error { return o.recordReply(id, r, &mid) })
 	return mid, err
+}
+
+// recordReply is [Engine.RecordReply] inside an operation; it sets *mid
+// to the recorded message.
+func (o *op) recordReply(id conversation.ConversationID, r Reply, mid *conversation.MessageID) error {
+	u, err := o.loadAsUser(id)
+	if err != nil {
+		return err
+	}
+	c := o.conv
+	if c.Kind != conversation.Thread {
+		return conversation.Errorf(ErrInvalidArgument, "conversation %s has no external channel to reply on", id)
+	}
+	if c.Trashed {
+		return conversation.Errorf(ErrInvalidArgument, "conversation %s is in Trash", id)
+	}
+	org, err := o.loadOrg(c.Org)
+	if err != nil {
+		return err
+	}
+	acctID := r.Account
+	if acctID.IsZero() && len(c.Accounts) > 0 {
+		acctID = c.Accounts[0]
+	}
+	// Sent as the account's address, or as the alias the message
+	// names (a reply ComposeReply composed from an alias).
+	acct, from, err := sendingAccount(o.ctx, o.tx, u, c.Org, acctID, r.Message.From.Address, false)
+	if err != nil {
+		return err
+	}
+	m := r.Message.Clone()
+	if err := o.checkChannelSend(acct, m, &r); err != nil {
+		return err
+	}
+	m.Direction = conversation.Outbound
+	m.Channel = acct.Channel
+	m.Account = acct.ID
+	m.SentBy = u.ID
+	m.From = conversation.Address{Name: u.Name, Address: acct.Address}
+	m.From.Address = from
+	if m.At.IsZero() {
+		m.At = o.now
+	}
+	conversation.AddSorted(&c.Accounts, acct.ID)
+	// Filed where replies to it will be looked up: the scope of the
+	// sending account (T6: explicit placement wins over lookup).
+	scope, err := o.sendingScope(org, acct, m)
+	if err != nil {
+		return err
+	}
+	tm := threadMessage(scope, m)
+	m.Scope = string(scope)
+	if err := o.addMessage(m); err != nil {
+		return err
+	}
+	th, err := o.threader()
+	if err != nil {
+		return err
+	}
+	if err := th.Place(o.ctx, tm, c.ID); err != nil {
+		return err
+	}
+	*mid = m.ID
+	if org.MultiTeamMode == conversation.SingleConversation {
+		if err := o.moveByMessage(acct, m); err != nil {
+			return err
+		}
+	}
+	st := o.state(u.ID)
+	st.ReadSeq = c.Seq
+	if !u.Prefs.NoWatchOnReply {
+		st.Watching = true
+	}
+	if team := o.teams[c.Team]; c.InTeamInbox && team != nil && team.ReplyFromInbox == conversation.AssignReplier && team.MemberKind(u.ID) != 0 && !c.IsAssigned(u.ID) {
+		if err := o.assign([]conversation.UserID{u.ID}, false); err != nil {
+			return err
+		}
+	}
+	o.wakeWatchers(u.ID, Replied, true)
+	switch r.Then {
+	case ThenClose:
+		return o.close()
+	case ThenArchive:
+		o.archiveForActor()
+	case ThenSnooze:
+		return o.snooze(r.Snooze)
+	}
+	return nil
 }
 
 // moveByMessage moves the conversation to the team whose team-inbox
