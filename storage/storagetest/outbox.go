@@ -18,7 +18,9 @@ func outboxRecord(i int) storage.OutboxRecord {
 
 func readOutbox(t *testing.T, s storage.Store, after uint64, limit int) []storage.OutboxRecord {
 	t.Helper()
-	return mustRead(t, s, func(tx storage.ReadTx) ([]storage.OutboxRecord, error) { return tx.ReadOutbox(t.Context(), after, limit) })
+	return mustRead(t, s, func(tx storage.ReadTx) ([]storage.OutboxRecord, error) {
+		return tx.ReadOutbox(t.Context(), after, limit)
+	})
 }
 
 func outboxHead(t *testing.T, s storage.Store) uint64 {
