@@ -147,7 +147,10 @@ func freshItems(recs []storage.OutboxRecord, out *outbox) fresh {
 // each batch, and returns how many records it handed out. Operations
 // drain on their own after they commit; a host calls Drain once after
 // starting an engine, to hand out what a previous process committed but
-// did not hand out. An engine without subscribers and notifier hands out
+// did not hand out. Records are handed out at least once: a process that
+// dies while handing out a batch hands the whole batch out again, so a
+// subscriber that must not act twice remembers the IDs of the events it
+// acted on. An engine without subscribers and notifier hands out
 // nothing, and keeps no cursor (it holds no record back from compaction).
 //
 // Subscribers and the notifier run one record at a time. One that calls

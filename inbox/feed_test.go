@@ -242,3 +242,37 @@ func TestFeedSubscriberMayCallTheEngine(t *testing.T) {
 	}
 	require.Contains(t, types, conversation.EventCommentAdded)
 }
+
+// A process that dies while handing records out (here: a subscriber
+// panics) hands them out again from the last recorded cursor: the
+// records of the interrupted batch come twice, none is lost.
+func TestFeedInterruptedDrainRepeatsTheBatch(t *testing.T) {
+	ctx := context.Background()
+	store := memory.New()
+	a := inboxtest.NewAcme(inboxtest.AcmeOptions{Config: inbox.Config{Store: store}})
+	before := head(t, a.Engine)
+	a.Events.Take()
+
+	seen := 0
+	dying := inbox.EventHandlerFunc(func(context.Context, *conversation.Event) {
+		seen++
+		if seen == 2 {
+			panic("process dies")
+		}
+	})
+	_, err := a.Engine.RegisterConsumer(ctx, inbox.System, "other")
+	require.NoError(t, err)
+	c := a.Deliver("support", a.Email("Hello", "support@acme.test"))
+	// a's own drain handed these out; e drains them under its own name.
+	e := inbox.New(inbox.Config{Store: store, Clock: a.Clock, Consumer: "other", Subscribers: []inbox.EventHandler{dying}})
+	require.Panics(t, func() { _, _ = e.Drain(ctx) })
+
+	events := &inboxtest.Events{}
+	next := inbox.New(inbox.Config{Store: store, Clock: a.Clock, Consumer: "other", Subscribers: []inbox.EventHandler{events}})
+	_, err = next.Drain(ctx)
+	require.NoError(t, err)
+	want, _ := split(feed(t, a.Engine, before))
+	require.Equal(t, want, events.Take(), "every event of the interrupted batch again, in order")
+	require.NotEmpty(t, want)
+	require.Equal(t, c, want[0].Conversation)
+}
