@@ -11,7 +11,9 @@ const (
 	// conversation (F3:7932).
 	DefaultMaxMessages = 400
 	// DefaultMaxReferences bounds how many parent ids of one message are
-	// looked up: In-Reply-To first, then the nearest References.
+	// looked up: In-Reply-To first, then the nearest References. The
+	// first References id (the thread root) is looked up as well,
+	// whatever the bound.
 	DefaultMaxReferences = 128
 	// DefaultSubjectWindow is the window an engine should use when it turns
 	// the subject fallback on.
@@ -27,7 +29,8 @@ type Options struct {
 	// MaxMessages is the cap of countable messages per conversation (T3).
 	// Zero means DefaultMaxMessages; a negative value means no cap.
 	MaxMessages int
-	// MaxReferences bounds the parent ids looked up per message. Zero
+	// MaxReferences bounds the parent ids looked up per message; the
+	// thread root (the first References id) is looked up beyond it. Zero
 	// means DefaultMaxReferences.
 	MaxReferences int
 	// SubjectWindow turns the subject fallback on when positive (T4 allows
@@ -194,7 +197,8 @@ func NewThreader[K comparable](idx Index[K], opts Options) (*Threader[K], error)
 // The order of evidence:
 //  1. m's own id known in the scope: Duplicate (T1).
 //  2. Parent lookup (T2): In-Reply-To ids in order, then References from
-//     last to first; the first id naming a known message decides, in the
+//     last to first (up to MaxReferences ids, then the first References
+//     id, the root); the first id naming a known message decides, in the
 //     conversation that message lives in now (after moves and merges).
 //     Later known ids never pull in their conversations: a reply to a
 //     private forward stays with the forward (F3:6610).
@@ -349,14 +353,17 @@ type candidate[K comparable] struct {
 }
 
 // eachParent calls fn with the position and value of m's parent ids in
-// lookup order (In-Reply-To in
-// order, then References last to first), skipping empty, synthesized and
-// self references and References ids already in In-Reply-To, up to
-// MaxReferences ids.
+// lookup order (In-Reply-To in order, then References last to first),
+// skipping empty, synthesized and self references and References ids
+// already in In-Reply-To, up to MaxReferences ids; the first References
+// id, the thread root, comes last and is visited whatever the bound, so a
+// reply whose References hold more unknown ids than the bound still finds
+// its thread.
 func (t *Threader[K]) eachParent(m Message, fn func(i int, id string, by Reason) error) error {
 	n := 0
+	usable := func(id string) bool { return id != "" && id != m.ID && !IsSynthetic(id) }
 	visit := func(id string, by Reason) error {
-		if id == "" || id == m.ID || IsSynthetic(id) || n >= t.opts.MaxReferences {
+		if !usable(id) || n >= t.opts.MaxReferences {
 			return nil
 		}
 		n++
@@ -367,12 +374,21 @@ func (t *Threader[K]) eachParent(m Message, fn func(i int, id string, by Reason)
 			return err
 		}
 	}
-	for i := len(m.References) - 1; i >= 0; i-- {
+	first := len(m.References) // the lowest References index visited
+	for i := len(m.References) - 1; i >= 0 && n < t.opts.MaxReferences; i-- {
 		if contains(m.InReplyTo, m.References[i]) {
 			continue
 		}
 		if err := visit(m.References[i], ByReferences); err != nil {
 			return err
+		}
+		first = i
+	}
+	if first > 0 && len(m.References) > 0 {
+		// The bound stopped the walk before the root.
+		if root := m.References[0]; usable(root) && !contains(m.InReplyTo, root) {
+			n++
+			return fn(n-1, root, ByReferences)
 		}
 	}
 	return nil
