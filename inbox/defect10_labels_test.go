@@ -119,3 +119,17 @@ func TestDefect10_7_HiddenLabelAnswersAsRandomID(t *testing.T) {
 	assert.Equal(t, wantInfos, gotInfos, "no label changed")
 	assert.Equal(t, wantLabels, gotLabels, "the conversation's labels are unchanged")
 }
+
+// Sibling names are unique, so a member naming a label like one they
+// cannot find is refused, but the refusal names no ID of the hidden label.
+func TestDefect10_7_NameClashNamesNoHiddenLabel(t *testing.T) {
+	a := tltgAcme()
+	board := slLabel(t, a, "Adm", inbox.LabelSpec{Name: "Board", VisibleTo: conversation.VisibleToAdminsAndAutoShared})
+	_, err := a.Engine.CreateLabel(tltgCtx, a.As("A"), inbox.LabelSpec{Name: "board"})
+	require.ErrorIs(t, err, inbox.ErrConflict)
+	assert.NotContains(t, err.Error(), board.ID.String())
+	mine := slLabel(t, a, "A", inbox.LabelSpec{Name: "Mine"})
+	err = a.Engine.UpdateLabel(tltgCtx, a.As("A"), mine.ID, inbox.LabelPatch{Name: ptr("BOARD")})
+	require.ErrorIs(t, err, inbox.ErrConflict)
+	assert.NotContains(t, err.Error(), board.ID.String())
+}
