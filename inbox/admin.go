@@ -14,7 +14,10 @@ type UserSpec struct {
 	Name  string
 	Email string
 	// Handle is what others type after "@"; letters, digits, '.', '_'
-	// and '-'. Unique in the organization.
+	// and '-'. Users, guests and teams share one handle namespace per
+	// organization: a handle another user, guest or team holds
+	// (case-insensitively) is ErrConflict, and "all", which mentions
+	// everyone with access, is reserved (ErrInvalidArgument).
 	Handle string
 	// Role is RoleMember (the zero value) or RoleAdmin. The owner is made
 	// by CreateOrg; guests join by invitation.
@@ -72,6 +75,9 @@ func (e *Engine) AddUser(ctx context.Context, actor Actor, spec UserSpec) (*conv
 		if _, err := o.admin(o.user.Org); err != nil {
 			return err
 		}
+		if err := o.checkHandleFree(o.user.Org, spec.Handle); err != nil {
+			return err
+		}
 		u = &conversation.User{ID: conversation.UserID(e.newID()), Org: o.user.Org, Name: spec.Name,
 			Email: conversation.CanonicalAddress(spec.Email), Handle: spec.Handle, Role: spec.Role}
 		return o.tx.PutUser(o.ctx, u)
@@ -92,7 +98,9 @@ func (e *Engine) SetPrefs(ctx context.Context, actor Actor, prefs conversation.P
 
 // TeamSpec describes a team to create.
 type TeamSpec struct {
-	Name   string
+	Name string
+	// Handle mentions the team; it shares the namespace of user handles
+	// (see UserSpec.Handle).
 	Handle string
 	// Members, each once.
 	Members []conversation.Membership
@@ -131,6 +139,9 @@ func (e *Engine) CreateTeam(ctx context.Context, actor Actor, spec TeamSpec) (*c
 		}
 		if len(teams) >= org.TeamLimit() {
 			return conversation.Errorf(ErrLimitReached, "organization already has %d teams (limit %d)", len(teams), org.TeamLimit())
+		}
+		if err := o.checkHandleFree(org.ID, spec.Handle); err != nil {
+			return err
 		}
 		team = &conversation.Team{ID: conversation.TeamID(e.newID()), Org: org.ID, Name: spec.Name, Handle: spec.Handle,
 			NoInbox: spec.NoInbox, ChatRoom: spec.ChatRoom, Mention: spec.Mention,
@@ -380,7 +391,18 @@ func (o *op) checkSharing(org conversation.OrgID, s conversation.Sharing) error 
 	return nil
 }
 
-// validHandle checks a mention handle's syntax.
+// mentionAll is the mention of everyone with access (F3:7327): a
+// mention of its own, so no user, guest or team may take it as a handle.
+// It is the only reserved mention the seeds define (the "@" references
+// of AI prompts, F3:13225, are not comment mentions).
+const mentionAll = "all"
+
+// isMentionAll reports whether handle h is the reserved mention "@all",
+// compared as handles are, case-insensitively.
+func isMentionAll(h string) bool { return strings.EqualFold(h, mentionAll) }
+
+// validHandle checks a mention handle's syntax and refuses the reserved
+// mention.
 func validHandle(h string) error {
 	if h == "" {
 		return conversation.Errorf(ErrInvalidArgument, "handle is empty")
@@ -389,6 +411,34 @@ func validHandle(h string) error {
 		if !isHandleRune(r) {
 			return conversation.Errorf(ErrInvalidArgument, "handle %q: %q is not a letter, digit, '.', '_' or '-'", h, r)
 		}
+	}
+	if isMentionAll(h) {
+		return conversation.Errorf(ErrInvalidArgument, "handle %q is reserved: @%s mentions everyone with access", h, mentionAll)
+	}
+	return nil
+}
+
+// checkHandleFree refuses a handle another user, guest or team of org
+// already holds: they share one namespace, so "@handle" names one of
+// them (the store enforces the same index; checking first gives a
+// refusal that names no internal ID). An empty handle is free.
+func (o *op) checkHandleFree(org conversation.OrgID, h string) error {
+	if h == "" {
+		return nil
+	}
+	_, err := o.tx.UserByHandle(o.ctx, org, h)
+	if err == nil {
+		return conversation.Errorf(ErrConflict, "handle %q is already taken in this organization", h)
+	}
+	if !isNotFound(err) {
+		return err
+	}
+	_, err = o.tx.TeamByHandle(o.ctx, org, h)
+	if err == nil {
+		return conversation.Errorf(ErrConflict, "handle %q is already taken in this organization", h)
+	}
+	if !isNotFound(err) {
+		return err
 	}
 	return nil
 }

@@ -197,7 +197,9 @@ type Acceptance struct {
 	// Name and Handle describe a new guest identity; both are optional
 	// (Name defaults to the linked user's name or the address). A guest
 	// without a handle cannot be @mentioned by handle, only by an
-	// explicit mention.
+	// explicit mention. The handle shares the organization's namespace
+	// with its users and teams (see UserSpec.Handle): a taken one is
+	// ErrConflict, and the token stays usable for another try.
 	Name   string
 	Handle string
 }
@@ -293,6 +295,9 @@ func (o *op) acceptAs(rec *conversation.GuestAccess, acc Acceptance) (*conversat
 			return nil, conversation.Errorf(ErrForbidden, "the guest identity of %s belongs to another user", rec.Email)
 		}
 		return guest, nil
+	}
+	if err := o.checkHandleFree(rec.Org, acc.Handle); err != nil {
+		return nil, err
 	}
 	guest = &conversation.User{ID: conversation.UserID(o.e.newID()), Org: rec.Org, Name: acc.Name, Email: rec.Email,
 		Handle: acc.Handle, Role: conversation.RoleGuest}

@@ -211,7 +211,7 @@ func (o *op) resolveMentions(nc NewComment) ([]conversation.Mention, error) {
 		// A guest's group mentions and mentions of people not present
 		// stay plain text (F0:109, spec A9); a guest not present is no
 		// one to mention either.
-		if strings.EqualFold(h, "all") {
+		if isMentionAll(h) {
 			if !guestAuthor {
 				add(conversation.Mention{All: true})
 			}
