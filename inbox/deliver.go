@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -460,9 +461,15 @@ func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]rout
 	return finishRoutes(acct, out), nil
 }
 
-// addMessage appends m to the operation's conversation.
+// addMessage appends m to the operation's conversation. Every path that
+// adds a message decided first, through the Threader (Decide, Room), that
+// the conversation has room: a full one here is a broken invariant,
+// refused rather than carried past the cap (F3:7932).
 func (o *op) addMessage(m *conversation.Message) error {
 	c := o.conv
+	if c.Messages >= o.e.maxMessages {
+		return fmt.Errorf("inbox: internal error: conversation %s already holds %d messages: %w", c.ID, c.Messages, ErrLimitReached)
+	}
 	m.ID = conversation.MessageID(o.e.newID())
 	m.Conversation = c.ID
 	c.Seq++
