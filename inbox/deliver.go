@@ -71,6 +71,9 @@ func (e *Engine) Deliver(ctx context.Context, actor Actor, in Incoming) (Deliver
 // file runs an operation that files an incoming or synced message and
 // reports what it did (Deliver, RecordSent).
 func (e *Engine) file(ctx context.Context, actor Actor, in Incoming, fn func(*op, Incoming, *Delivery) error) (Delivery, error) {
+	if err := needID("account", in.Account); err != nil {
+		return Delivery{}, err
+	}
 	var res Delivery
 	err := e.update(ctx, actor, func(o *op) error {
 		res = Delivery{} // a retry starts over

@@ -139,6 +139,9 @@ func (o *op) taskAssignees(org conversation.OrgID, users []conversation.UserID) 
 	out := slices.SortedFunc(slices.Values(users), conversation.UserID.Compare)
 	out = slices.Compact(out)
 	for _, id := range out {
+		if err := needID("assignee", id); err != nil {
+			return nil, err
+		}
 		u, err := o.tx.User(o.ctx, id)
 		if isNotFound(err) {
 			return nil, conversation.Errorf(ErrNotFound, "user %s", id)
@@ -271,6 +274,9 @@ func (o *op) taskNotify(t *conversation.Task, users []conversation.UserID, r Rea
 // too (they see no standalone task); a task a guest sees is then
 // ErrGuestForbidden.
 func (o *op) loadTask(id conversation.TaskID) (*conversation.Task, error) {
+	if err := needID("task", id); err != nil {
+		return nil, err
+	}
 	if o.user == nil {
 		return nil, conversation.Errorf(ErrForbidden, "this operation needs a user actor")
 	}
@@ -426,6 +432,9 @@ func (e *Engine) CommentToTask(ctx context.Context, actor Actor, id conversation
 		if err != nil {
 			return err
 		}
+		if err := needID("comment", comment); err != nil {
+			return err
+		}
 		comments, err := o.tx.Comments(o.ctx, id)
 		if err != nil {
 			return err
@@ -508,6 +517,9 @@ func (o *op) tasksFromComment(cm *conversation.Comment) error {
 
 // Task returns a task the actor may see (ErrNotFound otherwise).
 func (e *Engine) Task(ctx context.Context, actor Actor, id conversation.TaskID) (*conversation.Task, error) {
+	if err := needID("task", id); err != nil {
+		return nil, err
+	}
 	var out *conversation.Task
 	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
 		t, err := tx.Task(ctx, id)
@@ -639,6 +651,9 @@ func (e *Engine) Tasks(ctx context.Context, actor Actor, q TaskQuery) (TaskPage,
 			idx.Assignee = u.ID
 			convBox = conversation.Box{Kind: conversation.AssignedToMe, User: u.ID}
 		case TeamTasks:
+			if err := needID("team", q.Team); err != nil {
+				return err
+			}
 			t, err := tx.Team(ctx, q.Team)
 			if err != nil || t.Org != u.Org {
 				return conversation.Errorf(ErrNotFound, "team %s", q.Team)
