@@ -61,6 +61,11 @@ type route struct {
 // conversation it reopens it, back in the assignees' Inbox with only the
 // assignees notified (F3:9373). A conversation already holding
 // MaxMessages messages is not joined: a new, linked one starts (F3:7932).
+//
+// A zero in.Account is ErrInvalidArgument; a message over the limits of
+// Config (subject, header fields, recipients, body size) is refused with
+// ErrLimitReached, whether it was parsed from raw mail or not, and
+// nothing is stored.
 func (e *Engine) Deliver(ctx context.Context, actor Actor, in Incoming) (Delivery, error) {
 	if !actor.system {
 		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor delivers mail")
@@ -72,6 +77,9 @@ func (e *Engine) Deliver(ctx context.Context, actor Actor, in Incoming) (Deliver
 // reports what it did (Deliver, RecordSent).
 func (e *Engine) file(ctx context.Context, actor Actor, in Incoming, fn func(*op, Incoming, *Delivery) error) (Delivery, error) {
 	if err := needID("account", in.Account); err != nil {
+		return Delivery{}, err
+	}
+	if err := e.checkMessage(&in.Message); err != nil {
 		return Delivery{}, err
 	}
 	var res Delivery

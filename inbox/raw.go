@@ -178,6 +178,9 @@ func (e *Engine) ComposeReply(ctx context.Context, actor Actor, id conversation.
 	if err != nil {
 		return nil, err
 	}
+	if err := e.checkMessage(m); err != nil {
+		return nil, err
+	}
 	var raw bytes.Buffer
 	if err := cp.Render(&raw, m, d.Attachments); err != nil {
 		return nil, err

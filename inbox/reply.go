@@ -76,6 +76,9 @@ type Reply struct {
 // recipient cap and opt-outs, custom channel settings; a refused send
 // records nothing.
 func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.ConversationID, r Reply) (conversation.MessageID, error) {
+	if err := e.checkMessage(&r.Message); err != nil {
+		return conversation.MessageID{}, err
+	}
 	var mid conversation.MessageID
 	err := e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
