@@ -91,3 +91,16 @@ func TestDefect10_9_MessageAtTheLimitsIsAccepted(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Len(t, d.Conversations, 1)
 }
+
+// A reply composed in inboxkit is held to the same limits before it is
+// rendered.
+func TestDefect10_9_ComposedReplyHasTheLimits(t *testing.T) {
+	ctx := context.Background()
+	a := inboxtest.NewAcme(inboxtest.AcmeOptions{Config: inbox.Config{Limits: inbox.Limits{MaxRecipients: 2}}})
+	c, _ := scvSupport(a, "Compose")
+	_, err := a.Engine.ComposeReply(ctx, a.As("A"), c, inbox.ReplyDraft{Text: "ok",
+		Cc: []conversation.Address{{Address: "x@example.com"}, {Address: "y@example.com"}}})
+	assert.ErrorIs(t, err, inbox.ErrLimitReached)
+	_, err = a.Engine.ComposeReply(ctx, a.As("A"), c, inbox.ReplyDraft{Text: "ok", Cc: []conversation.Address{{Address: "x@example.com"}}})
+	assert.NoError(t, err)
+}
