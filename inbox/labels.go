@@ -931,8 +931,10 @@ func (e *Engine) AddSharedLabels(ctx context.Context, actor Actor, id conversati
 // case-insensitively. A user actor must be able to find an existing
 // label to use it.
 func (e *Engine) EnsureLabel(ctx context.Context, actor Actor, org conversation.OrgID, path string) (*conversation.Label, error) {
-	if err := needID("organization", org); err != nil {
-		return nil, err
+	if actor.system {
+		if err := needID("organization", org); err != nil {
+			return nil, err
+		}
 	}
 	parts := strings.Split(path, labels.Separator)
 	for i := range parts {
