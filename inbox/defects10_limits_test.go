@@ -92,6 +92,16 @@ func TestDefect10_9_MessageAtTheLimitsIsAccepted(t *testing.T) {
 	assert.Len(t, d.Conversations, 1)
 }
 
+// A conversation's custom subject is a subject too.
+func TestDefect10_9_CustomSubjectHasTheSubjectLimit(t *testing.T) {
+	ctx := context.Background()
+	a := inboxtest.NewAcme(inboxtest.AcmeOptions{})
+	c, _ := scvSupport(a, "Rename me")
+	err := a.Engine.SetSubject(ctx, a.As("A"), c, strings.Repeat("s", inbox.DefaultMaxSubjectSize+1))
+	assert.ErrorIs(t, err, inbox.ErrLimitReached)
+	assert.NoError(t, a.Engine.SetSubject(ctx, a.As("A"), c, strings.Repeat("s", inbox.DefaultMaxSubjectSize)))
+}
+
 // A reply composed in inboxkit is held to the same limits before it is
 // rendered.
 func TestDefect10_9_ComposedReplyHasTheLimits(t *testing.T) {

@@ -36,7 +36,8 @@ const (
 type Limits struct {
 	// MaxSubjectSize is the longest subject a message may have, in bytes,
 	// whether it is parsed from raw mail or given as a structured
-	// message. Zero means DefaultMaxSubjectSize (4 KiB).
+	// message, and a conversation's custom subject (SetSubject). Zero
+	// means DefaultMaxSubjectSize (4 KiB).
 	MaxSubjectSize int
 	// MaxHeaderSize bounds the header fields of a message as stored, in
 	// bytes: its addresses (names included), subject, Message-ID,

@@ -323,9 +323,13 @@ func isHandleRune(r rune) bool {
 }
 
 // SetSubject renames a conversation: a custom internal subject, never
-// sent externally (F3:8691, F3:6845-6847). An empty subject removes it.
+// sent externally (F3:8691, F3:6845-6847). An empty subject removes it;
+// one longer than Limits.MaxSubjectSize is ErrLimitReached.
 func (e *Engine) SetSubject(ctx context.Context, actor Actor, id conversation.ConversationID, subject string) error {
 	subject = strings.TrimSpace(subject)
+	if n, max := len(subject), e.limits.MaxSubjectSize; n > max {
+		return limitError("subject too long", int64(n), int64(max), "bytes")
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
 			return err
