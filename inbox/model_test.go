@@ -164,6 +164,8 @@ type mAcct struct {
 	org       int
 	owner     string
 	delegates []string
+	// inboxes: the account is shared to these users' Inboxes.
+	inboxes []string
 }
 
 // mRoute is where one recipient address of a delivery leads: an account
@@ -351,6 +353,13 @@ func newVisModel(t *rapid.T) *visModel {
 		Sharing: conversation.Sharing{Kind: conversation.SharedToTeamInbox, Team: bt.ID}})
 	must(err)
 	m.accts["help"] = &mAcct{key: "help", id: help.ID, org: 2, owner: "Zed"}
+	// news@acme.test, Adm's, shared to the Inboxes of B and M (issue 10
+	// point 5: their trash is their own).
+	news, err := e.ConnectAccount(ctx, a.As("Adm"), inbox.AccountSpec{Address: "news@acme.test",
+		Sharing: conversation.Sharing{Kind: conversation.SharedToInboxes, Users: map[conversation.UserID]conversation.InboxDelivery{
+			a.Users["B"].ID: conversation.ToInbox, a.Users["M"].ID: conversation.ToInbox}}})
+	must(err)
+	m.accts["news"] = &mAcct{key: "news", id: news.ID, org: 1, owner: "Adm", inboxes: []string{"B", "M"}}
 
 	m.userNames = []string{"Own", "Adm", "A", "B", "O", "C", "M", "D", "Zed", "Yan"}
 	m.teamKeys = []string{"Support", "Sales", "Production", "Beta"}
@@ -362,8 +371,9 @@ func newVisModel(t *rapid.T) *visModel {
 		// Another organization's address routes nowhere in Acme.
 		"support+beta": {acct: "support", to: []string{"support@acme.test", "help@beta.test"}, routes: []mRoute{{"support", "Support"}}},
 		"beta":         {acct: "help", to: []string{"help@beta.test"}, routes: []mRoute{{"help", "Beta"}}},
+		"news":         {acct: "news", to: []string{"news@acme.test"}, routes: []mRoute{{"news", ""}}},
 	}
-	m.delivKeys = []string{"support", "sales", "c", "support+c", "support+beta", "beta"}
+	m.delivKeys = []string{"support", "sales", "c", "support+c", "support+beta", "beta", "news"}
 	m.handles = []string{"a", "b", "o", "c", "d", "m", "own", "adm", "zed", "support", "sales", "all"}
 	m.setupLabels()
 	return m
@@ -776,11 +786,19 @@ func (m *visModel) applyRoutes(c *mConv, d mDelivery) (inboxUsers []string) {
 		for _, dl := range ac.delegates {
 			c.users[dl] = true
 		}
-		if r.team == "" {
+		switch {
+		case r.team != "":
+			c.teams[r.team] = true
+		case ac.inboxes != nil:
+			// Shared to users' Inboxes: they get access and it in their
+			// Inbox; the owner and delegates access only (F3:986-990).
+			for _, u := range ac.inboxes {
+				c.users[u] = true
+			}
+			inboxUsers = append(inboxUsers, ac.inboxes...)
+		default:
 			inboxUsers = append(inboxUsers, ac.owner)
 			inboxUsers = append(inboxUsers, ac.delegates...)
-		} else {
-			c.teams[r.team] = true
 		}
 	}
 	return inboxUsers
@@ -881,9 +899,13 @@ func (m *visModel) trashForEveryone(c *mConv, actor string, fromTeamInbox bool) 
 	m.clearSharedLabels(c)
 }
 
-// trashesForSelf: a delegated user (not an owner) of one of its accounts,
-// or an observer, only trashes their own access outside a team inbox
-// (F3:8448, F3:9619-9621).
+// trashesForSelf: outside a team inbox the owner of one of its accounts
+// and an active member of its team (not being a member of it: of a team
+// it is shared with) trash for everyone; a delegated user, an observer,
+// and anyone who sees it through a grant of their own (a user receiving
+// the account in their Inbox, a mentioned or added user) trash for
+// themselves, unless it is private to them (F3:990, F3:8448,
+// F3:9619-9621; conversations-detail OP-11, A-16; issue 10 point 5).
 func (m *visModel) trashesForSelf(c *mConv, u string) bool {
 	owner, delegate := false, false
 	for k := range c.accounts {
@@ -900,18 +922,30 @@ func (m *visModel) trashesForSelf(c *mConv, u string) bool {
 	if kind := m.member(c.team, u); kind != 0 || modelQuirk(quirkObserverTrash) {
 		return kind == conversation.Observer
 	}
-	// Not a member of its current team: an observer whose team access
-	// comes from observing only.
-	observer, active := false, false
+	// Not a member of its current team: the teams it is shared with.
+	observer := false
 	for _, tk := range c.accessTeams() {
 		switch m.member(tk, u) {
 		case conversation.Observer:
 			observer = true
 		case conversation.Active:
-			active = true
+			return false
 		}
 	}
-	return observer && !active
+	return observer || !m.privateTo(c, u)
+}
+
+// privateTo: nobody but u holds a grant on c and no team sees it.
+func (m *visModel) privateTo(c *mConv, u string) bool {
+	if len(c.accessTeams()) > 0 {
+		return false
+	}
+	for _, x := range m.userNames {
+		if x != u && (c.users[x] || m.labelGrants(x, c)) {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *visModel) wake(c *mConv, remind bool) {
