@@ -1,6 +1,7 @@
 package inbox_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,4 +53,99 @@ func TestDefect10_5_InboxModeRecipientTrashIsPersonal(t *testing.T) {
 		assert.True(t, a.In(u, a.Box(conversation.Trash), c), "%s: in Trash after the owner's trash", u)
 	}
 	assert.False(t, a.In("C", a.Box(conversation.Inbox), c))
+}
+
+// d4RefsVisible checks that every conversation a view names (timeline
+// events, continuation links) is one the reader can get, and returns the
+// IDs it names.
+func d4RefsVisible(t *testing.T, a *inboxtest.Acme, user string, v *inbox.View) []conversation.ConversationID {
+	t.Helper()
+	var refs []conversation.ConversationID
+	for _, ev := range v.Events {
+		refs = append(refs, ev.Related...)
+	}
+	for _, id := range []conversation.ConversationID{v.Conversation.ContinuationOf, v.Conversation.ContinuedIn, v.Conversation.MergedInto} {
+		if !id.IsZero() {
+			refs = append(refs, id)
+		}
+	}
+	for _, id := range refs {
+		_, err := a.Engine.Get(tltgCtx, a.As(user), id)
+		var merged *inbox.MergedError
+		if err != nil && !errors.As(err, &merged) {
+			t.Errorf("%s receives conversation %s in %s's view but gets %v on it", user, id, v.Conversation.ID, err)
+		}
+	}
+	return refs
+}
+
+// Issue 10 point 6: the "linked" note of a message copied to two teams
+// names the other copy only to readers who can see it; the note itself
+// ("it has been duplicated", F3:9756) stays.
+func TestDefect10_6_LinkedEventHidesInvisibleCopy(t *testing.T) {
+	a, _, salesCopy, prodCopy := tltgDuplicate(t)
+	for _, tc := range []struct{ user, peerOf string }{{"C", "sales"}, {"M", "prod"}} {
+		own := salesCopy
+		if tc.peerOf == "prod" {
+			own = prodCopy
+		}
+		v := a.Conv(tc.user, own)
+		assert.Len(t, tltgEvents(v, conversation.EventLinked), 1, "%s keeps the note", tc.user)
+		assert.Empty(t, d4RefsVisible(t, a, tc.user, v), "%s is shown no other conversation", tc.user)
+	}
+	// Adm owns both accounts and sees both copies: the link stays.
+	links := tltgEvents(a.Conv("Adm", salesCopy), conversation.EventLinked)
+	require.Len(t, links, 1)
+	assert.Equal(t, []conversation.ConversationID{prodCopy}, links[0].Related)
+}
+
+// Issue 10 point 6: a private split's fork event on the original names
+// the private conversation only to the one who split it.
+func TestDefect10_6_PrivateSplitForkHidesPrivateConversation(t *testing.T) {
+	a := tltgAcme()
+	c, m := tltgSupport(a, "Two questions")
+	reply := a.ReplyTo(m)
+	require.Equal(t, c, a.Deliver("support", reply))
+	var moved conversation.MessageID
+	for _, msg := range a.Conv("A", c).Messages {
+		if msg.HeaderID == reply.HeaderID {
+			moved = msg.ID
+		}
+	}
+	priv, err := a.Engine.Split(tltgCtx, a.As("A"), c, moved, inbox.SplitOptions{})
+	require.NoError(t, err)
+	require.False(t, tltgCanSee(t, a, "B", priv))
+
+	v := a.Conv("B", c)
+	forks := tltgEvents(v, conversation.EventForked)
+	require.Len(t, forks, 1, "B still sees that a message moved out")
+	assert.Empty(t, d4RefsVisible(t, a, "B", v), "B is not shown the private conversation")
+
+	forks = tltgEvents(a.Conv("A", c), conversation.EventForked)
+	require.Len(t, forks, 1)
+	assert.Equal(t, []conversation.ConversationID{priv}, forks[0].Related, "the splitter keeps the link")
+}
+
+// Issue 10 point 6: the continuation links of the message cap (F3:7932)
+// name the other conversation only to readers who can see it.
+func TestDefect10_6_ContinuationLinksHideInvisibleConversation(t *testing.T) {
+	a := tltgAcme(inboxtest.AcmeOptions{Config: inbox.Config{MaxMessages: 2}})
+	c, m := tltgSupport(a, "Long thread")
+	r1 := a.ReplyTo(m)
+	require.Equal(t, c, a.Deliver("support", r1))
+	// M is added to the full conversation only.
+	require.NoError(t, a.Engine.AddPeople(tltgCtx, a.As("A"), c, inbox.People{Users: a.IDs("M")}))
+	next := a.Deliver("support", a.ReplyTo(r1))
+	require.NotEqual(t, c, next, "the cap starts a continuation")
+	require.False(t, tltgCanSee(t, a, "M", next))
+
+	v := a.Conv("M", c)
+	assert.True(t, v.Conversation.ContinuedIn.IsZero(), "M is not told where it continues")
+	assert.Empty(t, d4RefsVisible(t, a, "M", v))
+
+	// A sees both: the links stay.
+	assert.Equal(t, next, a.Conv("A", c).Conversation.ContinuedIn)
+	vn := a.Conv("A", next)
+	assert.Equal(t, c, vn.Conversation.ContinuationOf)
+	assert.Contains(t, d4RefsVisible(t, a, "A", vn), c)
 }

@@ -75,6 +75,7 @@ func TestModelVisibility(t *testing.T) {
 			"applyLabel":    m.applyLabel,
 			"removeLabel":   m.removeLabel,
 			"labelSharing":  m.labelSharing,
+			"split":         m.split,
 		})
 	})
 }
@@ -571,6 +572,7 @@ func (m *visModel) check(t *rapid.T) {
 	for _, s := range views {
 		m.checkView(t, s.u, s.c, s.v)
 		m.checkViewLabels(t, s.u, s.c, s.v)
+		m.checkRefs(t, s.u, s.c, s.v)
 	}
 	m.checkLabels(t)
 }
@@ -1038,6 +1040,9 @@ func (m *visModel) joins(parent *mConv, d mDelivery) *mConv {
 
 func (m *visModel) deliver(t *rapid.T, key string, parent *mConv) {
 	d := m.deliveries[key]
+	if parent != nil && len(parent.headers) == 0 {
+		t.Skip("a split-off conversation gets no replies in the model")
+	}
 	target := m.joins(parent, d)
 	if target == nil && len(m.convs) >= maxModelConvs {
 		t.Skip("enough conversations")

@@ -321,6 +321,9 @@ func (e *Engine) Get(ctx context.Context, actor Actor, id conversation.Conversat
 			return err
 		}
 		v = redactFor(u, v)
+		if err := stripRefs(ctx, tx, u, v); err != nil {
+			return err
+		}
 		return stripLabels(ctx, tx, u, v)
 	})
 	return v, err
