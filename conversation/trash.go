@@ -13,7 +13,8 @@ package conversation
 // themselves; without a membership in c's team, the same holds for the
 // teams c is shared with, an active membership in any of them winning.
 // Anyone else sees c through a grant of their own: a user receiving the
-// account in their Inbox, a mentioned or added user. They keep their
+// account in their Inbox, a mentioned or added user (a member of a team
+// an @mention shared it with included). They keep their
 // trash to themselves, since the others keep the conversation until they
 // read, archive or trash it themselves; only when c has no account, or
 // is private to u, is their trash for everyone.
@@ -49,7 +50,7 @@ func TrashesForEveryone(c *Conversation, u UserID, owner, delegate bool, teams T
 // privateTo reports whether u is the only one c is shared with: no team,
 // and no explicit or label grant to anyone else. Guests do not count.
 func (c *Conversation) privateTo(u UserID) bool {
-	if !c.Team.IsZero() || len(c.Teams) > 0 {
+	if !c.Team.IsZero() || len(c.Teams) > 0 || len(c.MentionTeams) > 0 {
 		return false
 	}
 	for _, s := range [][]UserID{c.Users, c.LabelUsers} {

@@ -149,3 +149,63 @@ func TestDefect10_6_ContinuationLinksHideInvisibleConversation(t *testing.T) {
 	assert.Equal(t, c, vn.Conversation.ContinuationOf)
 	assert.Contains(t, d4RefsVisible(t, a, "A", vn), c)
 }
+
+// d4Private connects p@acme.test, a personal account of M's with no
+// delegate, and delivers one email to it: a conversation private to M.
+func d4Private(t *testing.T, a *inboxtest.Acme) conversation.ConversationID {
+	t.Helper()
+	acct, err := a.Engine.ConnectAccount(tltgCtx, a.As("M"), inbox.AccountSpec{Address: "p@acme.test"})
+	require.NoError(t, err)
+	a.Accounts["p"] = acct
+	c := a.Deliver("p", a.Email("Private", "p@acme.test"))
+	for _, u := range tltgEveryone {
+		require.Equal(t, u == "M", tltgCanSee(t, a, u, c), "%s", u)
+	}
+	return c
+}
+
+// Issue 10 point 11: "@team" on a private conversation shares it with the
+// team as such (F3:7333): who joins the team later sees it too, with the
+// mention rule of the team (active members by default, observers only
+// when the team's option adds them, F3:9459-9461, spec A-12).
+func TestDefect10_11_TeamMentionSharesWithTheTeam(t *testing.T) {
+	a := tltgAcme()
+	c := d4Private(t, a)
+	_, err := a.Engine.Comment(tltgCtx, a.As("M"), c, inbox.NewComment{Body: "have a look @sales"})
+	require.NoError(t, err)
+	require.True(t, tltgCanSee(t, a, "C", c), "today's active member")
+	assert.True(t, a.In("C", a.Box(conversation.Inbox), c), "mentioned: in C's Inbox")
+
+	sales := a.Teams["Sales"].ID
+	require.NoError(t, a.Engine.SetMembership(tltgCtx, a.As("Own"), sales, a.ID("A"), conversation.Active))
+	require.NoError(t, a.Engine.SetMembership(tltgCtx, a.As("Own"), sales, a.ID("O"), conversation.Observer))
+	assert.True(t, tltgCanSee(t, a, "A", c), "a member who joined after the mention sees it")
+	assert.True(t, a.In("A", a.Box(conversation.All), c), "listed in the new member's All")
+	assert.False(t, a.In("A", a.Box(conversation.Inbox), c), "but was not mentioned")
+	assert.False(t, tltgCanSee(t, a, "O", c), "an observer does not, by the default mention option")
+	assert.False(t, a.In("O", a.Box(conversation.All), c))
+
+	// A member who leaves the team loses what the team gave.
+	require.NoError(t, a.Engine.SetMembership(tltgCtx, a.As("Own"), sales, a.ID("A"), 0))
+	assert.False(t, tltgCanSee(t, a, "A", c))
+	assert.False(t, a.In("A", a.Box(conversation.All), c))
+
+	// An observer made active gains it.
+	require.NoError(t, a.Engine.SetMembership(tltgCtx, a.As("Own"), sales, a.ID("O"), conversation.Active))
+	assert.True(t, tltgCanSee(t, a, "O", c))
+	noteAudit(t, a, "team mention")
+}
+
+// Issue 10 point 11 with the team's option "active members and
+// observers": observers, also later ones, see it.
+func TestDefect10_11_TeamMentionWithObserversOption(t *testing.T) {
+	a := tltgAcme()
+	team := tltgTeam(t, a, "Ops", "ops", "", func(s *inbox.TeamSpec) { s.Mention = conversation.MentionActiveAndObservers })
+	c := d4Private(t, a)
+	_, err := a.Engine.Comment(tltgCtx, a.As("M"), c, inbox.NewComment{Body: "@ops FYI"})
+	require.NoError(t, err)
+	assert.True(t, tltgCanSee(t, a, "O", c), "today's observer")
+	require.NoError(t, a.Engine.SetMembership(tltgCtx, a.As("Own"), team.ID, a.ID("D"), conversation.Observer))
+	assert.True(t, tltgCanSee(t, a, "D", c), "a later observer")
+	assert.True(t, a.In("D", a.Box(conversation.All), c))
+}

@@ -208,6 +208,9 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 			conversation.AddSorted(&c.Teams, t)
 		}
 	}
+	for _, t := range src.MentionTeams {
+		conversation.AddSorted(&c.MentionTeams, t)
+	}
 	for _, a := range src.Accounts {
 		conversation.AddSorted(&c.Accounts, a)
 	}

@@ -91,6 +91,7 @@ func (m *visModel) split(t *rapid.T) {
 		maps.Copy(nc.users, c.users)
 		maps.Copy(nc.teams, c.teams)
 		maps.Copy(nc.kept, c.kept)
+		nc.mentionTeams = maps.Clone(c.mentionTeams)
 		maps.Copy(nc.accounts, c.accounts)
 	}
 	s := nc.st(actor)

@@ -226,6 +226,10 @@ type mConv struct {
 	accounts map[string]bool
 	labels   map[string]bool // label keys (model_labels_test.go)
 
+	// mentionTeams: teams an @mention shared it with while it was
+	// private; their active members see it.
+	mentionTeams map[string]bool
+
 	team        string
 	inTeamInbox bool
 	assignees   map[string]bool
@@ -405,6 +409,14 @@ func (m *visModel) access(u string, c *mConv) bool {
 	}
 	for _, t := range c.accessTeams() {
 		if m.teams[t].members[u] != 0 {
+			return true
+		}
+	}
+	// A team an @mention shared a private conversation with: its active
+	// members, today's and later ones (F3:7333, spec A-12; the fixture's
+	// teams keep the default mention option).
+	for t := range c.mentionTeams {
+		if m.teams[t].members[u] == conversation.Active {
 			return true
 		}
 	}
@@ -939,7 +951,7 @@ func (m *visModel) trashesForSelf(c *mConv, u string) bool {
 
 // privateTo: nobody but u holds a grant on c and no team sees it.
 func (m *visModel) privateTo(c *mConv, u string) bool {
-	if len(c.accessTeams()) > 0 {
+	if len(c.accessTeams()) > 0 || len(c.mentionTeams) > 0 {
 		return false
 	}
 	for _, x := range m.userNames {
@@ -990,7 +1002,13 @@ func (m *visModel) mention(c *mConv, actor, u string) {
 }
 
 func (m *visModel) shared(c *mConv) bool {
-	return len(c.users) > 1 || len(c.teams) > 0 || len(c.kept) > 0 || c.team != ""
+	n := len(c.users)
+	for _, u := range m.userNames {
+		if m.labelGrants(u, c) {
+			n++
+		}
+	}
+	return n > 1 || len(c.teams) > 0 || len(c.kept) > 0 || len(c.mentionTeams) > 0 || c.team != ""
 }
 
 // ---- actions ----
@@ -1584,6 +1602,7 @@ func (m *visModel) comment(t *rapid.T) {
 	if !m.expect(t, fmt.Sprintf("%s: Comment(%s, %q)", actor, c, body), m.accessErr(actor, c), err) {
 		return
 	}
+	private := !m.shared(c)
 	m.newContent(c, actor)
 	c.st(actor).watching = true
 	for _, h := range hs {
@@ -1593,11 +1612,20 @@ func (m *visModel) comment(t *rapid.T) {
 			c.users[user] = true
 			m.mention(c, actor, user)
 		case team != "":
-			// The team's active members are added (F3:9459-9461), not
-			// the team.
+			// The team's active members are mentioned (F3:9459-9461).
+			// A private conversation is shared with the team as such
+			// (F3:7333, issue 10 point 11); a shared one adds them.
+			if private {
+				if c.mentionTeams == nil {
+					c.mentionTeams = map[string]bool{}
+				}
+				c.mentionTeams[team] = true
+			}
 			for _, u := range slices.Sorted(maps.Keys(m.teams[team].members)) {
 				if m.teams[team].members[u] == conversation.Active {
-					c.users[u] = true
+					if !private {
+						c.users[u] = true
+					}
 					m.mention(c, actor, u)
 				}
 			}

@@ -172,9 +172,10 @@ func (o *op) adopt(c *conversation.Conversation, created bool) error {
 	return nil
 }
 
-// loadTeams makes sure every access team of the conversation is loaded.
+// loadTeams makes sure every team whose membership decides access to the
+// conversation (its grant teams) is loaded.
 func (o *op) loadTeams() error {
-	for _, t := range o.conv.AccessTeams() {
+	for _, t := range o.conv.GrantTeams() {
 		if _, ok := o.teams[t]; ok {
 			continue
 		}

@@ -361,7 +361,7 @@ func readable(ctx context.Context, tx storage.ReadTx, u *conversation.User, id c
 		return nil, nil, err
 	}
 	teams := conversation.Teams{}
-	for _, t := range c.AccessTeams() {
+	for _, t := range c.GrantTeams() {
 		team, err := tx.Team(ctx, t)
 		if err != nil {
 			return nil, nil, err
