@@ -209,3 +209,28 @@ func TestDefect10_11_TeamMentionWithObserversOption(t *testing.T) {
 	assert.True(t, tltgCanSee(t, a, "D", c), "a later observer")
 	assert.True(t, a.In("D", a.Box(conversation.All), c))
 }
+
+// Issue 10 point 6: the redirect of a merged-away conversation names its
+// target only to a reader who can get the target; one who lost access to
+// it since gets a plain not-found.
+func TestDefect10_6_MergedRedirectOnlyToVisibleTarget(t *testing.T) {
+	a := tltgAcme()
+	src, _ := tltgSupport(a, "First")
+	dst, _ := tltgSupport(a, "Second")
+	require.NoError(t, a.Engine.AddPeople(tltgCtx, a.As("A"), src, inbox.People{Users: a.IDs("M")}))
+	require.NoError(t, a.Engine.Merge(tltgCtx, a.As("A"), dst, []conversation.ConversationID{src}, inbox.MergeOptions{}))
+	var merged *inbox.MergedError
+	_, err := a.Engine.Get(tltgCtx, a.As("M"), src)
+	require.ErrorAs(t, err, &merged, "M saw the source: the redirect")
+	assert.Equal(t, dst, merged.Target)
+
+	require.NoError(t, a.Engine.RemoveUser(tltgCtx, a.As("A"), dst, a.ID("M")))
+	require.False(t, tltgCanSee(t, a, "M", dst))
+	_, err = a.Engine.Get(tltgCtx, a.As("M"), src)
+	require.ErrorIs(t, err, inbox.ErrNotFound)
+	assert.False(t, errors.As(err, &merged), "no redirect to a conversation M cannot get: %v", err)
+	err = a.Engine.Close(tltgCtx, a.As("M"), src)
+	require.ErrorIs(t, err, inbox.ErrNotFound)
+	assert.False(t, errors.As(err, &merged), "nor from an operation: %v", err)
+	assert.NotContains(t, err.Error(), dst.String())
+}

@@ -139,7 +139,7 @@ func (o *op) load(id conversation.ConversationID) error {
 		return err
 	}
 	if !c.MergedInto.IsZero() {
-		return &MergedError{Conversation: id, Target: c.MergedInto}
+		return mergedInto(o.ctx, o.tx, o.user, id, c.MergedInto)
 	}
 	return nil
 }

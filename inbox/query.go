@@ -372,7 +372,7 @@ func readable(ctx context.Context, tx storage.ReadTx, u *conversation.User, id c
 		return nil, nil, notFound
 	}
 	if !c.MergedInto.IsZero() {
-		return nil, nil, &MergedError{Conversation: id, Target: c.MergedInto}
+		return nil, nil, mergedInto(ctx, tx, u, id, c.MergedInto)
 	}
 	return c, st, nil
 }

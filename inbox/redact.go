@@ -91,3 +91,20 @@ func knownTo(ctx context.Context, tx storage.ReadTx, u *conversation.User) func(
 		return ok, nil
 	}
 }
+
+// mergedInto is what reading or changing merged-away conversation id
+// (which u may see) answers: a [MergedError] naming target when u may be
+// told about target (see knownTo; a nil u is the system), a plain
+// not-found otherwise, as for any conversation u cannot get.
+func mergedInto(ctx context.Context, tx storage.ReadTx, u *conversation.User, id, target conversation.ConversationID) error {
+	if u != nil {
+		ok, err := knownTo(ctx, tx, u)(target)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return conversation.Errorf(ErrNotFound, "conversation %s", id)
+		}
+	}
+	return &MergedError{Conversation: id, Target: target}
+}
