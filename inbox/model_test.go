@@ -365,6 +365,11 @@ func newVisModel(t *rapid.T) *visModel {
 			a.Users["B"].ID: conversation.ToInbox, a.Users["M"].ID: conversation.ToInbox}}})
 	must(err)
 	m.accts["news"] = &mAcct{key: "news", id: news.ID, org: 1, owner: "Adm", inboxes: []string{"B", "M"}}
+	// p@acme.test, M's personal account without delegates: conversations
+	// private to M (issue 10 point 11: @team shares them with the team).
+	p, err := e.ConnectAccount(ctx, a.As("M"), inbox.AccountSpec{Address: "p@acme.test"})
+	must(err)
+	m.accts["p"] = &mAcct{key: "p", id: p.ID, org: 1, owner: "M"}
 
 	m.userNames = []string{"Own", "Adm", "A", "B", "O", "C", "M", "D", "Zed", "Yan"}
 	m.teamKeys = []string{"Support", "Sales", "Production", "Beta"}
@@ -377,8 +382,9 @@ func newVisModel(t *rapid.T) *visModel {
 		"support+beta": {acct: "support", to: []string{"support@acme.test", "help@beta.test"}, routes: []mRoute{{"support", "Support"}}},
 		"beta":         {acct: "help", to: []string{"help@beta.test"}, routes: []mRoute{{"help", "Beta"}}},
 		"news":         {acct: "news", to: []string{"news@acme.test"}, routes: []mRoute{{"news", ""}}},
+		"p":            {acct: "p", to: []string{"p@acme.test"}, routes: []mRoute{{"p", ""}}},
 	}
-	m.delivKeys = []string{"support", "sales", "c", "support+c", "support+beta", "beta", "news"}
+	m.delivKeys = []string{"support", "sales", "c", "support+c", "support+beta", "beta", "news", "p"}
 	m.handles = []string{"a", "b", "o", "c", "d", "m", "own", "adm", "zed", "support", "sales", "all"}
 	m.setupLabels()
 	return m
