@@ -75,7 +75,7 @@ func (out *outbox) records() ([]storage.OutboxRecord, error) {
 	return recs, nil
 }
 
-// write appends what the operation emitted to the outbox, registering
+// writeOutbox appends what the operation emitted to the outbox, registering
 // the engine's consumer first if the store does not know it yet (at the
 // head, so it never replays what was there before it existed).
 func (e *Engine) writeOutbox(ctx context.Context, tx storage.Tx, out *outbox) ([]storage.OutboxRecord, error) {

@@ -56,7 +56,8 @@ var ErrCommentsNotMovable = fmt.Errorf("%w: comments cannot be moved out of a co
 // MergedError is what reading or changing a merged conversation returns:
 // it no longer exists on its own, its content lives in Target (F3:7937).
 // It matches ErrNotFound with errors.Is. Only an actor who could see the
-// merged conversation gets it; anyone else gets a plain ErrNotFound.
+// merged conversation and can get Target gets it; anyone else gets a
+// plain ErrNotFound.
 type MergedError struct {
 	Conversation, Target conversation.ConversationID
 }
@@ -92,6 +93,9 @@ type MergeOptions struct {
 // reason; a conversation with guests or pending guest invitations
 // ([ErrMergeWithGuests], F3:7927). The actor must see every conversation.
 func (e *Engine) Merge(ctx context.Context, actor Actor, target conversation.ConversationID, sources []conversation.ConversationID, opts MergeOptions) error {
+	if len(sources) == 0 {
+		return conversation.Errorf(ErrInvalidArgument, "no conversation to merge")
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		for _, src := range sources {
 			if src == target {
@@ -208,6 +212,9 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 			conversation.AddSorted(&c.Teams, t)
 		}
 	}
+	for _, t := range src.MentionTeams {
+		conversation.AddSorted(&c.MentionTeams, t)
+	}
 	for _, a := range src.Accounts {
 		conversation.AddSorted(&c.Accounts, a)
 	}
@@ -220,6 +227,7 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 	}
 	c.HasSent = c.HasSent || src.HasSent
 	c.Messages += src.Messages
+	c.ThreadAudience = joinAudience(c.ThreadAudience, src.ThreadAudience)
 	mergeSubject(c, src, dstShared, items)
 
 	// Renumber the combined content chronologically.

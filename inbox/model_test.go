@@ -43,6 +43,13 @@ import (
 // D as delegated user), Production member M, and a second organization
 // Beta with owner Zed and member Yan (whose handle, "a", is also A's, and
 // whose team's handle, "support", is also Acme's Support's).
+//
+// Replies to a parent nobody has seen (deliverOrphan) follow the audience
+// rule of issue 10: they join the conversation that already waits for
+// the same unseen parent only when it is in the same threading scope and
+// all its mail arrived the same way (the same routes, so the same
+// audience); otherwise they start a new conversation, so the checks
+// below see anyone who gains access across audiences.
 func TestModelVisibility(t *testing.T) {
 	defer noRapidFailFile()()
 	rapid.Check(t, func(t *rapid.T) {
@@ -52,6 +59,7 @@ func TestModelVisibility(t *testing.T) {
 			"deliverNew":    m.deliverNew,
 			"deliverNew2":   m.deliverNew, // weight: conversations must exist early
 			"deliverReply":  m.deliverReply,
+			"deliverOrphan": m.deliverOrphan,
 			"assign":        m.assign,
 			"unassign":      m.unassign,
 			"moveToTeam":    m.moveToTeam,
@@ -75,6 +83,7 @@ func TestModelVisibility(t *testing.T) {
 			"applyLabel":    m.applyLabel,
 			"removeLabel":   m.removeLabel,
 			"labelSharing":  m.labelSharing,
+			"split":         m.split,
 		})
 	})
 }
@@ -164,6 +173,8 @@ type mAcct struct {
 	org       int
 	owner     string
 	delegates []string
+	// inboxes: the account is shared to these users' Inboxes.
+	inboxes []string
 }
 
 // mRoute is where one recipient address of a delivery leads: an account
@@ -223,6 +234,10 @@ type mConv struct {
 	accounts map[string]bool
 	labels   map[string]bool // label keys (model_labels_test.go)
 
+	// mentionTeams: teams an @mention shared it with while it was
+	// private; their active members see it.
+	mentionTeams map[string]bool
+
 	team        string
 	inTeamInbox bool
 	assignees   map[string]bool
@@ -231,6 +246,8 @@ type mConv struct {
 	spam        bool
 	deleted     bool
 	snoozeAll   *mSnooze
+	// waits holds the unseen parent ids its replies named (deliverOrphan).
+	waits map[string]bool
 	// successor is the conversation a reply to this deleted conversation
 	// started: the reply's parent id is remembered as referenced there, so
 	// later replies to the same parent (arriving the same way, in the same
@@ -351,6 +368,18 @@ func newVisModel(t *rapid.T) *visModel {
 		Sharing: conversation.Sharing{Kind: conversation.SharedToTeamInbox, Team: bt.ID}})
 	must(err)
 	m.accts["help"] = &mAcct{key: "help", id: help.ID, org: 2, owner: "Zed"}
+	// news@acme.test, Adm's, shared to the Inboxes of B and M (issue 10
+	// point 5: their trash is their own).
+	news, err := e.ConnectAccount(ctx, a.As("Adm"), inbox.AccountSpec{Address: "news@acme.test",
+		Sharing: conversation.Sharing{Kind: conversation.SharedToInboxes, Users: map[conversation.UserID]conversation.InboxDelivery{
+			a.Users["B"].ID: conversation.ToInbox, a.Users["M"].ID: conversation.ToInbox}}})
+	must(err)
+	m.accts["news"] = &mAcct{key: "news", id: news.ID, org: 1, owner: "Adm", inboxes: []string{"B", "M"}}
+	// p@acme.test, M's personal account without delegates: conversations
+	// private to M (issue 10 point 11: @team shares them with the team).
+	p, err := e.ConnectAccount(ctx, a.As("M"), inbox.AccountSpec{Address: "p@acme.test"})
+	must(err)
+	m.accts["p"] = &mAcct{key: "p", id: p.ID, org: 1, owner: "M"}
 
 	m.userNames = []string{"Own", "Adm", "A", "B", "O", "C", "M", "D", "Zed", "Yan"}
 	m.teamKeys = []string{"Support", "Sales", "Production", "Beta"}
@@ -362,8 +391,10 @@ func newVisModel(t *rapid.T) *visModel {
 		// Another organization's address routes nowhere in Acme.
 		"support+beta": {acct: "support", to: []string{"support@acme.test", "help@beta.test"}, routes: []mRoute{{"support", "Support"}}},
 		"beta":         {acct: "help", to: []string{"help@beta.test"}, routes: []mRoute{{"help", "Beta"}}},
+		"news":         {acct: "news", to: []string{"news@acme.test"}, routes: []mRoute{{"news", ""}}},
+		"p":            {acct: "p", to: []string{"p@acme.test"}, routes: []mRoute{{"p", ""}}},
 	}
-	m.delivKeys = []string{"support", "sales", "c", "support+c", "support+beta", "beta"}
+	m.delivKeys = []string{"support", "sales", "c", "support+c", "support+beta", "beta", "news", "p"}
 	m.handles = []string{"a", "b", "o", "c", "d", "m", "own", "adm", "zed", "support", "sales", "all"}
 	m.setupLabels()
 	return m
@@ -394,6 +425,14 @@ func (m *visModel) access(u string, c *mConv) bool {
 	}
 	for _, t := range c.accessTeams() {
 		if m.teams[t].members[u] != 0 {
+			return true
+		}
+	}
+	// A team an @mention shared a private conversation with: its active
+	// members, today's and later ones (F3:7333, spec A-12; the fixture's
+	// teams keep the default mention option).
+	for t := range c.mentionTeams {
+		if m.teams[t].members[u] == conversation.Active {
 			return true
 		}
 	}
@@ -561,6 +600,7 @@ func (m *visModel) check(t *rapid.T) {
 	for _, s := range views {
 		m.checkView(t, s.u, s.c, s.v)
 		m.checkViewLabels(t, s.u, s.c, s.v)
+		m.checkRefs(t, s.u, s.c, s.v)
 	}
 	m.checkLabels(t)
 }
@@ -759,6 +799,17 @@ func (m *visModel) drawUsers(t *rapid.T, label string, least int) []string {
 
 // accessErr is the error any operation on c by u must fail with when u
 // cannot see c.
+// ownsOrDelegates reports whether u owns, or is a delegated user of, one
+// of c's accounts (all the model's accounts are email accounts).
+func (m *visModel) ownsOrDelegates(u string, c *mConv) bool {
+	for k := range c.accounts {
+		if ac := m.accts[k]; ac.owner == u || slices.Contains(ac.delegates, u) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *visModel) accessErr(u string, c *mConv) error {
 	if !m.access(u, c) {
 		return inbox.ErrNotFound
@@ -776,11 +827,19 @@ func (m *visModel) applyRoutes(c *mConv, d mDelivery) (inboxUsers []string) {
 		for _, dl := range ac.delegates {
 			c.users[dl] = true
 		}
-		if r.team == "" {
+		switch {
+		case r.team != "":
+			c.teams[r.team] = true
+		case ac.inboxes != nil:
+			// Shared to users' Inboxes: they get access and it in their
+			// Inbox; the owner and delegates access only (F3:986-990).
+			for _, u := range ac.inboxes {
+				c.users[u] = true
+			}
+			inboxUsers = append(inboxUsers, ac.inboxes...)
+		default:
 			inboxUsers = append(inboxUsers, ac.owner)
 			inboxUsers = append(inboxUsers, ac.delegates...)
-		} else {
-			c.teams[r.team] = true
 		}
 	}
 	return inboxUsers
@@ -881,9 +940,13 @@ func (m *visModel) trashForEveryone(c *mConv, actor string, fromTeamInbox bool) 
 	m.clearSharedLabels(c)
 }
 
-// trashesForSelf: a delegated user (not an owner) of one of its accounts,
-// or an observer, only trashes their own access outside a team inbox
-// (F3:8448, F3:9619-9621).
+// trashesForSelf: outside a team inbox the owner of one of its accounts
+// and an active member of its team (not being a member of it: of a team
+// it is shared with) trash for everyone; a delegated user, an observer,
+// and anyone who sees it through a grant of their own (a user receiving
+// the account in their Inbox, a mentioned or added user) trash for
+// themselves, unless it is private to them (F3:990, F3:8448,
+// F3:9619-9621; conversations-detail OP-11, A-16; issue 10 point 5).
 func (m *visModel) trashesForSelf(c *mConv, u string) bool {
 	owner, delegate := false, false
 	for k := range c.accounts {
@@ -900,18 +963,30 @@ func (m *visModel) trashesForSelf(c *mConv, u string) bool {
 	if kind := m.member(c.team, u); kind != 0 || modelQuirk(quirkObserverTrash) {
 		return kind == conversation.Observer
 	}
-	// Not a member of its current team: an observer whose team access
-	// comes from observing only.
-	observer, active := false, false
+	// Not a member of its current team: the teams it is shared with.
+	observer := false
 	for _, tk := range c.accessTeams() {
 		switch m.member(tk, u) {
 		case conversation.Observer:
 			observer = true
 		case conversation.Active:
-			active = true
+			return false
 		}
 	}
-	return observer && !active
+	return observer || !m.privateTo(c, u)
+}
+
+// privateTo: nobody but u holds a grant on c and no team sees it.
+func (m *visModel) privateTo(c *mConv, u string) bool {
+	if len(c.accessTeams()) > 0 || len(c.mentionTeams) > 0 {
+		return false
+	}
+	for _, x := range m.userNames {
+		if x != u && (c.users[x] || m.labelGrants(x, c)) {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *visModel) wake(c *mConv, remind bool) {
@@ -954,7 +1029,13 @@ func (m *visModel) mention(c *mConv, actor, u string) {
 }
 
 func (m *visModel) shared(c *mConv) bool {
-	return len(c.users) > 1 || len(c.teams) > 0 || len(c.kept) > 0 || c.team != ""
+	n := len(c.users)
+	for _, u := range m.userNames {
+		if m.labelGrants(u, c) {
+			n++
+		}
+	}
+	return n > 1 || len(c.teams) > 0 || len(c.kept) > 0 || len(c.mentionTeams) > 0 || c.team != ""
 }
 
 // ---- actions ----
@@ -1002,9 +1083,53 @@ func (m *visModel) joins(parent *mConv, d mDelivery) *mConv {
 	return nil
 }
 
+// deliverOrphan delivers a reply to a parent nobody has seen.
+func (m *visModel) deliverOrphan(t *rapid.T) {
+	key := rapid.SampledFrom(m.delivKeys).Draw(t, "to")
+	unseen := rapid.SampledFrom([]string{"unseen1@elsewhere.example", "unseen2@elsewhere.example"}).Draw(t, "unseen")
+	m.deliverTo(t, key, nil, unseen)
+}
+
+// waiting says which conversation a reply to the unseen parent id,
+// arriving by d, joins (nil: a new one): one that waits for the same id
+// in the same threading scope (per team inbox in the fixture's
+// duplicate-per-team mode, per account otherwise) whose mail all arrived
+// by the same routes, so with the same audience (issue 10 point 1).
+func (m *visModel) waiting(unseen string, d mDelivery) *mConv {
+	scope := func(d mDelivery) string {
+		if tm := d.team(); tm != "" {
+			return "team:" + tm
+		}
+		return "account:" + d.acct
+	}
+	for _, c := range m.convs {
+		if c.deleted || !c.waits[unseen] {
+			continue
+		}
+		cd := m.deliveries[c.delivery]
+		if scope(cd) == scope(d) && slices.Equal(cd.routes, d.routes) {
+			return c
+		}
+	}
+	return nil
+}
+
 func (m *visModel) deliver(t *rapid.T, key string, parent *mConv) {
+	m.deliverTo(t, key, parent, "")
+}
+
+// deliverTo delivers a message by the delivery named key: a reply to
+// parent when it is set, a reply to the unseen parent id when that is
+// set, else a new message.
+func (m *visModel) deliverTo(t *rapid.T, key string, parent *mConv, unseen string) {
 	d := m.deliveries[key]
+	if parent != nil && len(parent.headers) == 0 {
+		t.Skip("a split-off conversation gets no replies in the model")
+	}
 	target := m.joins(parent, d)
+	if unseen != "" {
+		target = m.waiting(unseen, d)
+	}
 	if target == nil && len(m.convs) >= maxModelConvs {
 		t.Skip("enough conversations")
 	}
@@ -1019,6 +1144,10 @@ func (m *visModel) deliver(t *rapid.T, key string, parent *mConv) {
 	if parent != nil {
 		msg.InReplyTo = []string{parent.headers[len(parent.headers)-1]}
 		desc = fmt.Sprintf("Deliver(reply to %s, to %s)", parent, key)
+	}
+	if unseen != "" {
+		msg.InReplyTo, msg.References = []string{unseen}, []string{unseen}
+		desc = fmt.Sprintf("Deliver(reply to unseen %s, to %s)", unseen, key)
 	}
 	res, err := m.e.Deliver(m.ctx, inbox.System, inbox.Incoming{Account: m.accts[d.acct].id, Message: msg})
 	if !m.expect(t, desc, nil, err) {
@@ -1042,6 +1171,9 @@ func (m *visModel) deliver(t *rapid.T, key string, parent *mConv) {
 	c := &mConv{n: len(m.convs), id: id, org: m.accts[d.acct].org, delivery: key, headers: []string{hdr},
 		users: map[string]bool{}, teams: map[string]bool{}, kept: map[string]bool{}, accounts: map[string]bool{},
 		assignees: map[string]bool{}, states: map[string]*mState{}, labels: map[string]bool{}}
+	if unseen != "" {
+		c.waits = map[string]bool{unseen: true}
+	}
 	m.convs = append(m.convs, c)
 	t.Logf("  new conversation %s", c)
 	if parent != nil && parent.deleted {
@@ -1545,6 +1677,7 @@ func (m *visModel) comment(t *rapid.T) {
 	if !m.expect(t, fmt.Sprintf("%s: Comment(%s, %q)", actor, c, body), m.accessErr(actor, c), err) {
 		return
 	}
+	private := !m.shared(c)
 	m.newContent(c, actor)
 	c.st(actor).watching = true
 	for _, h := range hs {
@@ -1554,11 +1687,20 @@ func (m *visModel) comment(t *rapid.T) {
 			c.users[user] = true
 			m.mention(c, actor, user)
 		case team != "":
-			// The team's active members are added (F3:9459-9461), not
-			// the team.
+			// The team's active members are mentioned (F3:9459-9461).
+			// A private conversation is shared with the team as such
+			// (F3:7333, issue 10 point 11); a shared one adds them.
+			if private {
+				if c.mentionTeams == nil {
+					c.mentionTeams = map[string]bool{}
+				}
+				c.mentionTeams[team] = true
+			}
 			for _, u := range slices.Sorted(maps.Keys(m.teams[team].members)) {
 				if m.teams[team].members[u] == conversation.Active {
-					c.users[u] = true
+					if !private {
+						c.users[u] = true
+					}
 					m.mention(c, actor, u)
 				}
 			}
@@ -1600,8 +1742,14 @@ func (m *visModel) setMembership(t *rapid.T) {
 func (m *visModel) markSpam(t *rapid.T) {
 	actor, c := m.drawOp(t)
 	on := rapid.Float64Range(0, 1).Draw(t, "p") < 0.6
+	want := m.accessErr(actor, c)
+	if want == nil && on && !m.ownsOrDelegates(actor, c) {
+		// Only the owner or a delegate of one of its accounts marks spam
+		// (F3:3043, issue 10 point 10); anyone who sees it un-marks it.
+		want = inbox.ErrForbidden
+	}
 	err := m.e.MarkSpam(m.ctx, inbox.AsUser(m.users[actor].id), c.id, on)
-	if !m.expect(t, fmt.Sprintf("%s: MarkSpam(%s, %v)", actor, c, on), m.accessErr(actor, c), err) || c.spam == on {
+	if !m.expect(t, fmt.Sprintf("%s: MarkSpam(%s, %v)", actor, c, on), want, err) || c.spam == on {
 		return
 	}
 	c.spam = on

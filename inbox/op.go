@@ -132,6 +132,9 @@ func (o *op) admin(org conversation.OrgID) (*conversation.User, error) {
 // load reads conversation id with its states and access teams and checks
 // that the actor may see it; one the actor cannot see is ErrNotFound.
 func (o *op) load(id conversation.ConversationID) error {
+	if err := needID("conversation", id); err != nil {
+		return err
+	}
 	c, err := o.tx.Conversation(o.ctx, id)
 	if isNotFound(err) {
 		// The same words as for a conversation the actor may not see.
@@ -144,7 +147,7 @@ func (o *op) load(id conversation.ConversationID) error {
 		return err
 	}
 	if !c.MergedInto.IsZero() {
-		return &MergedError{Conversation: id, Target: c.MergedInto}
+		return mergedInto(o.ctx, o.tx, o.user, id, c.MergedInto)
 	}
 	return nil
 }
@@ -177,9 +180,10 @@ func (o *op) adopt(c *conversation.Conversation, created bool) error {
 	return nil
 }
 
-// loadTeams makes sure every access team of the conversation is loaded.
+// loadTeams makes sure every team whose membership decides access to the
+// conversation (its grant teams) is loaded.
 func (o *op) loadTeams() error {
-	for _, t := range o.conv.AccessTeams() {
+	for _, t := range o.conv.GrantTeams() {
 		if _, ok := o.teams[t]; ok {
 			continue
 		}
@@ -194,6 +198,9 @@ func (o *op) loadTeams() error {
 
 // team returns a loaded team of the conversation's organization.
 func (o *op) team(id conversation.TeamID) (*conversation.Team, error) {
+	if err := needID("team", id); err != nil {
+		return nil, err
+	}
 	if t, ok := o.teams[id]; ok {
 		return t, nil
 	}

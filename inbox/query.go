@@ -321,6 +321,9 @@ func (e *Engine) Get(ctx context.Context, actor Actor, id conversation.Conversat
 			return err
 		}
 		v = redactFor(u, v)
+		if err := stripRefs(ctx, tx, u, v); err != nil {
+			return err
+		}
 		return stripLabels(ctx, tx, u, v)
 	})
 	return v, err
@@ -342,6 +345,9 @@ func (e *Engine) CanSee(ctx context.Context, actor Actor, id conversation.Conver
 
 // readable loads a conversation and u's state if u may see it.
 func readable(ctx context.Context, tx storage.ReadTx, u *conversation.User, id conversation.ConversationID) (*conversation.Conversation, *conversation.UserState, error) {
+	if err := needID("conversation", id); err != nil {
+		return nil, nil, err
+	}
 	notFound := conversation.Errorf(ErrNotFound, "conversation %s", id)
 	c, err := tx.Conversation(ctx, id)
 	if isNotFound(err) {
@@ -358,7 +364,7 @@ func readable(ctx context.Context, tx storage.ReadTx, u *conversation.User, id c
 		return nil, nil, err
 	}
 	teams := conversation.Teams{}
-	for _, t := range c.AccessTeams() {
+	for _, t := range c.GrantTeams() {
 		team, err := tx.Team(ctx, t)
 		if err != nil {
 			return nil, nil, err
@@ -369,7 +375,7 @@ func readable(ctx context.Context, tx storage.ReadTx, u *conversation.User, id c
 		return nil, nil, notFound
 	}
 	if !c.MergedInto.IsZero() {
-		return nil, nil, &MergedError{Conversation: id, Target: c.MergedInto}
+		return nil, nil, mergedInto(ctx, tx, u, id, c.MergedInto)
 	}
 	return c, st, nil
 }

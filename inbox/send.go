@@ -105,6 +105,9 @@ func (e *Engine) SendReply(ctx context.Context, actor Actor, id conversation.Con
 		return Queued{}, err
 	}
 	m := c.Message
+	if err := e.checkMessage(&m); err != nil {
+		return Queued{}, err
+	}
 	env := Envelope{From: m.From.Address}
 	seen := map[string]bool{}
 	for _, list := range [][]conversation.Address{m.To, m.Cc, m.Bcc} {

@@ -97,13 +97,22 @@ type NewComment struct {
 // Comment posts an internal comment (F3:7487, F3:8709). The author starts
 // watching (F3:7440) and has read it. Each mentioned user gains access and
 // finds the conversation in their Inbox, even if they archived or
-// unwatched it (F3:7323, F3:7419, F3:8117); @team adds the team's active
-// members, or observers too by the team's mention option (F3:9458-9461),
-// which shares a private conversation with them (F3:7333); @all reaches everyone who already has access (F3:7327,
-// spec A11). Watchers get it back in their Inbox (F3:7418); an
+// unwatched it (F3:7323, F3:7419, F3:8117); @team reaches the team's
+// active members, or observers too by the team's mention option
+// (F3:9458-9461): on a private conversation it shares it with the team
+// as such, so that members the mention would reach see it, later ones
+// too (F3:7333), and on a shared one it adds today's members; @all
+// reaches everyone who already has access (F3:7327, spec A11). Watchers get it back in their Inbox (F3:7418); an
 // unassigned team-inbox conversation notifies the team's active members
 // (F3:9580).
+//
+// A comment over Config.Limits (body size, task lines, distinct
+// mentions, or subtasks its task lines would add to the conversation) is
+// refused with ErrLimitReached and nothing of it is stored.
 func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.ConversationID, nc NewComment) (conversation.CommentID, error) {
+	if n, max := len(nc.Body), e.limits.MaxCommentSize; n > max {
+		return conversation.CommentID{}, limitError("comment too long", int64(n), int64(max), "bytes")
+	}
 	if strings.TrimSpace(nc.Body) == "" && len(nc.Attachments) == 0 {
 		return conversation.CommentID{}, conversation.Errorf(ErrInvalidArgument, "empty comment")
 	}
@@ -123,6 +132,7 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 		if err != nil {
 			return err
 		}
+		private := !c.Shared()
 		c.Seq++
 		cm := &conversation.Comment{ID: conversation.CommentID(o.e.newID()), Conversation: c.ID, Author: u.ID,
 			Body: nc.Body, Mentions: mentions, Attachments: slices.Clone(nc.Attachments), At: o.now, Seq: c.Seq}
@@ -155,11 +165,20 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 					return err
 				}
 				// "Add only active members to the conversation" (the
-				// default) or active members and observers (F3:9459-9461):
-				// the members are added, not the team.
+				// default) or active members and observers (F3:9459-9461).
+				// A private conversation is shared with the team as such
+				// (F3:7333): whoever the team's mention reaches sees it,
+				// later members too (spec A-12; issue 10 point 11). A
+				// shared one gets today's members.
+				if private {
+					if conversation.AddSorted(&c.MentionTeams, t.ID) {
+						shared.Teams = append(shared.Teams, t.ID)
+						o.teams[t.ID] = t
+					}
+				}
 				for _, mb := range t.Members {
-					if mb.Kind == conversation.Active || t.Mention == conversation.MentionActiveAndObservers {
-						if conversation.AddSorted(&c.Users, mb.User) {
+					if t.MentionReaches(mb.Kind) {
+						if !private && conversation.AddSorted(&c.Users, mb.User) {
 							shared.Users = append(shared.Users, mb.User)
 						}
 						o.mention(mb.User)
@@ -201,17 +220,30 @@ func (o *op) resolveMentions(nc NewComment) ([]conversation.Mention, error) {
 	org := o.conv.Org
 	author := o.user
 	guestAuthor := author != nil && author.Role == conversation.RoleGuest
+	// Each distinct handle is looked up once; there may be at most
+	// Limits.MaxMentions of them and explicit mentions together.
+	handles := mentionHandles(nc.Body)
+	seen := make(map[string]bool, len(handles))
+	handles = slices.DeleteFunc(handles, func(h string) bool {
+		k := strings.ToLower(h)
+		dup := seen[k]
+		seen[k] = true
+		return dup
+	})
+	if n, max := len(handles)+len(nc.Mentions), o.e.limits.MaxMentions; n > max {
+		return nil, limitError("too many mentions in the comment", int64(n), int64(max), "mentions")
+	}
 	var out []conversation.Mention
 	add := func(m conversation.Mention) {
 		if !slices.Contains(out, m) {
 			out = append(out, m)
 		}
 	}
-	for _, h := range mentionHandles(nc.Body) {
+	for _, h := range handles {
 		// A guest's group mentions and mentions of people not present
 		// stay plain text (F0:109, spec A9); a guest not present is no
 		// one to mention either.
-		if strings.EqualFold(h, "all") {
+		if isMentionAll(h) {
 			if !guestAuthor {
 				add(conversation.Mention{All: true})
 			}
@@ -303,9 +335,13 @@ func isHandleRune(r rune) bool {
 }
 
 // SetSubject renames a conversation: a custom internal subject, never
-// sent externally (F3:8691, F3:6845-6847). An empty subject removes it.
+// sent externally (F3:8691, F3:6845-6847). An empty subject removes it;
+// one longer than Limits.MaxSubjectSize is ErrLimitReached.
 func (e *Engine) SetSubject(ctx context.Context, actor Actor, id conversation.ConversationID, subject string) error {
 	subject = strings.TrimSpace(subject)
+	if n, max := len(subject), e.limits.MaxSubjectSize; n > max {
+		return limitError("subject too long", int64(n), int64(max), "bytes")
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
 			return err

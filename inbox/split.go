@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"slices"
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/conversation/channels"
@@ -29,6 +30,9 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 	err := e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
 		if err != nil {
+			return err
+		}
+		if err := needID("message", msg); err != nil {
 			return err
 		}
 		orig := o.conv
@@ -70,6 +74,9 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 			ID: conversation.ConversationID(o.e.newID()), Org: orig.Org, Kind: conversation.Thread,
 			CreatedAt: o.now, Scope: m.Scope, Subject: m.Subject, Messages: 1, Seq: 1, MessageSeq: 1,
 			HasSent: m.Direction == conversation.Outbound,
+			// The message arrived with the original's audience, if it
+			// had a single one.
+			ThreadAudience: orig.ThreadAudience,
 		}
 		conversation.AddSorted(&nc.Users, u.ID)
 		if !m.Account.IsZero() {
@@ -80,6 +87,7 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 			for _, t := range orig.Teams {
 				conversation.AddSorted(&nc.Teams, t)
 			}
+			nc.MentionTeams = slices.Clone(orig.MentionTeams)
 			for _, x := range orig.Users {
 				conversation.AddSorted(&nc.Users, x)
 			}

@@ -13,13 +13,18 @@ type DirectoryReader interface {
 	Org(ctx context.Context, id conversation.OrgID) (*conversation.Org, error)
 	// User returns a user, ErrNotFound if none.
 	User(ctx context.Context, id conversation.UserID) (*conversation.User, error)
-	// UserByHandle finds a user of org by handle, case-insensitively.
+	// UserByHandle finds a user of org by handle, case-insensitively;
+	// ErrNotFound if none, or if a team holds the handle. Users (guests
+	// included) and teams share one handle namespace per organization
+	// (see [DirectoryWriter.PutUser]), so at most one of UserByHandle and
+	// TeamByHandle finds a given handle.
 	UserByHandle(ctx context.Context, org conversation.OrgID, handle string) (*conversation.User, error)
 	// Users returns the users of org, sorted by ID.
 	Users(ctx context.Context, org conversation.OrgID) ([]*conversation.User, error)
 	// Team returns a team, ErrNotFound if none.
 	Team(ctx context.Context, id conversation.TeamID) (*conversation.Team, error)
-	// TeamByHandle finds a team of org by handle, case-insensitively.
+	// TeamByHandle finds a team of org by handle, case-insensitively;
+	// ErrNotFound if none, or if a user holds the handle.
 	TeamByHandle(ctx context.Context, org conversation.OrgID, handle string) (*conversation.Team, error)
 	// Teams returns the teams of org, sorted by ID.
 	Teams(ctx context.Context, org conversation.OrgID) ([]*conversation.Team, error)
@@ -37,13 +42,18 @@ type DirectoryReader interface {
 type DirectoryWriter interface {
 	// PutOrg creates or replaces an organization.
 	PutOrg(ctx context.Context, o *conversation.Org) error
-	// PutUser creates or replaces a user. ErrConflict if another user of
-	// the organization has the same handle (case-insensitively); an empty
-	// handle is never indexed. It keeps the seat counter (GuestCounts)
-	// and the email and link indexes (UsersByEmail, LinkedUsers).
+	// PutUser creates or replaces a user. Handles form one namespace per
+	// organization, shared by its users (guests included) and teams, as
+	// one unique index over folded handles: ErrConflict if another user
+	// or a team of the organization has the same handle
+	// (case-insensitively), and then nothing changes. An empty handle is
+	// never indexed; a replaced user's old handle is freed. PutUser keeps
+	// the seat counter (GuestCounts) and the email and link indexes
+	// (UsersByEmail, LinkedUsers).
 	PutUser(ctx context.Context, u *conversation.User) error
-	// PutTeam creates or replaces a team. ErrConflict if another team of
-	// the organization has the same handle (case-insensitively).
+	// PutTeam creates or replaces a team. ErrConflict, changing nothing,
+	// if another team or a user of the organization has the same handle
+	// (case-insensitively): the namespace of PutUser.
 	PutTeam(ctx context.Context, t *conversation.Team) error
 	// PutAccount creates or replaces an account. ErrConflict if one of its
 	// addresses already belongs to another account of the organization.
