@@ -2,9 +2,11 @@ package inbox
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"iter"
+	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/storage"
@@ -54,25 +56,95 @@ type outbox struct {
 	notes  []Notification
 }
 
-// records encodes out for the store.
+// records encodes out for the store. The records' Data share one
+// buffer; notifications, the bulk of most operations' records, are
+// encoded by hand (appendNotification) to keep allocations per operation
+// constant.
 func (out *outbox) records() ([]storage.OutboxRecord, error) {
 	recs := make([]storage.OutboxRecord, 0, len(out.events)+len(out.notes))
+	ends := make([]int, 0, cap(recs))
+	var buf []byte
 	for _, ev := range out.events {
 		b, err := json.Marshal(ev)
 		if err != nil {
 			return nil, fmt.Errorf("outbox: %w", err)
 		}
-		recs = append(recs, storage.OutboxRecord{Kind: kindEvent, Conversation: ev.Conversation, At: ev.At, Data: b})
+		buf = append(buf, b...)
+		ends = append(ends, len(buf))
+		recs = append(recs, storage.OutboxRecord{Kind: kindEvent, Conversation: ev.Conversation, At: ev.At})
 	}
 	for i := range out.notes {
 		n := &out.notes[i]
-		b, err := json.Marshal(n)
-		if err != nil {
+		var err error
+		if buf, err = appendNotification(buf, n); err != nil {
 			return nil, fmt.Errorf("outbox: %w", err)
 		}
-		recs = append(recs, storage.OutboxRecord{Kind: kindNotification, Conversation: n.Conversation, At: n.At, Data: b})
+		ends = append(ends, len(buf))
+		recs = append(recs, storage.OutboxRecord{Kind: kindNotification, Conversation: n.Conversation, At: n.At})
+	}
+	start := 0
+	for i, end := range ends {
+		recs[i].Data = buf[start:end:end]
+		start = end
 	}
 	return recs, nil
+}
+
+// appendNotification appends the JSON encoding of n, the same as
+// json.Marshal's, to b.
+func appendNotification(b []byte, n *Notification) ([]byte, error) {
+	if n.Invitation != nil {
+		j, err := json.Marshal(n)
+		return append(b, j...), err
+	}
+	reason, err := n.Reason.MarshalText()
+	if err != nil {
+		return b, err
+	}
+	b = append(b, '{')
+	b = appendIDField(b, "user", n.User)
+	b = appendIDField(b, "conversation", n.Conversation)
+	b = appendIDField(b, "task", n.Task)
+	b = appendComma(b)
+	b = append(b, `"reason":"`...)
+	b = append(b, reason...)
+	b = append(b, '"')
+	b = appendIDField(b, "actor", n.Actor)
+	b = append(b, `,"at":"`...)
+	b = n.At.AppendFormat(b, time.RFC3339Nano)
+	return append(b, `"}`...), nil
+}
+
+// appendIDField appends "key":"uuid" unless id is zero.
+func appendIDField[K any](b []byte, key string, id conversation.ID[K]) []byte {
+	if id.IsZero() {
+		return b
+	}
+	b = appendComma(b)
+	b = append(b, '"')
+	b = append(b, key...)
+	b = append(b, `":"`...)
+	var h [36]byte
+	u := [16]byte(id)
+	hex.Encode(h[0:8], u[0:4])
+	h[8] = '-'
+	hex.Encode(h[9:13], u[4:6])
+	h[13] = '-'
+	hex.Encode(h[14:18], u[6:8])
+	h[18] = '-'
+	hex.Encode(h[19:23], u[8:10])
+	h[23] = '-'
+	hex.Encode(h[24:], u[10:])
+	b = append(b, h[:]...)
+	return append(b, '"')
+}
+
+// appendComma separates a field from the one before it.
+func appendComma(b []byte) []byte {
+	if len(b) > 0 && b[len(b)-1] != '{' {
+		b = append(b, ',')
+	}
+	return b
 }
 
 // writeOutbox appends what the operation emitted to the outbox, registering
@@ -122,24 +194,34 @@ func decode(r storage.OutboxRecord) (FeedItem, error) {
 	return it, nil
 }
 
-// fresh maps the Seqs an operation just appended to what it emitted, so
-// the drain that follows it hands those values out without decoding them.
-type fresh map[uint64]FeedItem
+// fresh is what an operation just appended, from Seq first on: its
+// events, then its notifications, so the drain that follows hands those
+// values out without decoding them.
+type fresh struct {
+	first uint64
+	out   *outbox
+}
+
+// item returns the record with Seq seq if the operation appended it.
+func (f fresh) item(seq uint64) (FeedItem, bool) {
+	if f.out == nil || seq < f.first {
+		return FeedItem{}, false
+	}
+	i := int(seq - f.first)
+	if i < len(f.out.events) {
+		return FeedItem{Seq: seq, Event: f.out.events[i]}, true
+	}
+	if i -= len(f.out.events); i < len(f.out.notes) {
+		return FeedItem{Seq: seq, Notification: &f.out.notes[i]}, true
+	}
+	return FeedItem{}, false
+}
 
 func freshItems(recs []storage.OutboxRecord, out *outbox) fresh {
 	if len(recs) == 0 {
-		return nil
+		return fresh{}
 	}
-	f := make(fresh, len(recs))
-	for i, r := range recs {
-		if i < len(out.events) {
-			f[r.Seq] = FeedItem{Seq: r.Seq, Event: out.events[i]}
-		} else {
-			n := out.notes[i-len(out.events)]
-			f[r.Seq] = FeedItem{Seq: r.Seq, Notification: &n}
-		}
-	}
-	return f
+	return fresh{first: recs[0].Seq, out: out}
 }
 
 // Drain hands every outbox record past the engine's cursor to the
@@ -158,7 +240,7 @@ func freshItems(recs []storage.OutboxRecord, out *outbox) fresh {
 // returns at once, and the drain that called it hands out what it
 // emitted once the handler returns. With another context it would wait
 // for that drain, which waits for it.
-func (e *Engine) Drain(ctx context.Context) (int, error) { return e.drain(ctx, nil) }
+func (e *Engine) Drain(ctx context.Context) (int, error) { return e.drain(ctx, fresh{}) }
 
 // drainingKey marks the context a drain hands to subscribers and the
 // notifier, so an operation they run through the same engine does not
@@ -200,7 +282,7 @@ func (e *Engine) drain(ctx context.Context, f fresh) (int, error) {
 			return total, err
 		}
 		for _, r := range recs {
-			it, ok := f[r.Seq]
+			it, ok := f.item(r.Seq)
 			if !ok {
 				if it, err = decode(r); err != nil {
 					// A record this engine cannot read is reported and

@@ -69,11 +69,19 @@ func (t *writeTx) AppendOutbox(_ context.Context, recs []storage.OutboxRecord) e
 	}
 	o := &t.outbox
 	n, head := len(o.records), o.head
+	size := 0
+	for i := range recs {
+		size += len(recs[i].Data)
+	}
+	// One copy of every record's data.
+	arena := make([]byte, 0, size)
 	for i := range recs {
 		o.head++
 		recs[i].Seq = o.head
 		r := recs[i]
-		r.Data = slices.Clone(r.Data)
+		start := len(arena)
+		arena = append(arena, r.Data...)
+		r.Data = arena[start:len(arena):len(arena)]
 		r.At = r.At.Round(0)
 		o.records = append(o.records, r)
 	}
