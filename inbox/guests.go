@@ -681,9 +681,10 @@ func (o *op) endGuestAccess(rec *conversation.GuestAccess) error {
 		g := rec.Guest
 		conversation.RemoveSorted(&o.conv.Guests, g)
 		if st := o.peek(g); st != nil {
-			st = o.state(g)
-			st.InInbox, st.Watching, st.Starred, st.Pinned, st.SnoozeDue = false, false, false, false, false
-			st.Snooze = nil
+			// Nothing of the guest's state means anything once their
+			// access ended: it is emptied, and so deleted, not kept to be
+			// read back by every later operation on the conversation.
+			*o.state(g) = conversation.UserState{Conversation: o.conv.ID, User: g}
 		}
 		ev.Users = []conversation.UserID{g}
 	}

@@ -231,6 +231,21 @@ func (t *writeTx) PutUserState(_ context.Context, s *conversation.UserState) err
 	return nil
 }
 
+// DeleteUserState implements [storage.UserStateDeleter].
+func (t *writeTx) DeleteUserState(_ context.Context, c conversation.ConversationID, u conversation.UserID) error {
+	rec := t.convs[c]
+	if rec == nil {
+		return notFoundConversation(c)
+	}
+	st := rec.states[u]
+	if st == nil {
+		return nil
+	}
+	t.resnooze(c, u, st.Snooze, nil)
+	deleteMap(t, rec.states, u)
+	return nil
+}
+
 // AddMessage implements [storage.Tx]. ErrNotFound if the conversation does
 // not exist; ErrInvalidArgument if it belongs to another organization
 // than org.
