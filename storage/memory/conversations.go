@@ -28,6 +28,9 @@ type convRecord struct {
 	// current mailbox index entries, kept so SetPlacements can diff.
 	activity   time.Time
 	placements []conversation.Placement
+	// assignees are the users the placements are indexed under in the
+	// per-assignee index (state.assigned), sorted.
+	assignees []conversation.UserID
 
 	// threadKeys are the threading index records naming the
 	// conversation, so deleting it can drop them.
