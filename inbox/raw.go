@@ -19,6 +19,9 @@ type RawIncoming struct {
 	Account conversation.AccountID
 	// Ref is the transport's reference of this copy; see Incoming.Ref.
 	Ref string
+	// Supersedes is a prefix of stale references this copy replaces; see
+	// Incoming.Supersedes.
+	Supersedes string
 	// Message is the raw message. It is read up to Config.MaxMessageSize
 	// (plus one byte, to tell a message that is too large).
 	Message io.Reader
@@ -47,7 +50,7 @@ func (e *Engine) DeliverRaw(ctx context.Context, actor Actor, in RawIncoming) (D
 	if err != nil {
 		return Delivery{}, err
 	}
-	return e.Deliver(ctx, actor, Incoming{Account: in.Account, Ref: in.Ref, Message: *m})
+	return e.Deliver(ctx, actor, Incoming{Account: in.Account, Ref: in.Ref, Supersedes: in.Supersedes, Message: *m})
 }
 
 // RecordSentRaw parses in.Message and records it like [Engine.RecordSent]:
@@ -60,7 +63,7 @@ func (e *Engine) RecordSentRaw(ctx context.Context, actor Actor, in RawIncoming)
 	if err != nil {
 		return Delivery{}, err
 	}
-	return e.RecordSent(ctx, actor, Incoming{Account: in.Account, Ref: in.Ref, Message: *m})
+	return e.RecordSent(ctx, actor, Incoming{Account: in.Account, Ref: in.Ref, Supersedes: in.Supersedes, Message: *m})
 }
 
 // ReplyDraft is what a user writes to answer a conversation.

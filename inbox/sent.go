@@ -80,7 +80,7 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 	case threading.Duplicate:
 		res.Duplicate = true
 		res.Conversations = []conversation.ConversationID{d.Conversation}
-		return o.attachCopy(org.ID, d.Conversation, m, in.Ref)
+		return o.attachCopy(org.ID, d.Conversation, m, in.Ref, in.Supersedes)
 	case threading.Join:
 		c, err := o.tx.Conversation(o.ctx, d.Conversation)
 		if err != nil {
