@@ -47,7 +47,9 @@ func sender(t *testing.T, srv smtpsend.Server, opts ...func(*smtpsend.Options)) 
 	return s
 }
 
-func password() mailauth.Credentials { return mailauth.Credentials{Username: "user", Password: "secret"} }
+func password() mailauth.Credentials {
+	return mailauth.Credentials{Username: "user", Password: "secret"}
+}
 
 // The envelope carries every recipient, Bcc (dave) included, while the
 // message sent is exactly Raw, with no Bcc field.
