@@ -23,8 +23,13 @@ type SyncCursor struct {
 	// the folder's UIDNEXT when it began. Messages below it are imported
 	// only when they fall in the history window; zero once done.
 	ImportEnd uint32
-	// Since is the start of the history window of the import.
+	// Since is the start of the history window of the import; zero for
+	// all history.
 	Since time.Time
+	// PreviousValidity is set while the copies of an earlier UIDVALIDITY
+	// are re-matched after the server renumbered the folder: the
+	// references of that numbering are stale until ImportEnd is reached.
+	PreviousValidity uint32
 }
 
 // SyncSkip records a message a transport could not deliver and skipped

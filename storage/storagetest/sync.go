@@ -47,7 +47,7 @@ func testSyncCursors(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	})
 	require.ErrorIs(t, err, conversation.ErrNotFound)
 
-	inbox := storage.SyncCursor{Account: acct, Folder: "INBOX", Validity: 7, Last: 42, ImportEnd: 100, Since: at(1)}
+	inbox := storage.SyncCursor{Account: acct, Folder: "INBOX", Validity: 7, Last: 42, ImportEnd: 100, Since: at(1), PreviousValidity: 6}
 	sent := storage.SyncCursor{Account: acct, Folder: "Envoyés", Validity: 3, Last: 9}
 	put(inbox)
 	put(sent)
@@ -56,7 +56,7 @@ func testSyncCursors(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		return cur(tx).SyncCursor(t.Context(), acct, "INBOX")
 	})
 	require.Equal(t, inbox, got)
-	inbox.Last, inbox.ImportEnd = 120, 0
+	inbox.Last, inbox.ImportEnd, inbox.PreviousValidity = 120, 0, 0
 	put(inbox)
 	require.Equal(t, inbox, mustRead(t, s, func(tx storage.ReadTx) (storage.SyncCursor, error) {
 		return cur(tx).SyncCursor(t.Context(), acct, "INBOX")
