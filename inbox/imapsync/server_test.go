@@ -1,12 +1,12 @@
 package imapsync_test
 
 import (
-	"log/slog"
-	"os"
 	"context"
 	"crypto/tls"
 	"fmt"
+	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
