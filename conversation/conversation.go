@@ -113,6 +113,14 @@ type Conversation struct {
 	// Scope is the threading scope the conversation's first message was
 	// filed in (package threading): replies are looked up there.
 	Scope string
+	// ThreadAudience is an opaque key of who could see the conversation's
+	// messages through the accounts and addresses they arrived on, while
+	// they all arrived with the same one (threading.Message.Audience);
+	// empty when it is not known, and a key no message has once messages
+	// of several audiences were filed together. Threading by a parent
+	// nobody has seen, or by subject, only joins conversations whose
+	// ThreadAudience is the new message's.
+	ThreadAudience string
 	// MergedInto is set on a merged-away conversation: a tombstone that
 	// redirects to the conversation it was merged into (F3:7937). It is in
 	// no mailbox and holds no content.

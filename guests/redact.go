@@ -5,7 +5,7 @@ import "github.com/inboxkit/inboxkit/conversation"
 // Conversation returns what a guest may receive of c: a copy without
 // labels (F2:26) and without the fields that name other conversations or
 // the organization's internals (merge and continuation links, the
-// threading scope). c is not changed.
+// threading scope and audience). c is not changed.
 func Conversation(c *conversation.Conversation) *conversation.Conversation {
 	d := c.Clone()
 	d.Labels = nil
@@ -13,6 +13,7 @@ func Conversation(c *conversation.Conversation) *conversation.Conversation {
 	d.ContinuationOf = conversation.ConversationID{}
 	d.ContinuedIn = conversation.ConversationID{}
 	d.Scope = ""
+	d.ThreadAudience = ""
 	return d
 }
 

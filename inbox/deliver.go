@@ -162,6 +162,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 	for _, tg := range targets {
 		tg.scope = o.targetScope(org, acct, tg)
 		tg.msg = threadMessage(tg.scope, &msg)
+		tg.msg.Audience = audienceKey(tg.routes)
 		if tg.decision, err = th.Decide(o.ctx, tg.msg); err != nil {
 			return err
 		}
@@ -201,6 +202,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 			if err := o.switchTo(c, false); err != nil {
 				return err
 			}
+			c.ThreadAudience = joinAudience(c.ThreadAudience, tg.msg.Audience)
 			parents, err := o.parentMessages(org.ID, d)
 			if err != nil {
 				return err
@@ -209,7 +211,8 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 				return err
 			}
 		default: // New, Continue
-			c := &conversation.Conversation{ID: tg.id, Org: org.ID, Kind: conversation.Thread, CreatedAt: o.now, Scope: string(tg.scope)}
+			c := &conversation.Conversation{ID: tg.id, Org: org.ID, Kind: conversation.Thread, CreatedAt: o.now,
+				Scope: string(tg.scope), ThreadAudience: tg.msg.Audience}
 			if d.Action == threading.Continue {
 				c.ContinuationOf = d.Conversation
 			}

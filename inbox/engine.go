@@ -103,11 +103,10 @@ type Config struct {
 	// subject (localized Re/Fwd prefixes and list tags removed) dated
 	// within SubjectWindow. Zero, the default, never groups by subject
 	// alone (F3:8506-8507); threading.DefaultSubjectWindow is a sensible
-	// value. Beware: the shared scope spans every shared account and
-	// address of the organization, so with the fallback on, two strangers
-	// writing "Question" to two differently shared addresses within the
-	// window land in one conversation, visible to both audiences. Turn it
-	// on only where every shared address has the same audience.
+	// value. The fallback only groups messages that arrived with the same
+	// audience (who can see them through the account or address they
+	// arrived on): two strangers writing "Question" to two differently
+	// shared addresses stay apart.
 	SubjectWindow time.Duration
 	// MaxRetries bounds how often an operation is retried after the store
 	// reports a conflict. Zero means 8.

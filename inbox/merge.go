@@ -220,6 +220,7 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 	}
 	c.HasSent = c.HasSent || src.HasSent
 	c.Messages += src.Messages
+	c.ThreadAudience = joinAudience(c.ThreadAudience, src.ThreadAudience)
 	mergeSubject(c, src, dstShared, items)
 
 	// Renumber the combined content chronologically.

@@ -43,6 +43,13 @@ import (
 // D as delegated user), Production member M, and a second organization
 // Beta with owner Zed and member Yan (whose handle, "a", is also A's, and
 // whose team's handle, "support", is also Acme's Support's).
+//
+// Replies to a parent nobody has seen (deliverOrphan) follow the audience
+// rule of issue 10: they join the conversation that already waits for
+// the same unseen parent only when it is in the same threading scope and
+// all its mail arrived the same way (the same routes, so the same
+// audience); otherwise they start a new conversation, so the checks
+// below see anyone who gains access across audiences.
 func TestModelVisibility(t *testing.T) {
 	defer noRapidFailFile()()
 	rapid.Check(t, func(t *rapid.T) {
@@ -52,6 +59,7 @@ func TestModelVisibility(t *testing.T) {
 			"deliverNew":    m.deliverNew,
 			"deliverNew2":   m.deliverNew, // weight: conversations must exist early
 			"deliverReply":  m.deliverReply,
+			"deliverOrphan": m.deliverOrphan,
 			"assign":        m.assign,
 			"unassign":      m.unassign,
 			"moveToTeam":    m.moveToTeam,
@@ -231,6 +239,8 @@ type mConv struct {
 	spam        bool
 	deleted     bool
 	snoozeAll   *mSnooze
+	// waits holds the unseen parent ids its replies named (deliverOrphan).
+	waits map[string]bool
 	// successor is the conversation a reply to this deleted conversation
 	// started: the reply's parent id is remembered as referenced there, so
 	// later replies to the same parent (arriving the same way, in the same
@@ -1002,9 +1012,50 @@ func (m *visModel) joins(parent *mConv, d mDelivery) *mConv {
 	return nil
 }
 
+// deliverOrphan delivers a reply to a parent nobody has seen.
+func (m *visModel) deliverOrphan(t *rapid.T) {
+	key := rapid.SampledFrom(m.delivKeys).Draw(t, "to")
+	unseen := rapid.SampledFrom([]string{"unseen1@elsewhere.example", "unseen2@elsewhere.example"}).Draw(t, "unseen")
+	m.deliverTo(t, key, nil, unseen)
+}
+
+// waiting says which conversation a reply to the unseen parent id,
+// arriving by d, joins (nil: a new one): one that waits for the same id
+// in the same threading scope (per team inbox in the fixture's
+// duplicate-per-team mode, per account otherwise) whose mail all arrived
+// by the same routes, so with the same audience (issue 10 point 1).
+func (m *visModel) waiting(unseen string, d mDelivery) *mConv {
+	scope := func(d mDelivery) string {
+		if tm := d.team(); tm != "" {
+			return "team:" + tm
+		}
+		return "account:" + d.acct
+	}
+	for _, c := range m.convs {
+		if c.deleted || !c.waits[unseen] {
+			continue
+		}
+		cd := m.deliveries[c.delivery]
+		if scope(cd) == scope(d) && slices.Equal(cd.routes, d.routes) {
+			return c
+		}
+	}
+	return nil
+}
+
 func (m *visModel) deliver(t *rapid.T, key string, parent *mConv) {
+	m.deliverTo(t, key, parent, "")
+}
+
+// deliverTo delivers a message by the delivery named key: a reply to
+// parent when it is set, a reply to the unseen parent id when that is
+// set, else a new message.
+func (m *visModel) deliverTo(t *rapid.T, key string, parent *mConv, unseen string) {
 	d := m.deliveries[key]
 	target := m.joins(parent, d)
+	if unseen != "" {
+		target = m.waiting(unseen, d)
+	}
 	if target == nil && len(m.convs) >= maxModelConvs {
 		t.Skip("enough conversations")
 	}
@@ -1019,6 +1070,10 @@ func (m *visModel) deliver(t *rapid.T, key string, parent *mConv) {
 	if parent != nil {
 		msg.InReplyTo = []string{parent.headers[len(parent.headers)-1]}
 		desc = fmt.Sprintf("Deliver(reply to %s, to %s)", parent, key)
+	}
+	if unseen != "" {
+		msg.InReplyTo, msg.References = []string{unseen}, []string{unseen}
+		desc = fmt.Sprintf("Deliver(reply to unseen %s, to %s)", unseen, key)
 	}
 	res, err := m.e.Deliver(m.ctx, inbox.System, inbox.Incoming{Account: m.accts[d.acct].id, Message: msg})
 	if !m.expect(t, desc, nil, err) {
@@ -1042,6 +1097,9 @@ func (m *visModel) deliver(t *rapid.T, key string, parent *mConv) {
 	c := &mConv{n: len(m.convs), id: id, org: m.accts[d.acct].org, delivery: key, headers: []string{hdr},
 		users: map[string]bool{}, teams: map[string]bool{}, kept: map[string]bool{}, accounts: map[string]bool{},
 		assignees: map[string]bool{}, states: map[string]*mState{}, labels: map[string]bool{}}
+	if unseen != "" {
+		c.waits = map[string]bool{unseen: true}
+	}
 	m.convs = append(m.convs, c)
 	t.Logf("  new conversation %s", c)
 	if parent != nil && parent.deleted {

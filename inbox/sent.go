@@ -64,6 +64,8 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 		return err
 	}
 	tm := threadMessage(scope, m)
+	// Sent mail is seen through the sending account.
+	tm.Audience = audienceKey([]route{{acct: acct, sharing: acct.Sharing}})
 	m.Scope = string(scope)
 	th, err := o.threader()
 	if err != nil {
@@ -89,12 +91,13 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 		if err := o.switchTo(c, false); err != nil {
 			return err
 		}
+		c.ThreadAudience = joinAudience(c.ThreadAudience, tm.Audience)
 		conversation.AddSorted(&c.Accounts, acct.ID)
 		conversation.AddSorted(&c.Users, acct.Owner) // the owner sees all of the account's mail (F3:7170)
 		o.touch(false)
 	default: // New, Continue
 		c := &conversation.Conversation{ID: conversation.ConversationID(o.e.newID()), Org: org.ID, Kind: conversation.Thread,
-			CreatedAt: o.now, Scope: string(scope)}
+			CreatedAt: o.now, Scope: string(scope), ThreadAudience: tm.Audience}
 		if d.Action == threading.Continue {
 			c.ContinuationOf = d.Conversation
 		}

@@ -70,6 +70,9 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 			ID: conversation.ConversationID(o.e.newID()), Org: orig.Org, Kind: conversation.Thread,
 			CreatedAt: o.now, Scope: m.Scope, Subject: m.Subject, Messages: 1, Seq: 1, MessageSeq: 1,
 			HasSent: m.Direction == conversation.Outbound,
+			// The message arrived with the original's audience, if it
+			// had a single one.
+			ThreadAudience: orig.ThreadAudience,
 		}
 		conversation.AddSorted(&nc.Users, u.ID)
 		if !m.Account.IsZero() {

@@ -2,6 +2,8 @@ package inbox
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
@@ -17,8 +19,9 @@ import (
 type threadIndex struct{ tx storage.Tx }
 
 var (
-	_ threading.Index[conversation.ConversationID]        = threadIndex{}
-	_ threading.SubjectIndex[conversation.ConversationID] = threadIndex{}
+	_ threading.Index[conversation.ConversationID]         = threadIndex{}
+	_ threading.SubjectIndex[conversation.ConversationID]  = threadIndex{}
+	_ threading.AudienceIndex[conversation.ConversationID] = threadIndex{}
 )
 
 // Lookup implements threading.Index.
@@ -81,6 +84,68 @@ func (threadIndex) PutMerge(context.Context, conversation.ConversationID, conver
 // PutContinuation implements threading.Index; see threadIndex.
 func (threadIndex) PutContinuation(context.Context, conversation.ConversationID, conversation.ConversationID) error {
 	return nil
+}
+
+// Audience implements threading.AudienceIndex: the conversation's
+// ThreadAudience, when it is a single one.
+func (x threadIndex) Audience(ctx context.Context, c conversation.ConversationID) (string, bool, error) {
+	conv, err := x.conv(ctx, c)
+	if conv == nil || err != nil {
+		return "", false, err
+	}
+	a := conv.ThreadAudience
+	return a, a != "" && a != mixedAudience, nil
+}
+
+// PutAudience implements threading.AudienceIndex; like merges, the engine
+// records audiences on the conversations themselves (joinAudience).
+func (threadIndex) PutAudience(context.Context, conversation.ConversationID, string) error {
+	return nil
+}
+
+// mixedAudience is the ThreadAudience of a conversation holding messages
+// that arrived with different audiences: no audienceKey equals it.
+const mixedAudience = "mixed"
+
+// joinAudience returns the ThreadAudience of a conversation of audience
+// a that takes messages of audience b (a message, or a merged
+// conversation): a itself only when b is the same.
+func joinAudience(a, b string) string {
+	if a == b && a != "" {
+		return a
+	}
+	return mixedAudience
+}
+
+// audienceKey is the audience of a message arriving by routes, as
+// threading.Message.Audience and Conversation.ThreadAudience hold it: who
+// the routes let see it (applyRoutes: account owners and delegates,
+// Inbox-mode users, teams), hashed into an opaque key.
+func audienceKey(routes []route) string {
+	var users []conversation.UserID
+	var teams []conversation.TeamID
+	for _, r := range routes {
+		conversation.AddSorted(&users, r.acct.Owner)
+		for _, d := range r.acct.Delegates {
+			conversation.AddSorted(&users, d)
+		}
+		switch r.sharing.Kind {
+		case conversation.SharedToInboxes:
+			for u := range r.sharing.Users {
+				conversation.AddSorted(&users, u)
+			}
+		case conversation.SharedToTeamInbox:
+			conversation.AddSorted(&teams, r.sharing.Team)
+		}
+	}
+	h := sha256.New()
+	for _, u := range users {
+		h.Write([]byte("u" + u.String() + "\n"))
+	}
+	for _, t := range teams {
+		h.Write([]byte("t" + t.String() + "\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // LastBySubject implements threading.SubjectIndex.

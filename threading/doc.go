@@ -16,6 +16,9 @@
 //     threading by visibility (§1.3); [Route], [ListID] and
 //     [MailingListAddress] implement the Google Group / shared-address
 //     routing of F3:1281-1297 and F3:6421-6425.
+//   - Audiences: [Message.Audience] and [AudienceIndex] keep joins that
+//     rest on a parent nobody has seen, and the subject fallback, within
+//     the audience a message arrived with.
 //   - Subjects: [NormalizeSubject], [SubjectKey] and [ReplySubject].
 //   - The display tree inside a conversation: [Parents] and [Forest], safe
 //     against reference loops.

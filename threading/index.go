@@ -69,6 +69,25 @@ type Index[K comparable] interface {
 	PutContinuation(ctx context.Context, from, to K) error
 }
 
+// ErrNoAudienceIndex is returned by [Threader.Decide] for a message with an
+// [Message.Audience] when the index does not implement [AudienceIndex]:
+// without it the audience rule cannot be kept.
+var ErrNoAudienceIndex = errors.New("threading: a message with an audience needs an AudienceIndex")
+
+// AudienceIndex is the part of an [Index] that keeps the audience rule
+// (see [Message.Audience]): per conversation, the audience every message
+// recorded in it arrived with.
+type AudienceIndex[K comparable] interface {
+	// Audience returns the audience of c: ok is true when every message
+	// recorded in c (and in the conversations merged into it) arrived
+	// with audience a; false when they arrived with different audiences
+	// or when c's audience is not known.
+	Audience(ctx context.Context, c K) (a string, ok bool, err error)
+	// PutAudience records that a message of audience a was recorded in c.
+	// Once c holds messages of two audiences it belongs to none.
+	PutAudience(ctx context.Context, c K, a string) error
+}
+
 // SubjectIndex is the optional part of an [Index] the subject fallback
 // needs: per scope and [SubjectKey], the conversation that last received a
 // message with that subject and when.

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// MemoryIndex is an in-memory [Index] and [SubjectIndex], for tests,
+// MemoryIndex is an in-memory [Index], [SubjectIndex] and [AudienceIndex], for tests,
 // benchmarks and embedders without a database. It counts every message
 // recorded with PutMessage as countable. It is not safe for concurrent use.
 type MemoryIndex[K comparable] struct {
@@ -13,7 +13,9 @@ type MemoryIndex[K comparable] struct {
 	merged map[K]K
 	cont   map[K]K
 	counts map[K]int
-	hint   int // initial size of the first scope's id map
+	// audiences holds each conversation's audience (AudienceIndex).
+	audiences map[K]audience
+	hint      int // initial size of the first scope's id map
 
 	// The scope used last, looked up once per run of calls in one scope.
 	lastScope Scope
@@ -33,6 +35,22 @@ type subjectEntry[K comparable] struct {
 	at   time.Time
 }
 
+// audience is a conversation's audience; mixed once it holds messages of
+// two audiences.
+type audience struct {
+	key   string
+	mixed bool
+}
+
+// join returns the audience of a conversation holding messages of a and b.
+func (a audience) join(b audience) audience {
+	if a.key != b.key {
+		a.mixed = true
+	}
+	a.mixed = a.mixed || b.mixed
+	return a
+}
+
 // NewMemoryIndex returns an empty MemoryIndex.
 func NewMemoryIndex[K comparable]() *MemoryIndex[K] { return NewMemoryIndexSize[K](0) }
 
@@ -42,11 +60,12 @@ func NewMemoryIndex[K comparable]() *MemoryIndex[K] { return NewMemoryIndexSize[
 func NewMemoryIndexSize[K comparable](n int) *MemoryIndex[K] {
 	n = max(n, 0)
 	return &MemoryIndex[K]{
-		scopes: make(map[Scope]*scopeIndex[K]),
-		merged: make(map[K]K),
-		cont:   make(map[K]K),
-		counts: make(map[K]int, n/4),
-		hint:   n + n/4,
+		scopes:    make(map[Scope]*scopeIndex[K]),
+		merged:    make(map[K]K),
+		cont:      make(map[K]K),
+		counts:    make(map[K]int, n/4),
+		audiences: make(map[K]audience),
+		hint:      n + n/4,
 	}
 }
 
@@ -169,6 +188,36 @@ func (x *MemoryIndex[K]) PutMerge(_ context.Context, from, to K) error {
 	x.merged[from] = to
 	x.counts[to] += x.counts[from]
 	delete(x.counts, from)
+	// The result holds both sides' messages: one audience only if both
+	// had the same; a side of unknown audience leaves it unknown.
+	fa, fok := x.audiences[from]
+	ta, tok := x.audiences[to]
+	switch {
+	case fok && tok:
+		x.audiences[to] = ta.join(fa)
+	case fok || tok:
+		x.audiences[to] = audience{mixed: true}
+	}
+	delete(x.audiences, from)
+	return nil
+}
+
+// Audience implements [AudienceIndex].
+func (x *MemoryIndex[K]) Audience(_ context.Context, c K) (string, bool, error) {
+	a, ok := x.audiences[c]
+	if !ok || a.mixed {
+		return "", false, nil
+	}
+	return a.key, true, nil
+}
+
+// PutAudience implements [AudienceIndex].
+func (x *MemoryIndex[K]) PutAudience(_ context.Context, c K, a string) error {
+	next := audience{key: a}
+	if cur, ok := x.audiences[c]; ok {
+		next = cur.join(next)
+	}
+	x.audiences[c] = next
 	return nil
 }
 
@@ -227,6 +276,7 @@ func (x *MemoryIndex[K]) Conversation(scope Scope, id string) (K, bool) {
 }
 
 var (
-	_ Index[int]        = (*MemoryIndex[int])(nil)
-	_ SubjectIndex[int] = (*MemoryIndex[int])(nil)
+	_ Index[int]         = (*MemoryIndex[int])(nil)
+	_ SubjectIndex[int]  = (*MemoryIndex[int])(nil)
+	_ AudienceIndex[int] = (*MemoryIndex[int])(nil)
 )

@@ -11,7 +11,9 @@ const (
 	// conversation (F3:7932).
 	DefaultMaxMessages = 400
 	// DefaultMaxReferences bounds how many parent ids of one message are
-	// looked up: In-Reply-To first, then the nearest References.
+	// looked up: In-Reply-To first, then the nearest References. The
+	// first References id (the thread root) is looked up as well,
+	// whatever the bound.
 	DefaultMaxReferences = 128
 	// DefaultSubjectWindow is the window an engine should use when it turns
 	// the subject fallback on.
@@ -27,7 +29,8 @@ type Options struct {
 	// MaxMessages is the cap of countable messages per conversation (T3).
 	// Zero means DefaultMaxMessages; a negative value means no cap.
 	MaxMessages int
-	// MaxReferences bounds the parent ids looked up per message. Zero
+	// MaxReferences bounds the parent ids looked up per message; the
+	// thread root (the first References id) is looked up beyond it. Zero
 	// means DefaultMaxReferences.
 	MaxReferences int
 	// SubjectWindow turns the subject fallback on when positive (T4 allows
@@ -55,6 +58,16 @@ type Message struct {
 	// Subject and Date are used only by the subject fallback.
 	Subject string
 	Date    time.Time
+	// Audience is an opaque key of who can see the message through the
+	// account or address it arrived on. When it is set, every join or
+	// merge that rests on a parent nobody has seen (a waiting parent id,
+	// early replies merged into their parent) and the subject fallback
+	// only ever connect the message with conversations all of whose
+	// messages arrived with the same Audience, so threading never shows a
+	// message to anyone its arrival audience does not include. Joins
+	// through a known parent ignore it. The index must implement
+	// [AudienceIndex]. Empty means no audience rule.
+	Audience string
 }
 
 // Action is what a [Decision] asks the engine to do with a message.
@@ -162,9 +175,10 @@ type Decision[K comparable] struct {
 // state: the state is the [Index]. A Threader is safe for concurrent use
 // when its index is.
 type Threader[K comparable] struct {
-	idx      Index[K]
-	subjects SubjectIndex[K]
-	opts     Options
+	idx       Index[K]
+	subjects  SubjectIndex[K]
+	audiences AudienceIndex[K] // nil when idx does not implement it
+	opts      Options
 }
 
 // NewThreader returns a Threader over idx. It fails with [ErrNoSubjectIndex] when
@@ -178,6 +192,7 @@ func NewThreader[K comparable](idx Index[K], opts Options) (*Threader[K], error)
 		opts.MaxReferences = DefaultMaxReferences
 	}
 	t := &Threader[K]{idx: idx, opts: opts}
+	t.audiences, _ = idx.(AudienceIndex[K])
 	if opts.SubjectWindow > 0 {
 		s, ok := idx.(SubjectIndex[K])
 		if !ok {
@@ -194,7 +209,8 @@ func NewThreader[K comparable](idx Index[K], opts Options) (*Threader[K], error)
 // The order of evidence:
 //  1. m's own id known in the scope: Duplicate (T1).
 //  2. Parent lookup (T2): In-Reply-To ids in order, then References from
-//     last to first; the first id naming a known message decides, in the
+//     last to first (up to MaxReferences ids, then the first References
+//     id, the root); the first id naming a known message decides, in the
 //     conversation that message lives in now (after moves and merges).
 //     Later known ids never pull in their conversations: a reply to a
 //     private forward stays with the forward (F3:6610).
@@ -203,11 +219,17 @@ func NewThreader[K comparable](idx Index[K], opts Options) (*Threader[K], error)
 //  4. Conversations waiting for m's own id: its replies arrived first.
 //  5. The subject fallback, if on.
 //
-// The first candidate with room (a full candidate's continuation counts as
-// the candidate) is joined; the other candidates from 3 and 4 are returned
-// in Merge, because m proves they hold one thread. When every candidate is
-// full, the answer is Continue from the first. With no candidate, New.
+// Candidates from 3, 4 and 5 count only when they are in m's audience
+// ([Message.Audience]). The first candidate with room (a full candidate's
+// continuation counts as the candidate) is joined; the other candidates
+// from 3 and 4 are returned in Merge, because m proves they hold one
+// thread, when the conversation joined is in m's audience too. When every
+// candidate is full, the answer is Continue from the first. With no
+// candidate, New.
 func (t *Threader[K]) Decide(ctx context.Context, m Message) (Decision[K], error) {
+	if m.Audience != "" && t.audiences == nil {
+		return Decision[K]{}, ErrNoAudienceIndex
+	}
 	var own Entry[K]
 	if m.ID != "" {
 		e, err := t.idx.Lookup(ctx, m.Scope, m.ID)
@@ -264,6 +286,11 @@ func (t *Threader[K]) Decide(ctx context.Context, m Message) (Decision[K], error
 				return nil
 			}
 		}
+		if x.by.unseen() {
+			if ok, err := t.inAudience(ctx, m, c); err != nil || !ok {
+				return err
+			}
+		}
 		x.c = c
 		cands = append(cands, x)
 		return nil
@@ -299,29 +326,49 @@ func (t *Threader[K]) Decide(ctx context.Context, m Message) (Decision[K], error
 	}
 
 	// Join the first candidate with room.
-	ti, target, count := -1, cands[0].c, 0
+	ti, first, target, count := -1, -1, cands[0].c, 0
 	for i, x := range cands {
 		c, n, err := t.withRoom(ctx, x.c)
 		if err != nil {
 			return Decision[K]{}, err
 		}
+		if c != x.c && x.by.unseen() {
+			// A continuation must be in m's audience too.
+			ok, err := t.inAudience(ctx, m, c)
+			if err != nil {
+				return Decision[K]{}, err
+			}
+			if !ok {
+				continue
+			}
+		}
 		if n >= 0 {
 			ti, target, count = i, c, n
 			break
 		}
-		if i == 0 {
-			target = c // the end of the first candidate's chain
+		if first < 0 {
+			first, target = i, c // the end of the first candidate's chain
 		}
 	}
+	if ti < 0 && first < 0 {
+		return Decision[K]{Action: New, By: ByNothing, known: knownBits}, nil
+	}
 	if ti < 0 {
-		return Decision[K]{Action: Continue, Conversation: target, By: cands[0].by, Matched: cands[0].id, known: knownBits}, nil
+		return Decision[K]{Action: Continue, Conversation: target, By: cands[first].by, Matched: cands[first].id, known: knownBits}, nil
 	}
 	d := Decision[K]{Action: Join, Conversation: target, By: cands[ti].by, Matched: cands[ti].id, known: knownBits}
 
 	// Merge the other candidates, which m proves hold the same thread, as
 	// long as the result stays within the cap. A known parent's
 	// conversation is never merged: it is a deliberate separation (a
-	// private forward, a split, a full conversation).
+	// private forward, a split, a full conversation). The candidates are
+	// in m's audience; so must the conversation they merge into be.
+	if len(cands) > 1 && !cands[ti].by.unseen() {
+		ok, err := t.inAudience(ctx, m, target)
+		if err != nil || !ok {
+			return d, err
+		}
+	}
 	total := count + 1
 	for i, x := range cands {
 		if i == ti || x.c == target || (i == 0 && known.by != ByNothing) {
@@ -340,6 +387,32 @@ func (t *Threader[K]) Decide(ctx context.Context, m Message) (Decision[K], error
 	return d, nil
 }
 
+// unseen reports whether evidence r rests on a parent nobody has seen (a
+// waiting parent id, early replies) or on the subject: the evidence the
+// audience rule applies to ([Message.Audience]).
+func (r Reason) unseen() bool { return r == ByPending || r == ByReplies || r == BySubject }
+
+// inAudience reports whether conversation c may take m by evidence the
+// audience rule applies to: m has no audience, or every message in c
+// arrived with m's.
+func (t *Threader[K]) inAudience(ctx context.Context, m Message, c K) (bool, error) {
+	if m.Audience == "" {
+		return true, nil
+	}
+	a, ok, err := t.audiences.Audience(ctx, c)
+	return ok && a == m.Audience, err
+}
+
+// subjectScope is the scope m's subject is indexed in: its audience's
+// part of m.Scope, so the subject fallback only ever finds conversations
+// of m's audience.
+func subjectScope(m Message) Scope {
+	if m.Audience == "" {
+		return m.Scope
+	}
+	return Scope(string(m.Scope) + ":audience:" + escapeKey(m.Audience))
+}
+
 // candidate is a conversation the message may belong to, with the
 // evidence.
 type candidate[K comparable] struct {
@@ -349,14 +422,17 @@ type candidate[K comparable] struct {
 }
 
 // eachParent calls fn with the position and value of m's parent ids in
-// lookup order (In-Reply-To in
-// order, then References last to first), skipping empty, synthesized and
-// self references and References ids already in In-Reply-To, up to
-// MaxReferences ids.
+// lookup order (In-Reply-To in order, then References last to first),
+// skipping empty, synthesized and self references and References ids
+// already in In-Reply-To, up to MaxReferences ids; the first References
+// id, the thread root, comes last and is visited whatever the bound, so a
+// reply whose References hold more unknown ids than the bound still finds
+// its thread.
 func (t *Threader[K]) eachParent(m Message, fn func(i int, id string, by Reason) error) error {
 	n := 0
+	usable := func(id string) bool { return id != "" && id != m.ID && !IsSynthetic(id) }
 	visit := func(id string, by Reason) error {
-		if id == "" || id == m.ID || IsSynthetic(id) || n >= t.opts.MaxReferences {
+		if !usable(id) || n >= t.opts.MaxReferences {
 			return nil
 		}
 		n++
@@ -367,12 +443,21 @@ func (t *Threader[K]) eachParent(m Message, fn func(i int, id string, by Reason)
 			return err
 		}
 	}
-	for i := len(m.References) - 1; i >= 0; i-- {
+	first := len(m.References) // the lowest References index visited
+	for i := len(m.References) - 1; i >= 0 && n < t.opts.MaxReferences; i-- {
 		if contains(m.InReplyTo, m.References[i]) {
 			continue
 		}
 		if err := visit(m.References[i], ByReferences); err != nil {
 			return err
+		}
+		first = i
+	}
+	if first > 0 && len(m.References) > 0 {
+		// The bound stopped the walk before the root.
+		if root := m.References[0]; usable(root) && !contains(m.InReplyTo, root) {
+			n++
+			return fn(n-1, root, ByReferences)
 		}
 	}
 	return nil
@@ -437,9 +522,14 @@ func (t *Threader[K]) record(ctx context.Context, m Message, conv K, known uint6
 	if err != nil {
 		return err
 	}
+	if m.Audience != "" && t.audiences != nil {
+		if err := t.audiences.PutAudience(ctx, conv, m.Audience); err != nil {
+			return err
+		}
+	}
 	if t.subjects != nil && !m.Date.IsZero() {
 		if key := SubjectKey(m.Subject); key != "" {
-			return t.subjects.PutSubject(ctx, m.Scope, key, conv, m.Date)
+			return t.subjects.PutSubject(ctx, subjectScope(m), key, conv, m.Date)
 		}
 	}
 	return nil
@@ -491,7 +581,7 @@ func (t *Threader[K]) bySubject(ctx context.Context, m Message) (K, bool, error)
 	if key == "" || m.Date.IsZero() {
 		return zero, false, nil
 	}
-	c, at, ok, err := t.subjects.LastBySubject(ctx, m.Scope, key)
+	c, at, ok, err := t.subjects.LastBySubject(ctx, subjectScope(m), key)
 	if err != nil || !ok {
 		return zero, false, err
 	}

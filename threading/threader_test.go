@@ -177,11 +177,14 @@ func TestThreaderKnownParentsNeverMerge(t *testing.T) {
 func TestThreaderMaxReferences(t *testing.T) {
 	h := newHarness(Options{MaxReferences: 2})
 	_, root := h.deliver(msg(sc, "root", ""))
-	d, _ := h.deliver(msg(sc, "r", "", "root", "u1", "u2"))
-	if d.Action != New {
-		t.Fatalf("root beyond MaxReferences still consulted: %+v", d)
+	_, mid := h.deliver(msg(sc, "mid", ""))
+	// Beyond the bound only the root (the first References id) is
+	// consulted (issue 10 point 3): "mid" is not, "root" is.
+	d, c := h.deliver(msg(sc, "r", "", "root", "mid", "u1", "u2"))
+	if d.Action != Join || c != root || d.Matched != "root" {
+		t.Fatalf("root beyond MaxReferences not consulted (mid=%d): %+v in %d", mid, d, c)
 	}
-	d, c := h.deliver(msg(sc, "s", "", "u1", "root"))
+	d, c = h.deliver(msg(sc, "s", "", "u1", "root"))
 	if d.Action != Join || c != root {
 		t.Fatalf("nearest references not consulted: %+v", d)
 	}
