@@ -395,5 +395,5 @@ func since(srv Server, now time.Time) time.Time {
 
 // errf wraps err with the account for logs and callers.
 func errf(account conversation.AccountID, format string, args ...any) error {
-	return fmt.Errorf("imap account %s: %s", account, fmt.Sprintf(format, args...))
+	return fmt.Errorf("imap account %s: "+format, append([]any{account}, args...)...)
 }

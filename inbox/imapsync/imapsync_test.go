@@ -2,6 +2,7 @@ package imapsync_test
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"testing"
 	"time"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/inbox/imapsync"
+	"github.com/inboxkit/inboxkit/inbox/mailauth"
+	"github.com/inboxkit/inboxkit/inbox/mailauth/mailauthtest"
 )
 
 // INBOX mail is delivered, the Sent folder's mail recorded as the
@@ -240,4 +243,55 @@ func TestSyncSkipsWhatItCannotDeliver(t *testing.T) {
 	cur, err := s.Cursor(t.Context(), f.account, "INBOX")
 	require.NoError(t, err)
 	assert.Equal(t, uint32(4), cur.Last)
+}
+
+// STARTTLS with a self-signed certificate: refused by default, before
+// logging in; accepted with AllowSelfSigned or a trusted root (spec
+// accounts-threading §2.7 TLS).
+func TestSyncStartTLSSelfSigned(t *testing.T) {
+	cert, pool := mailauthtest.SelfSigned(t)
+	ms := startMemServer(t, memConfig{tls: &tls.Config{Certificates: []tls.Certificate{cert}}})
+	appendMsg(t, ms.client(t), "INBOX", msg(1), time.Time{})
+	f := newFixture(t, ms.Addr)
+	f.server.Security = mailauth.StartTLS
+	err := f.syncer(t).Sync(t.Context(), f.account)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "certificate")
+	assert.Empty(t, f.messages(t, "order1@example.com"))
+
+	f.server.AllowSelfSigned = true
+	require.NoError(t, f.syncer(t).Sync(t.Context(), f.account))
+	f.requireOnce(t, "order1@example.com")
+
+	f.server.AllowSelfSigned, f.server.RootCAs = false, pool
+	require.NoError(t, f.syncer(t).Sync(t.Context(), f.account))
+}
+
+// A wrong password fails the sync; Run keeps retrying with backoff and
+// stops with its context.
+func TestSyncWrongPassword(t *testing.T) {
+	ms := startMemServer(t, memConfig{})
+	f := newFixture(t, ms.Addr)
+	f.server.Credentials.Password = "wrong"
+	require.Error(t, f.syncer(t).Sync(t.Context(), f.account))
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	require.ErrorIs(t, f.syncer(t).Run(ctx, f.account), context.DeadlineExceeded)
+}
+
+// Password authentication goes through SASL PLAIN where the server
+// offers it (go-imap's server does), else the LOGIN command.
+func TestSyncAuthMechanisms(t *testing.T) {
+	ms := startMemServer(t, memConfig{})
+	appendMsg(t, ms.client(t), "INBOX", msg(1), time.Time{})
+	for _, mech := range []string{"", "PLAIN"} {
+		f := newFixture(t, ms.Addr)
+		f.server.Credentials.Mechanism = mech
+		require.NoError(t, f.syncer(t).Sync(t.Context(), f.account), "mechanism %q", mech)
+		f.requireOnce(t, "order1@example.com")
+	}
+	f := newFixture(t, ms.Addr)
+	f.server.Credentials.Tokens = mailauth.TokenFunc(func(context.Context) (string, error) { return "tok", nil })
+	err := f.syncer(t).Sync(t.Context(), f.account)
+	require.ErrorIs(t, err, mailauth.ErrNoMechanism, "the server offers no OAuth2 mechanism")
 }

@@ -38,16 +38,16 @@ var synced = []Role{Inbox, Sent}
 func (s *Syncer) connect(ctx context.Context, account conversation.AccountID) (*session, error) {
 	srv, err := s.o.Servers.Server(ctx, account)
 	if err != nil {
-		return nil, errf(account, "server settings: %v", err)
+		return nil, errf(account, "server settings: %w", err)
 	}
 	host, port, err := net.SplitHostPort(srv.Addr)
 	if err != nil {
-		return nil, errf(account, "server address %q: %v", srv.Addr, err)
+		return nil, errf(account, "server address %q: %w", srv.Addr, err)
 	}
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", srv.Addr)
 	if err != nil {
-		return nil, errf(account, "connect: %v", err)
+		return nil, errf(account, "connect: %w", err)
 	}
 	ss := &session{s: s, account: account, srv: srv, wake: make(chan struct{}, 1)}
 	// Closing the connection is what unblocks a waiting command when ctx
@@ -66,7 +66,7 @@ func (s *Syncer) connect(ctx context.Context, account conversation.AccountID) (*
 	fail := func(what string, err error) (*session, error) {
 		ss.stop()
 		conn.Close()
-		return nil, errf(account, "%s: %v", what, err)
+		return nil, errf(account, "%s: %w", what, err)
 	}
 	switch srv.Security {
 	case mailauth.ImplicitTLS:
@@ -169,7 +169,7 @@ func (ss *session) wait(ctx context.Context) error {
 	}
 	sel, err := ss.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
-		return errf(ss.account, "select %q: %v", folder, err)
+		return errf(ss.account, "select %q: %w", folder, err)
 	}
 	cur, found, err := ss.s.loadCursor(ctx, ss.account, folder)
 	if err != nil {
@@ -180,7 +180,7 @@ func (ss *session) wait(ctx context.Context) error {
 	}
 	idle, err := ss.c.Idle()
 	if err != nil {
-		return errf(ss.account, "idle: %v", err)
+		return errf(ss.account, "idle: %w", err)
 	}
 	ss.s.log.DebugContext(ctx, "imap idle", "account", ss.account.String(), "folder", folder, "uidnext", sel.UIDNext)
 	var closed error
@@ -193,10 +193,10 @@ func (ss *session) wait(ctx context.Context) error {
 	case <-timer.C:
 	}
 	if err := idle.Close(); err != nil && closed == nil {
-		closed = errf(ss.account, "idle: %v", err)
+		closed = errf(ss.account, "idle: %w", err)
 	}
 	if err := idle.Wait(); err != nil && closed == nil {
-		closed = errf(ss.account, "idle: %v", err)
+		closed = errf(ss.account, "idle: %w", err)
 	}
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
@@ -210,7 +210,7 @@ func (ss *session) syncFolder(ctx context.Context, role Role, folder string) err
 	s, account := ss.s, ss.account
 	sel, err := ss.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
-		return errf(account, "select %q: %v", folder, err)
+		return errf(account, "select %q: %w", folder, err)
 	}
 	cur, found, err := s.loadCursor(ctx, account, folder)
 	if err != nil {
@@ -245,7 +245,7 @@ func (ss *session) syncFolder(ctx context.Context, role Role, folder string) err
 			crit := &imap.SearchCriteria{UID: []imap.UIDSet{{{Start: imap.UID(cur.Last + 1), Stop: imap.UID(cur.ImportEnd - 1)}}}, Since: cur.Since}
 			data, err := ss.c.UIDSearch(crit, nil).Wait()
 			if err != nil {
-				return errf(account, "search %q: %v", folder, err)
+				return errf(account, "search %q: %w", folder, err)
 			}
 			if err := ss.fetch(ctx, role, &cur, data.AllUIDs()); err != nil {
 				return err
@@ -260,7 +260,7 @@ func (ss *session) syncFolder(ctx context.Context, role Role, folder string) err
 	crit := &imap.SearchCriteria{UID: []imap.UIDSet{{{Start: imap.UID(cur.Last + 1), Stop: 0}}}}
 	data, err := ss.c.UIDSearch(crit, nil).Wait()
 	if err != nil {
-		return errf(account, "search %q: %v", folder, err)
+		return errf(account, "search %q: %w", folder, err)
 	}
 	// "n:*" also matches the last message when every UID is below n.
 	uids := slices.DeleteFunc(data.AllUIDs(), func(u imap.UID) bool { return uint32(u) <= cur.Last })
@@ -295,7 +295,7 @@ func (ss *session) fetch(ctx context.Context, role Role, cur *storage.SyncCursor
 func (ss *session) sizes(uids []imap.UID) (map[imap.UID]int64, error) {
 	bufs, err := ss.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
 	if err != nil {
-		return nil, errf(ss.account, "fetch sizes: %v", err)
+		return nil, errf(ss.account, "fetch sizes: %w", err)
 	}
 	out := make(map[imap.UID]int64, len(bufs))
 	for _, b := range bufs {
@@ -350,7 +350,7 @@ func (ss *session) fetchBatch(ctx context.Context, role Role, cur *storage.SyncC
 				return ss.skip(ctx, cur, want[0], fmt.Sprintf("the server's answer to FETCH could not be read: %v", err))
 			}
 			s.count(account, cur.Folder, func(p *Progress) { p.Failed++ })
-			return errf(account, "fetch %q: %v", cur.Folder, err)
+			return errf(account, "fetch %q: %w", cur.Folder, err)
 		}
 		s.count(account, cur.Folder, func(p *Progress) { p.Fetched += n })
 	}
@@ -396,7 +396,7 @@ func (ss *session) fetchBatch(ctx context.Context, role Role, cur *storage.SyncC
 			default:
 				s.count(account, cur.Folder, func(p *Progress) { p.Failed++ })
 				if s.attempt(account, ref(uid)) {
-					return errf(account, "deliver %s: %v", ref(uid), err)
+					return errf(account, "deliver %s: %w", ref(uid), err)
 				}
 				if err := ss.skip(ctx, cur, uid, fmt.Sprintf("delivery failed %d times: %v", s.o.MaxAttempts, err)); err != nil {
 					return err

@@ -3,7 +3,6 @@ package smtpsend_test
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"net"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/inbox"
 	"github.com/inboxkit/inboxkit/inbox/mailauth"
+	"github.com/inboxkit/inboxkit/inbox/mailauth/mailauthtest"
 	"github.com/inboxkit/inboxkit/inbox/smtpsend"
 	"github.com/stretchr/testify/require"
 )
@@ -107,7 +107,7 @@ func TestSendSizeRefusedBeforeTransmission(t *testing.T) {
 // STARTTLS with a self-signed certificate: refused by default, before any
 // credential is sent; accepted with AllowSelfSigned (spec §2.7 TLS).
 func TestSendStartTLSSelfSigned(t *testing.T) {
-	cert := selfSigned(t)
+	cert, pool := mailauthtest.SelfSigned(t)
 	ts := startServer(t, serverConfig{tls: &tls.Config{Certificates: []tls.Certificate{cert}}, auth: true})
 
 	strict := sender(t, smtpsend.Server{Addr: ts.Addr, Credentials: password()})
@@ -122,10 +122,6 @@ func TestSendStartTLSSelfSigned(t *testing.T) {
 	require.Len(t, ts.received(), 1)
 
 	// A trusted root makes it verify without the option.
-	leaf, err := x509.ParseCertificate(cert.Certificate[0])
-	require.NoError(t, err)
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
 	trusted := sender(t, smtpsend.Server{Addr: ts.Addr, RootCAs: pool, Credentials: password()})
 	require.NoError(t, trusted.Send(t.Context(), outgoing(rawMessage)))
 }
