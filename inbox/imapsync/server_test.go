@@ -122,7 +122,13 @@ func (c *dropConn) Write(b []byte) (int, error) {
 // client returns a logged-in client for the test's own commands.
 func (ms *memServer) client(t *testing.T) *imapclient.Client {
 	t.Helper()
-	c, err := imapclient.DialInsecure(ms.Addr, nil)
+	return dialClient(t, ms.Addr)
+}
+
+// dialClient returns a client logged in as support/pw at addr.
+func dialClient(t testing.TB, addr string) *imapclient.Client {
+	t.Helper()
+	c, err := imapclient.DialInsecure(addr, nil)
 	require.NoError(t, err)
 	require.NoError(t, c.Login("support", "pw").Wait())
 	t.Cleanup(func() { c.Close() })
