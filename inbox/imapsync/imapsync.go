@@ -38,6 +38,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -137,8 +140,10 @@ type Options struct {
 	// BatchSize is how many messages one FETCH asks for (fewer when they
 	// are large). Zero means 100.
 	BatchSize int
-	// MaxAttempts is how many times a message whose delivery or fetch
-	// fails is tried before it is skipped. Zero means 3.
+	// MaxAttempts is how many times a message whose FETCH answer cannot
+	// be read is tried before it is skipped. Zero means 3. A broken
+	// connection or a failing store is retried without limit, never
+	// skipped.
 	MaxAttempts int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -349,9 +354,22 @@ func (s *Syncer) deliver(ctx context.Context, account conversation.AccountID, ro
 }
 
 // undeliverable reports whether a delivery error is about the message
-// itself (retrying cannot help), as opposed to the store or the context.
+// itself (too large, not a message, refused as invalid): delivering it
+// again cannot succeed, so it is skipped. Any other error (the store, the
+// context) is retried, never skipped.
 func undeliverable(err error) bool {
-	return errors.Is(err, mail.ErrTooLarge) || errors.Is(err, mail.ErrNotMessage)
+	return errors.Is(err, mail.ErrTooLarge) || errors.Is(err, mail.ErrNotMessage) ||
+		errors.Is(err, inbox.ErrInvalidArgument) || errors.Is(err, inbox.ErrLimitReached)
+}
+
+// brokenConnection reports whether a fetch failed because the connection
+// broke (retried after reconnecting, whatever the count) rather than
+// because the server's answer could not be read (counted against the
+// message, which is skipped after Options.MaxAttempts).
+func brokenConnection(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // advance stores cur, with skip when not nil, in one transaction.

@@ -346,7 +346,7 @@ func (ss *session) fetchBatch(ctx context.Context, role Role, cur *storage.SyncC
 	if len(want) > 0 {
 		n, err := collectBodies(ss.c.Fetch(imap.UIDSetNum(want...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{bodySection}}), bodies)
 		if err != nil {
-			if !s.attempt(account, ref(want[0])) && len(want) == 1 {
+			if ctx.Err() == nil && !brokenConnection(err) && !s.attempt(account, ref(want[0])) && len(want) == 1 {
 				return ss.skip(ctx, cur, want[0], fmt.Sprintf("the server's answer to FETCH could not be read: %v", err))
 			}
 			s.count(account, cur.Folder, func(p *Progress) { p.Failed++ })
@@ -395,13 +395,7 @@ func (ss *session) fetchBatch(ctx context.Context, role Role, cur *storage.SyncC
 				return context.Cause(ctx)
 			default:
 				s.count(account, cur.Folder, func(p *Progress) { p.Failed++ })
-				if s.attempt(account, ref(uid)) {
-					return errf(account, "deliver %s: %w", ref(uid), err)
-				}
-				if err := ss.skip(ctx, cur, uid, fmt.Sprintf("delivery failed %d times: %v", s.o.MaxAttempts, err)); err != nil {
-					return err
-				}
-				continue
+				return errf(account, "deliver %s: %w", ref(uid), err)
 			}
 		}
 		cur.Last = max(cur.Last, uint32(uid))
@@ -433,7 +427,7 @@ func collectBodies(cmd *imapclient.FetchCommand, bodies map[imap.UID][]byte) (in
 				b, err := io.ReadAll(it.Literal)
 				if err == nil && int64(len(b)) != it.Literal.Size() {
 					// The connection ended inside the literal.
-					err = fmt.Errorf("message %d truncated: %d of %d bytes", uid, len(b), it.Literal.Size())
+					err = fmt.Errorf("message %d truncated at %d of %d bytes: %w", uid, len(b), it.Literal.Size(), io.ErrUnexpectedEOF)
 				}
 				if err != nil {
 					return n, err
