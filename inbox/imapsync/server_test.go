@@ -46,7 +46,7 @@ type memConfig struct {
 	tls  *tls.Config
 }
 
-func startMemServer(t *testing.T, cfg memConfig) *memServer {
+func startMemServer(t testing.TB, cfg memConfig) *memServer {
 	t.Helper()
 	ms := &memServer{}
 	mem := imapmemserver.New()
@@ -136,7 +136,7 @@ func dialClient(t testing.TB, addr string) *imapclient.Client {
 }
 
 // appendMsg appends raw to folder, received at when (zero: now).
-func appendMsg(t *testing.T, c *imapclient.Client, folder, raw string, when time.Time) {
+func appendMsg(t testing.TB, c *imapclient.Client, folder, raw string, when time.Time) {
 	t.Helper()
 	cmd := c.Append(folder, int64(len(raw)), &imap.AppendOptions{Time: when})
 	_, err := cmd.Write([]byte(raw))
