@@ -39,11 +39,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"syscall"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
