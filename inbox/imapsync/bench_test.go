@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -148,4 +149,52 @@ SyncState *
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "msgs/s")
+}
+
+// BenchmarkIdleLatency is the steady state: with the syncer idling, each
+// iteration appends one message on the server and waits until it is
+// listed in its conversation's mailbox (the Support team inbox); p50-ms
+// and p99-ms are over the iterations (run it with -benchtime=100x). On
+// go-imap's memory server each append waits until the syncer is back in
+// IDLE (that server reports only what arrives after IDLE began; see
+// TestRunIdlePush), so the figure is the client's own latency; Dovecot
+// gets the messages as they come.
+func BenchmarkIdleLatency(b *testing.B) {
+	b.Run("memserver", func(b *testing.B) { benchIdle(b, startMemServer(b, memConfig{}).Addr, true) })
+	b.Run("dovecot", func(b *testing.B) { benchIdle(b, startDovecot(b), false) })
+}
+
+func benchIdle(b *testing.B, addr string, settle bool) {
+	c := dialClient(b, addr)
+	f := newFixture(b, addr)
+	runBackground(b, f.syncer(b, func(o *imapsync.Options) { o.PollInterval = time.Hour }), f.account)
+	box := f.acme.Box(conversation.TeamInbox, "Support")
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		if settle || i == 0 {
+			b.StopTimer()
+			f.waitIdle(b)
+			time.Sleep(50 * time.Millisecond)
+			b.StartTimer()
+		}
+		id := fmt.Sprintf("order%d@example.com", i+1)
+		start := time.Now()
+		appendMsg(b, c, "INBOX", msg(i+1), time.Time{})
+		for {
+			if ms := f.messages(b, id); len(ms) == 1 && f.acme.In("A", box, ms[0].Conversation) {
+				break
+			}
+			if time.Since(start) > 30*time.Second {
+				b.Fatalf("message %d not listed after 30s", i+1)
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / float64(time.Millisecond) }
+	b.ReportMetric(pct(0.5), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
 }

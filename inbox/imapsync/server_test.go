@@ -177,7 +177,7 @@ type fixture struct {
 	idle    chan struct{}
 }
 
-func newFixture(t *testing.T, addr string) *fixture {
+func newFixture(t testing.TB, addr string) *fixture {
 	t.Helper()
 	a := inboxtest.NewAcme(inboxtest.AcmeOptions{})
 	return &fixture{acme: a, account: a.Accounts["support"].ID, idle: make(chan struct{}, 1), server: imapsync.Server{
@@ -188,7 +188,7 @@ func newFixture(t *testing.T, addr string) *fixture {
 
 // syncer returns a new Syncer (a restarted process shares only the
 // store) with fast timings.
-func (f *fixture) syncer(t *testing.T, adjust ...func(*imapsync.Options)) *imapsync.Syncer {
+func (f *fixture) syncer(t testing.TB, adjust ...func(*imapsync.Options)) *imapsync.Syncer {
 	t.Helper()
 	o := imapsync.Options{
 		Engine:       f.acme.Engine,
@@ -240,7 +240,7 @@ func (h *recordHandler) WithAttrs(as []slog.Attr) slog.Handler {
 func (h *recordHandler) WithGroup(string) slog.Handler { return h }
 
 // waitIdle waits until the syncer reports it is idling.
-func (f *fixture) waitIdle(t *testing.T) {
+func (f *fixture) waitIdle(t testing.TB) {
 	t.Helper()
 	select {
 	case <-f.idle:
@@ -256,7 +256,7 @@ func (f *fixture) progress() imapsync.Progress {
 }
 
 // messages returns the stored messages with Message-ID id.
-func (f *fixture) messages(t *testing.T, id string) []*conversation.Message {
+func (f *fixture) messages(t testing.TB, id string) []*conversation.Message {
 	t.Helper()
 	var out []*conversation.Message
 	require.NoError(t, f.acme.Engine.Store().View(t.Context(), func(tx storage.ReadTx) error {
@@ -279,7 +279,7 @@ func (f *fixture) requireOnce(t *testing.T, id string) imapsync.Ref {
 }
 
 // runBackground runs the syncer until the test ends.
-func runBackground(t *testing.T, s *imapsync.Syncer, account conversation.AccountID) {
+func runBackground(t testing.TB, s *imapsync.Syncer, account conversation.AccountID) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
