@@ -79,7 +79,7 @@ func TestSendRefusesBccHeader(t *testing.T) {
 
 // Size limit: the server's SIZE, else 25 MiB (Options.MaxSize here),
 // checked on the encoded message before MAIL FROM (spec scenario 66).
-func TestSendSizeRefusedBeforeTransmission(t *testing.T) {
+func TestACCT_066_SendSizeRefusedBeforeTransmission(t *testing.T) {
 	big := rawMessage + strings.Repeat(strings.Repeat("x", 70)+"\r\n", 30)
 	t.Run("server SIZE", func(t *testing.T) {
 		ts := startServer(t, serverConfig{maxBytes: 1000})
