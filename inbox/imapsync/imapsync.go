@@ -145,6 +145,12 @@ type Options struct {
 	// connection or a failing store is retried without limit, never
 	// skipped.
 	MaxAttempts int
+	// Status, when set, is called with the connection state of an account
+	// under Run whenever it changes and after every failed attempt.
+	Status func(Status)
+	// DisconnectAfter is how long an account may fail to connect before
+	// its Status is Disconnected. Zero means DefaultDisconnectAfter.
+	DisconnectAfter time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -164,6 +170,7 @@ type Syncer struct {
 // connections: its counts and the failures per message.
 type accountState struct {
 	progress Progress
+	status   Status
 	attempts map[Ref]int
 }
 
@@ -200,6 +207,9 @@ func New(o Options) (*Syncer, error) {
 	if s.o.Now == nil {
 		s.o.Now = time.Now
 	}
+	if s.o.DisconnectAfter <= 0 {
+		s.o.DisconnectAfter = DefaultDisconnectAfter
+	}
 	return s, nil
 }
 
@@ -227,6 +237,7 @@ func (s *Syncer) Run(ctx context.Context, account conversation.AccountID) error 
 		if healthy {
 			backoff = s.o.MinBackoff
 		}
+		s.failed(account, err)
 		wait := backoff/2 + rand.N(backoff/2+1)
 		s.log.WarnContext(ctx, "imap sync interrupted; reconnecting", "account", account.String(), "error", err, "wait", wait)
 		select {
@@ -249,6 +260,9 @@ func (s *Syncer) runSession(ctx context.Context, account conversation.AccountID)
 	for {
 		if err := ss.syncAll(ctx); err != nil {
 			return healthy, err
+		}
+		if !healthy {
+			s.connected(account)
 		}
 		healthy = true
 		if err := ss.wait(ctx); err != nil {

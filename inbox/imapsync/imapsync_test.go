@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"net"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/inbox/imapsync"
+	"github.com/inboxkit/inboxkit/inbox/inboxtest"
 	"github.com/inboxkit/inboxkit/inbox/mailauth"
 	"github.com/inboxkit/inboxkit/inbox/mailauth/mailauthtest"
 )
@@ -294,4 +298,53 @@ func TestSyncAuthMechanisms(t *testing.T) {
 	f.server.Credentials.Tokens = mailauth.TokenFunc(func(context.Context) (string, error) { return "tok", nil })
 	err := f.syncer(t).Sync(t.Context(), f.account)
 	require.ErrorIs(t, err, mailauth.ErrNoMechanism, "the server offers no OAuth2 mechanism")
+}
+
+// An account whose server cannot be reached is reported not connected
+// after each attempt, Disconnected once it has failed for
+// DisconnectAfter (30 minutes by default, spec F3:2979), and Connected
+// again when the server is back.
+func TestRunReportsDisconnected(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close() // nothing listens there: every attempt fails
+	f := newFixture(t, addr)
+	clock := inboxtest.Clock{}
+	var mu sync.Mutex
+	var got []imapsync.Status
+	s := f.syncer(t, func(o *imapsync.Options) {
+		o.Now = func() time.Time { return clock.Advance(10 * time.Minute) }
+		o.Status = func(st imapsync.Status) {
+			mu.Lock()
+			got = append(got, st)
+			mu.Unlock()
+		}
+	})
+	statuses := func() []imapsync.Status {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(got)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, f.account) }()
+	require.Eventually(t, func() bool {
+		st := statuses()
+		return len(st) > 0 && st[len(st)-1].Disconnected
+	}, 5*time.Second, 5*time.Millisecond)
+	st := statuses()
+	assert.False(t, st[0].Connected)
+	assert.False(t, st[0].Disconnected, "not after one failure")
+	assert.Error(t, st[0].Err)
+	last := st[len(st)-1]
+	assert.Equal(t, st[0].Since, last.Since, "Since is the first failure")
+
+	startMemServer(t, memConfig{addr: addr})
+	require.Eventually(t, func() bool {
+		st := statuses()
+		return st[len(st)-1].Connected
+	}, 5*time.Second, 5*time.Millisecond, "connected again once the server is back")
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
 }

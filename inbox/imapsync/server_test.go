@@ -44,6 +44,7 @@ type memServer struct {
 type memConfig struct {
 	caps imap.CapSet
 	tls  *tls.Config
+	addr string // empty: any free port
 }
 
 func startMemServer(t testing.TB, cfg memConfig) *memServer {
@@ -67,7 +68,10 @@ func startMemServer(t testing.TB, cfg memConfig) *memServer {
 		InsecureAuth: true,
 		Logger:       discardLogger{},
 	})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if cfg.addr == "" {
+		cfg.addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", cfg.addr)
 	require.NoError(t, err)
 	ms.Addr = l.Addr().String()
 	go ms.srv.Serve(&dropListener{Listener: l, ms: ms})
