@@ -25,6 +25,11 @@
 // its reason recorded in the store ([Syncer.Skips]); the cursor moves past
 // it, never losing its place.
 //
+// [Syncer.AppendSent] keeps a copy of mail sent by SMTP in the Sent folder
+// for providers that do not. Options.Status reports each account's
+// connection state, Disconnected after 30 minutes without a connection,
+// for the host to show.
+//
 // Write-back of the library's actions to the server (read state, archive,
 // trash, labels, expunge) is not part of this package yet: it will consume
 // the engine's durable event feed and turn each message's stored reference

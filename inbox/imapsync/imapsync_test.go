@@ -348,3 +348,33 @@ func TestRunReportsDisconnected(t *testing.T) {
 	cancel()
 	require.ErrorIs(t, <-done, context.Canceled)
 }
+
+// A reply sent by SMTP is appended to the Sent folder, \Seen, for
+// providers that do not keep it (spec accounts-threading scenario 47);
+// the next sync records it once, under the reference the append
+// returned.
+func TestACCT_047_AppendSent(t *testing.T) {
+	ms := startMemServer(t, memConfig{})
+	c := ms.client(t)
+	appendMsg(t, c, "INBOX", msg(1), time.Time{})
+	f := newFixture(t, ms.Addr)
+	s := f.syncer(t)
+	require.NoError(t, s.Sync(t.Context(), f.account))
+
+	r, err := s.AppendSent(t.Context(), f.account, []byte(sentMsg(1)))
+	require.NoError(t, err)
+	assert.Equal(t, "Sent", r.Folder)
+	_, err = c.Select("Sent", &imap.SelectOptions{ReadOnly: true}).Wait()
+	require.NoError(t, err)
+	bufs, err := c.Fetch(imap.UIDSetNum(imap.UID(r.UID)), &imap.FetchOptions{Flags: true}).Collect()
+	require.NoError(t, err)
+	require.Len(t, bufs, 1)
+	assert.Contains(t, bufs[0].Flags, imap.FlagSeen)
+
+	require.NoError(t, s.Sync(t.Context(), f.account))
+	assert.Equal(t, r, f.requireOnce(t, "reply1@acme.test"))
+
+	require.NoError(t, ms.user.Delete("Sent"))
+	_, err = s.AppendSent(t.Context(), f.account, []byte(sentMsg(2)))
+	assert.ErrorIs(t, err, imapsync.ErrFolderNotConfigured)
+}
