@@ -163,6 +163,15 @@ func (a *Account) SharedAddress(addr string) (SharedAddress, bool) {
 // IsDelegate reports whether u has delegated access to the account.
 func (a *Account) IsDelegate(u UserID) bool { return slices.Contains(a.Delegates, u) }
 
+// MayMarkSpam reports whether user u may mark what account a received as
+// spam: only the owner or a delegated user of an email account may (the
+// mark moves the provider's copy to its spam folder, and a block applies
+// to the account's future mail). Users the conversation is merely shared
+// with, through a team inbox, their Inbox or a mention, may not.
+func (a *Account) MayMarkSpam(u UserID) bool {
+	return a.Channel == Email && (a.Owner == u || a.IsDelegate(u))
+}
+
 // CanonicalAddress returns the form addresses are stored and compared in:
 // surrounding space trimmed and letters lower-cased.
 func CanonicalAddress(addr string) string { return strings.ToLower(strings.TrimSpace(addr)) }

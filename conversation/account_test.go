@@ -40,3 +40,20 @@ func TestCanSendFrom(t *testing.T) {
 		assert.Equal(t, c.want, CanSendFrom(acct, c.addr, c.u, teams), c.name)
 	}
 }
+
+// Mark as spam is for the owner and delegated users of an email account
+// only (F3:3043; issue 10, point 10).
+func TestMayMarkSpam(t *testing.T) {
+	owner, delegate, member, inboxUser := uid(), uid(), uid(), uid()
+	team := tid()
+	acct := &Account{Channel: Email, Owner: owner, Delegates: []UserID{delegate},
+		Sharing:         Sharing{Kind: SharedToTeamInbox, Team: team},
+		SharedAddresses: []SharedAddress{{Address: "sales@acme.test", Sharing: Sharing{Kind: SharedToInboxes, Users: map[UserID]InboxDelivery{inboxUser: ToInbox}}}}}
+	assert.True(t, acct.MayMarkSpam(owner))
+	assert.True(t, acct.MayMarkSpam(delegate))
+	assert.False(t, acct.MayMarkSpam(member), "shared to the team: no delegated access")
+	assert.False(t, acct.MayMarkSpam(inboxUser), "shared to the user's Inbox: no delegated access")
+	sms := acct.Clone()
+	sms.Channel = SMS
+	assert.False(t, sms.MayMarkSpam(owner), "spam is an email action")
+}

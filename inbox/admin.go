@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -14,7 +15,10 @@ type UserSpec struct {
 	Name  string
 	Email string
 	// Handle is what others type after "@"; letters, digits, '.', '_'
-	// and '-'. Unique in the organization.
+	// and '-'. Users, guests and teams share one handle namespace per
+	// organization: a handle another user, guest or team holds
+	// (case-insensitively) is ErrConflict, and "all", which mentions
+	// everyone with access, is reserved (ErrInvalidArgument).
 	Handle string
 	// Role is RoleMember (the zero value) or RoleAdmin. The owner is made
 	// by CreateOrg; guests join by invitation.
@@ -72,6 +76,9 @@ func (e *Engine) AddUser(ctx context.Context, actor Actor, spec UserSpec) (*conv
 		if _, err := o.admin(o.user.Org); err != nil {
 			return err
 		}
+		if err := o.checkHandleFree(o.user.Org, spec.Handle); err != nil {
+			return err
+		}
 		u = &conversation.User{ID: conversation.UserID(e.newID()), Org: o.user.Org, Name: spec.Name,
 			Email: conversation.CanonicalAddress(spec.Email), Handle: spec.Handle, Role: spec.Role}
 		return o.tx.PutUser(o.ctx, u)
@@ -92,7 +99,9 @@ func (e *Engine) SetPrefs(ctx context.Context, actor Actor, prefs conversation.P
 
 // TeamSpec describes a team to create.
 type TeamSpec struct {
-	Name   string
+	Name string
+	// Handle mentions the team; it shares the namespace of user handles
+	// (see UserSpec.Handle).
 	Handle string
 	// Members, each once.
 	Members []conversation.Membership
@@ -132,6 +141,9 @@ func (e *Engine) CreateTeam(ctx context.Context, actor Actor, spec TeamSpec) (*c
 		if len(teams) >= org.TeamLimit() {
 			return conversation.Errorf(ErrLimitReached, "organization already has %d teams (limit %d)", len(teams), org.TeamLimit())
 		}
+		if err := o.checkHandleFree(org.ID, spec.Handle); err != nil {
+			return err
+		}
 		team = &conversation.Team{ID: conversation.TeamID(e.newID()), Org: org.ID, Name: spec.Name, Handle: spec.Handle,
 			NoInbox: spec.NoInbox, ChatRoom: spec.ChatRoom, Mention: spec.Mention,
 			ReplyFromInbox: spec.ReplyFromInbox, ReplyToAssigned: spec.ReplyToAssigned}
@@ -159,6 +171,9 @@ func (e *Engine) CreateTeam(ctx context.Context, actor Actor, spec TeamSpec) (*c
 func (e *Engine) SetMembership(ctx context.Context, actor Actor, team conversation.TeamID, u conversation.UserID, kind conversation.MembershipKind) error {
 	if kind > conversation.Observer {
 		return conversation.Errorf(ErrInvalidArgument, "membership kind %d", kind)
+	}
+	if err := cmp.Or(needID("team", team), needID("user", u)); err != nil {
+		return err
 	}
 	return e.update(ctx, actor, func(o *op) error {
 		t, err := o.tx.Team(o.ctx, team)
@@ -227,6 +242,9 @@ func (o *op) replaceTeam(t *conversation.Team) error {
 
 // checkMember verifies that u is a non-guest user of org.
 func (o *op) checkMember(org conversation.OrgID, u conversation.UserID) error {
+	if err := needID("user", u); err != nil {
+		return err
+	}
 	usr, err := o.tx.User(o.ctx, u)
 	if err != nil {
 		return err
@@ -313,6 +331,9 @@ func (e *Engine) ShareAddress(ctx context.Context, actor Actor, account conversa
 
 // ownedAccount loads an account the actor owns or administers.
 func (o *op) ownedAccount(id conversation.AccountID) (*conversation.Account, error) {
+	if err := needID("account", id); err != nil {
+		return nil, err
+	}
 	u, err := o.member()
 	if err != nil {
 		return nil, err
@@ -380,7 +401,18 @@ func (o *op) checkSharing(org conversation.OrgID, s conversation.Sharing) error 
 	return nil
 }
 
-// validHandle checks a mention handle's syntax.
+// mentionAll is the mention of everyone with access (F3:7327): a
+// mention of its own, so no user, guest or team may take it as a handle.
+// It is the only reserved mention the seeds define (the "@" references
+// of AI prompts, F3:13225, are not comment mentions).
+const mentionAll = "all"
+
+// isMentionAll reports whether handle h is the reserved mention "@all",
+// compared as handles are, case-insensitively.
+func isMentionAll(h string) bool { return strings.EqualFold(h, mentionAll) }
+
+// validHandle checks a mention handle's syntax and refuses the reserved
+// mention.
 func validHandle(h string) error {
 	if h == "" {
 		return conversation.Errorf(ErrInvalidArgument, "handle is empty")
@@ -389,6 +421,34 @@ func validHandle(h string) error {
 		if !isHandleRune(r) {
 			return conversation.Errorf(ErrInvalidArgument, "handle %q: %q is not a letter, digit, '.', '_' or '-'", h, r)
 		}
+	}
+	if isMentionAll(h) {
+		return conversation.Errorf(ErrInvalidArgument, "handle %q is reserved: @%s mentions everyone with access", h, mentionAll)
+	}
+	return nil
+}
+
+// checkHandleFree refuses a handle another user, guest or team of org
+// already holds: they share one namespace, so "@handle" names one of
+// them (the store enforces the same index; checking first gives a
+// refusal that names no internal ID). An empty handle is free.
+func (o *op) checkHandleFree(org conversation.OrgID, h string) error {
+	if h == "" {
+		return nil
+	}
+	_, err := o.tx.UserByHandle(o.ctx, org, h)
+	if err == nil {
+		return conversation.Errorf(ErrConflict, "handle %q is already taken in this organization", h)
+	}
+	if !isNotFound(err) {
+		return err
+	}
+	_, err = o.tx.TeamByHandle(o.ctx, org, h)
+	if err == nil {
+		return conversation.Errorf(ErrConflict, "handle %q is already taken in this organization", h)
+	}
+	if !isNotFound(err) {
+		return err
 	}
 	return nil
 }

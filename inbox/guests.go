@@ -197,7 +197,9 @@ type Acceptance struct {
 	// Name and Handle describe a new guest identity; both are optional
 	// (Name defaults to the linked user's name or the address). A guest
 	// without a handle cannot be @mentioned by handle, only by an
-	// explicit mention.
+	// explicit mention. The handle shares the organization's namespace
+	// with its users and teams (see UserSpec.Handle): a taken one is
+	// ErrConflict, and the token stays usable for another try.
 	Name   string
 	Handle string
 }
@@ -294,6 +296,9 @@ func (o *op) acceptAs(rec *conversation.GuestAccess, acc Acceptance) (*conversat
 		}
 		return guest, nil
 	}
+	if err := o.checkHandleFree(rec.Org, acc.Handle); err != nil {
+		return nil, err
+	}
 	guest = &conversation.User{ID: conversation.UserID(o.e.newID()), Org: rec.Org, Name: acc.Name, Email: rec.Email,
 		Handle: acc.Handle, Role: conversation.RoleGuest}
 	if linked != nil {
@@ -371,6 +376,9 @@ func (e *Engine) RevokeGuest(ctx context.Context, actor Actor, email string) err
 // granted or invited: the rule action "Remove user(s) from conversation:
 // all guests" (F3:14614). The system (automation), owners and admins may.
 func (e *Engine) RemoveAllGuests(ctx context.Context, actor Actor, id conversation.ConversationID) error {
+	if err := needID("conversation", id); err != nil {
+		return err
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		if o.user == nil {
 			if err := o.load(id); err != nil {
@@ -396,6 +404,9 @@ func (e *Engine) RemoveAllGuests(ctx context.Context, actor Actor, id conversati
 func (e *Engine) UpgradeGuest(ctx context.Context, actor Actor, guest conversation.UserID, role conversation.Role) (*conversation.User, error) {
 	if role != conversation.RoleMember && role != conversation.RoleAdmin {
 		return nil, conversation.Errorf(ErrInvalidArgument, "a guest is upgraded to member or admin, not %s", role)
+	}
+	if err := needID("guest", guest); err != nil {
+		return nil, err
 	}
 	var out *conversation.User
 	err := e.update(ctx, actor, func(o *op) error {
@@ -624,6 +635,9 @@ func (o *op) guestAdmin() (*conversation.User, error) {
 // admins manage the guests of every conversation of their organization,
 // as the admin view lists them (F0:65-67); anyone else must see it.
 func (o *op) loadForGuestAdmin(id conversation.ConversationID) error {
+	if err := needID("conversation", id); err != nil {
+		return err
+	}
 	if !o.user.Role.IsAdmin() {
 		return o.load(id)
 	}

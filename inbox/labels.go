@@ -164,12 +164,18 @@ func chainVisible(l *conversation.Label, get func(conversation.LabelID) *convers
 	return false, nil
 }
 
-// visibleLabel loads label id for u: ErrNotFound if it does not exist or
-// u may not find it.
+// visibleLabel loads label id for u: the one "find the label or not
+// found" path every label read and write takes (through op.findLabel for
+// writes). A label that does not exist, belongs to another organization
+// or u may not find (canSeeLabel) is the same labelNotFound, so no
+// operation can tell a hidden label from a random ID.
 func visibleLabel(ctx context.Context, tx storage.ReadTx, u *conversation.User, id conversation.LabelID) (*conversation.Label, error) {
+	if err := needID("label", id); err != nil {
+		return nil, err
+	}
 	l, err := tx.Label(ctx, id)
 	if isNotFound(err) || (err == nil && l.Org != u.Org) {
-		return nil, conversation.Errorf(ErrNotFound, "label %s", id)
+		return nil, labelNotFound(id)
 	}
 	if err != nil {
 		return nil, err
@@ -179,9 +185,15 @@ func visibleLabel(ctx context.Context, tx storage.ReadTx, u *conversation.User, 
 		return nil, err
 	}
 	if !ok {
-		return nil, conversation.Errorf(ErrNotFound, "label %s", id)
+		return nil, labelNotFound(id)
 	}
 	return l, nil
+}
+
+// labelNotFound is the answer about a label the actor may not find,
+// whether or not it exists.
+func labelNotFound(id conversation.LabelID) error {
+	return conversation.Errorf(ErrNotFound, "label %s", id)
 }
 
 // labelBox checks that u may open the mailbox of label id and returns its
@@ -450,7 +462,7 @@ func (o *op) checkLabel(l *conversation.Label) error {
 		return err
 	}
 	if o.user != nil && !l.Parent.IsZero() {
-		if _, err := visibleLabel(o.ctx, o.tx, o.user, l.Parent); err != nil {
+		if _, err := o.findLabel(l.Parent); err != nil {
 			return err
 		}
 	}
@@ -461,13 +473,32 @@ func (o *op) checkLabel(l *conversation.Label) error {
 	return set.err
 }
 
-// loadLabel loads a label the actor may find (ErrNotFound otherwise);
-// the system finds every label.
-func (o *op) loadLabel(id conversation.LabelID) (*conversation.Label, error) {
+// findLabel loads a label the actor may find, as visibleLabel does
+// (ErrNotFound otherwise); the system finds every label. Every label
+// operation looks its labels up through it before deciding anything else
+// about them, so a label the actor may not find answers exactly as a
+// random ID and is left unchanged.
+func (o *op) findLabel(id conversation.LabelID) (*conversation.Label, error) {
+	if err := needID("label", id); err != nil {
+		return nil, err
+	}
 	if o.user != nil {
 		return visibleLabel(o.ctx, o.tx, o.user, id)
 	}
-	return o.tx.Label(o.ctx, id)
+	l, err := o.tx.Label(o.ctx, id)
+	if isNotFound(err) {
+		return nil, labelNotFound(id)
+	}
+	return l, err
+}
+
+// accountAccess reports whether the acting user has full access to the
+// account of email label l (false for an organization label).
+func (o *op) accountAccess(l *conversation.Label) (bool, error) {
+	if l.Kind != conversation.EmailLabel {
+		return false, nil
+	}
+	return fullAccess(o.ctx, o.tx, o.user.ID, l.Account)
 }
 
 // UpdateLabel edits a label: name, parent, colour, description and icon
@@ -477,6 +508,9 @@ func (o *op) loadLabel(id conversation.LabelID) (*conversation.Label, error) {
 // conversation carrying the label at once, in the same transaction: the
 // new users gain access, removed ones lose the access the label gave them.
 func (e *Engine) UpdateLabel(ctx context.Context, actor Actor, id conversation.LabelID, p LabelPatch) error {
+	if err := needID("label", id); err != nil {
+		return err
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		l, err := o.editableLabel(id)
 		if err != nil {
@@ -532,26 +566,21 @@ func (e *Engine) UpdateLabel(ctx context.Context, actor Actor, id conversation.L
 	})
 }
 
-// editableLabel loads a label the actor may edit (labels.CanEdit).
+// editableLabel loads a label the actor may find and edit
+// (labels.CanEdit).
 func (o *op) editableLabel(id conversation.LabelID) (*conversation.Label, error) {
-	if o.user == nil {
-		return o.tx.Label(o.ctx, id)
-	}
-	if _, err := o.member(); err != nil {
-		return nil, err
-	}
-	l, err := o.tx.Label(o.ctx, id)
-	if isNotFound(err) || (err == nil && l.Org != o.user.Org) {
-		return nil, conversation.Errorf(ErrNotFound, "label %s", id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	full := false
-	if l.Kind == conversation.EmailLabel {
-		if full, err = fullAccess(o.ctx, o.tx, o.user.ID, l.Account); err != nil {
+	if o.user != nil {
+		if _, err := o.member(); err != nil {
 			return nil, err
 		}
+	}
+	l, err := o.findLabel(id)
+	if err != nil || o.user == nil {
+		return l, err
+	}
+	full, err := o.accountAccess(l)
+	if err != nil {
+		return nil, err
 	}
 	return l, labels.CanEdit(l, o.user, full)
 }
@@ -562,24 +591,24 @@ func (o *op) editableLabel(id conversation.LabelID) (*conversation.Label, error)
 // (F3:10325). A label with children is refused: delete or move them first
 // (spec A30).
 func (e *Engine) DeleteLabel(ctx context.Context, actor Actor, id conversation.LabelID) error {
+	if err := needID("label", id); err != nil {
+		return err
+	}
 	return e.update(ctx, actor, func(o *op) error {
-		l, err := o.tx.Label(o.ctx, id)
-		if isNotFound(err) || (err == nil && o.user != nil && l.Org != o.user.Org) {
-			return conversation.Errorf(ErrNotFound, "label %s", id)
-		}
+		l, err := o.findLabel(id)
 		if err != nil {
 			return err
 		}
 		if o.user != nil {
 			var acct *conversation.Account
-			full := false
 			if l.Kind == conversation.EmailLabel {
 				if acct, err = o.tx.Account(o.ctx, l.Account); err != nil && !isNotFound(err) {
 					return err
 				}
-				if full, err = fullAccess(o.ctx, o.tx, o.user.ID, l.Account); err != nil {
-					return err
-				}
+			}
+			full, err := o.accountAccess(l)
+			if err != nil {
+				return err
 			}
 			if err := labels.CanDelete(l, o.user, acct, full); err != nil {
 				return err
@@ -692,7 +721,7 @@ func (e *Engine) ApplyLabel(ctx context.Context, actor Actor, id conversation.Co
 
 // applyLabel applies label to the operation's conversation.
 func (o *op) applyLabel(id conversation.LabelID) error {
-	l, err := o.loadLabel(id)
+	l, err := o.findLabel(id)
 	if err != nil {
 		return err
 	}
@@ -750,7 +779,7 @@ func (e *Engine) RemoveLabel(ctx context.Context, actor Actor, id conversation.C
 }
 
 func (o *op) removeLabel(id conversation.LabelID) error {
-	l, err := o.loadLabel(id)
+	l, err := o.findLabel(id)
 	if err != nil {
 		return err
 	}
@@ -805,6 +834,7 @@ func (e *Engine) MoveToLabel(ctx context.Context, actor Actor, id conversation.C
 // DragToLabel is dropping a conversation listed in label mailbox from
 // onto label to: with the actor's preference DragLabelCopy it is copied
 // (both labels kept), otherwise moved (from removed) (F3:10117-10122).
+// Both must be labels the actor may find.
 func (e *Engine) DragToLabel(ctx context.Context, actor Actor, id conversation.ConversationID, from, to conversation.LabelID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -815,7 +845,10 @@ func (e *Engine) DragToLabel(ctx context.Context, actor Actor, id conversation.C
 			return err
 		}
 		if u.Prefs.DragLabelCopy || from == to {
-			return nil
+			// Copying leaves from alone, but it must be a label the
+			// actor may find, as when moving.
+			_, err := o.findLabel(from)
+			return err
 		}
 		return o.removeLabel(from)
 	})
@@ -830,7 +863,7 @@ func (e *Engine) SetLabelPrefs(ctx context.Context, actor Actor, id conversation
 		if err != nil {
 			return err
 		}
-		if _, err := visibleLabel(o.ctx, o.tx, u, id); err != nil {
+		if _, err := o.findLabel(id); err != nil {
 			return err
 		}
 		if p.Count > conversation.CountUnread {
@@ -894,7 +927,7 @@ func (e *Engine) AddSharedLabels(ctx context.Context, actor Actor, id conversati
 			return err
 		}
 		for _, l := range ids {
-			lb, err := o.loadLabel(l)
+			lb, err := o.findLabel(l)
 			if err != nil {
 				return err
 			}
@@ -919,6 +952,11 @@ func (e *Engine) AddSharedLabels(ctx context.Context, actor Actor, id conversati
 // case-insensitively. A user actor must be able to find an existing
 // label to use it.
 func (e *Engine) EnsureLabel(ctx context.Context, actor Actor, org conversation.OrgID, path string) (*conversation.Label, error) {
+	if actor.system {
+		if err := needID("organization", org); err != nil {
+			return nil, err
+		}
+	}
 	parts := strings.Split(path, labels.Separator)
 	for i := range parts {
 		parts[i] = strings.TrimSpace(parts[i])

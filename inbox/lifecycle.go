@@ -286,6 +286,24 @@ func (o *op) accountRole(u conversation.UserID) (owner, delegate bool, err error
 	return owner, delegate, nil
 }
 
+// anyAccount reports whether pred holds for one of the conversation's
+// accounts that still exists.
+func (o *op) anyAccount(pred func(*conversation.Account) bool) (bool, error) {
+	for _, id := range o.conv.Accounts {
+		a, err := o.tx.Account(o.ctx, id)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if pred(a) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // trashForEveryone trashes the conversation for all (F3:8439-8446).
 func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 	c := o.conv
@@ -368,13 +386,28 @@ func (e *Engine) Recover(ctx context.Context, actor Actor, id conversation.Conve
 
 // MarkSpam moves a conversation to Spam for everyone, out of every Inbox
 // and team inbox [LIB-DEFAULT: "Mark as spam" is only an action name,
-// F3:8597]; NotSpam (spam false) brings it back to All.
+// F3:8597]; NotSpam (spam false) brings it back to All. Marking as spam
+// is for the owner or a delegated user of one of the conversation's email
+// accounts (and the system actor, for rules); anyone else who sees it,
+// a team member of a shared account or a user mentioned in someone
+// else's private email, gets ErrForbidden (F3:3043). Any member who sees
+// it may mark it not spam (F3:3260).
 func (e *Engine) MarkSpam(ctx context.Context, actor Actor, id conversation.ConversationID, spam bool) error {
 	return e.update(ctx, actor, func(o *op) error {
-		if _, err := o.loadAs(id); err != nil {
+		u, err := o.loadAs(id)
+		if err != nil {
 			return err
 		}
 		c := o.conv
+		if spam && u != nil {
+			ok, err := o.anyAccount(func(a *conversation.Account) bool { return a.MayMarkSpam(u.ID) })
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return conversation.Errorf(ErrForbidden, "only the owner or a delegated user of the conversation's email account may mark it as spam")
+			}
+		}
 		if c.Spam == spam {
 			return nil
 		}

@@ -42,7 +42,12 @@ import (
 //     and the Tasks views and label lists give them nothing;
 //   - members see exactly the model's labels among those they may find,
 //     and the model's tasks;
-//   - a guest's comment changes no member's access.
+//   - a guest's comment changes no member's access;
+//   - handles form one namespace (issue 10, point 4): a guest accepts
+//     with a handle a member, team or other guest holds (in any case) only
+//     to be refused with ErrConflict, keeping the token usable, "all" is
+//     refused as reserved, and a member's "@handle" mentions exactly the
+//     one holder of the handle (a guest only while present).
 //
 // Labels and tasks go through the engine: members apply and remove
 // organization labels (an open one, a restricted one auto-shared with Ana,
@@ -154,6 +159,9 @@ type guestModel struct {
 	labelIDs   map[[16]byte]string
 	labelNames []string
 	tasks      []*gmTask
+	// handles is Acme's mention namespace: each folded handle to its
+	// holder, a member's name, "team" for Support, or a guest's email.
+	handles map[string]string
 }
 
 // The invitee pool: more addresses than the pooled capacity (2 seats: 10
@@ -170,7 +178,8 @@ const (
 func newGuestModel(t *rapid.T) *guestModel {
 	ctx := context.Background()
 	m := &guestModel{t: t, ctx: ctx, clk: &inboxtest.Clock{}, nt: &inboxtest.Notifier{},
-		users: map[string]*conversation.User{}, recs: map[gmKey]*gmRecord{}, ids: map[string]*conversation.User{}}
+		users: map[string]*conversation.User{}, recs: map[gmKey]*gmRecord{}, ids: map[string]*conversation.User{},
+		handles: map[string]string{"own": "Own", "ana": "Ana", "support": "team"}}
 	m.e = inbox.New(inbox.Config{Clock: m.clk, Notifier: m.nt, InvitationTTL: gmTTL})
 	must := func(err error) {
 		if err != nil {
@@ -579,18 +588,29 @@ func (m *guestModel) accept(t *rapid.T) {
 	}
 	acc := inbox.Acceptance{}
 	if rec != nil {
-		acc.Handle = handleOf(key.email)
 		if key.email == "zed@beta.test" {
 			acc.Link = m.users["Zed"].ID
 		}
-		if m.ids[key.email] != nil {
-			acc.Handle = "" // the identity exists
+		if m.ids[key.email] == nil { // else the identity exists: no handle
+			acc.Handle = m.drawHandle(t, key.email)
 		}
+	}
+	holder, taken := m.handles[strings.ToLower(acc.Handle)]
+	switch {
+	case strings.EqualFold(acc.Handle, "all"):
+		want = inbox.ErrInvalidArgument // checked before the token
+	case want == nil && taken && acc.Handle != "":
+		want = inbox.ErrConflict
 	}
 	res, err := m.e.AcceptInvitation(m.ctx, tok, acc)
 	m.takeNotes()
-	if !m.expect(fmt.Sprintf("accept %v", key), want, err) {
+	if !m.expect(fmt.Sprintf("accept %v as @%s (held by %q)", key, acc.Handle, holder), want, err) {
+		// A refused handle leaves the invitation pending with the same
+		// token: a later accept draws it again and must succeed.
 		return
+	}
+	if acc.Handle != "" {
+		m.handles[strings.ToLower(acc.Handle)] = key.email
 	}
 	if res.Conversation != m.convs[key.conv].id {
 		t.Fatalf("accepted into %v, want c%d", res.Conversation, key.conv)
@@ -603,6 +623,17 @@ func (m *guestModel) accept(t *rapid.T) {
 	}
 	m.ids[key.email] = res.Guest
 	rec.live, rec.token = true, ""
+}
+
+// drawHandle draws the handle a new guest email accepts with: mostly the
+// address's local part, sometimes a member's, the team's, another
+// guest's (in another case) or the reserved "all".
+func (m *guestModel) drawHandle(t *rapid.T, email string) string {
+	pool := []string{handleOf(email), handleOf(email), "Support", "ANA", "own", "all", "All"}
+	for _, e := range gmEmails {
+		pool = append(pool, strings.ToUpper(handleOf(e)))
+	}
+	return rapid.SampledFrom(pool).Draw(t, "handle")
 }
 
 func handleOf(email string) string {
@@ -684,6 +715,7 @@ func (m *guestModel) comment(t *rapid.T) {
 		return
 	}
 	if !m.isGuest(actor) {
+		m.checkMentioned(t, actor, c, id, h)
 		return
 	}
 	for u, saw := range before {
@@ -706,6 +738,33 @@ func (m *guestModel) comment(t *rapid.T) {
 			if !mn.Team.IsZero() || mn.All {
 				t.Fatalf("a guest's comment resolved a group mention: %+v", mn)
 			}
+		}
+	}
+}
+
+// checkMentioned checks that a member's comment id on c mentioning @h
+// mentions the one holder of h in the namespace: everyone for "all", the
+// team, a member, or a guest present in c.
+func (m *guestModel) checkMentioned(t *rapid.T, actor string, c *gmConv, id conversation.CommentID, h string) {
+	var want []conversation.Mention
+	holder := m.handles[strings.ToLower(h)]
+	switch {
+	case strings.EqualFold(h, "all"):
+		want = []conversation.Mention{{All: true}}
+	case holder == "team":
+		want = []conversation.Mention{{Team: m.team}}
+	case m.users[holder] != nil:
+		want = []conversation.Mention{{User: m.users[holder].ID}}
+	case holder != "" && m.live(holder, c):
+		want = []conversation.Mention{{User: m.ids[holder].ID}}
+	}
+	v, err := m.e.Get(m.ctx, inbox.AsUser(m.actorID(actor)), c.id)
+	if err != nil {
+		t.Fatalf("%s cannot read c%d after commenting: %v", actor, c.n, err)
+	}
+	for _, cm := range v.Comments {
+		if cm.ID == id && !reflect.DeepEqual(cm.Mentions, want) {
+			t.Fatalf("%s's @%s on c%d mentions %+v, want %+v (holder %q)", actor, h, c.n, cm.Mentions, want, holder)
 		}
 	}
 }

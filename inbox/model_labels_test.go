@@ -162,7 +162,9 @@ func (m *visModel) labelSharing(t *rapid.T) {
 	}
 	var wantErr error
 	switch {
-	case m.users[actor].org != 1:
+	case !m.canSeeLabel(actor, l):
+		// A label the actor may not find is not found for every
+		// operation (issue 10, point 7), before any permission.
 		wantErr = inbox.ErrNotFound
 	case !m.users[actor].admin:
 		wantErr = inbox.ErrForbidden

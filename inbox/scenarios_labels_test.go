@@ -164,10 +164,12 @@ func TestTLTG_05_67_EditVersusDelete(t *testing.T) {
 	_, err = a.Engine.Label(tltgCtx, a.As("C"), l.ID)
 	assert.ErrorIs(t, err, inbox.ErrNotFound)
 
-	// A restricted label can be edited by any member (spec A29), and a
-	// parent with children cannot be deleted (spec A30).
-	parent := slLabel(t, a, "A", inbox.LabelSpec{Name: "Features", VisibleTo: conversation.VisibleToAdminsAndAutoShared})
-	require.NoError(t, a.Engine.UpdateLabel(tltgCtx, a.As("C"), parent.ID, inbox.LabelPatch{Description: ptr("requests")}))
+	// A restricted label is edited by the members who may find it; for
+	// the others it does not exist (overriding spec A29: issue 10, point
+	// 7). A parent with children cannot be deleted (spec A30).
+	parent := slLabel(t, a, "A", inbox.LabelSpec{Name: "Features", VisibleTo: conversation.VisibleToAdminsAndAutoShared, AutoShared: a.IDs("B")})
+	assert.ErrorIs(t, a.Engine.UpdateLabel(tltgCtx, a.As("C"), parent.ID, inbox.LabelPatch{Description: ptr("requests")}), inbox.ErrNotFound)
+	require.NoError(t, a.Engine.UpdateLabel(tltgCtx, a.As("B"), parent.ID, inbox.LabelPatch{Description: ptr("requests")}))
 	slLabel(t, a, "Adm", inbox.LabelSpec{Name: "Requested", Parent: parent.ID})
 	assert.ErrorIs(t, a.Engine.DeleteLabel(tltgCtx, a.As("Adm"), parent.ID), inbox.ErrInvalidArgument)
 }
@@ -175,8 +177,14 @@ func TestTLTG_05_67_EditVersusDelete(t *testing.T) {
 // Given a Gmail label of account X owned by B, when C (neither owner, admin nor account owner) deletes it in Missive, then it is denied; when B, Adm or Own deletes it, then it is allowed. — F3:10325
 func TestTLTG_05_68_DeleteEmailLabel(t *testing.T) {
 	a := tltgAcme()
-	x, err := a.Engine.ConnectAccount(tltgCtx, a.As("B"), inbox.AccountSpec{Address: "b-gmail@acme.test", Delegates: a.IDs("C")})
+	// Own and Adm delete the labels of accounts they have access to: a
+	// label they cannot find is not found for them too (issue 10, point 7).
+	x, err := a.Engine.ConnectAccount(tltgCtx, a.As("B"), inbox.AccountSpec{Address: "b-gmail@acme.test", Delegates: a.IDs("C", "Adm", "Own")})
 	require.NoError(t, err)
+	y, err := a.Engine.ConnectAccount(tltgCtx, a.As("M"), inbox.AccountSpec{Address: "m-gmail@acme.test"})
+	require.NoError(t, err)
+	hidden := slLabel(t, a, "M", inbox.LabelSpec{Kind: conversation.EmailLabel, Account: y.ID, Name: "Private"})
+	assert.ErrorIs(t, a.Engine.DeleteLabel(tltgCtx, a.As("Adm"), hidden.ID), inbox.ErrNotFound, "an admin without access to the account")
 	mk := func() *conversation.Label {
 		return slLabel(t, a, "B", inbox.LabelSpec{Kind: conversation.EmailLabel, Account: x.ID, Name: "Receipts"})
 	}

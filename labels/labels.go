@@ -214,17 +214,12 @@ func CanApply(l *conversation.Label, u *conversation.User, fullAccess bool) erro
 }
 
 // CanEdit returns nil if u may rename a label or change its colour,
-// description or icon: any member for an organization label, even one
-// they may not apply (F3:10313, spec A29); for an email label, the
-// members with full access to its account.
+// description or icon: any member who may find it ([CanSee]; F3:10313).
+// A label u may not find is ErrNotFound, as for every operation, so a
+// restricted label cannot be probed or changed by those it is hidden
+// from (this overrides spec A29, which let any member edit it).
 func CanEdit(l *conversation.Label, u *conversation.User, fullAccess bool) error {
-	if u == nil || u.Org != l.Org || u.Role == conversation.RoleGuest {
-		return notFound(l)
-	}
-	if l.Kind == conversation.EmailLabel && !fullAccess {
-		return notFound(l)
-	}
-	return nil
+	return CanApply(l, u, fullAccess)
 }
 
 // CanChangeSharing returns nil if u may change an existing organization
@@ -246,9 +241,12 @@ func CanChangeSharing(l *conversation.Label, u *conversation.User) error {
 // CanDelete returns nil if u may delete label l: an organization label by
 // the owner or an admin (F3:10315, F3:10323); an email label by the
 // organization owner, an admin or the account's owner (acct), others
-// delete it at their provider (F3:10325).
+// delete it at their provider (F3:10325). Only those who may find the
+// label ([CanSee]) may delete it: for anyone else it is ErrNotFound, so
+// an owner or admin without full access to an email label's account
+// does not see it to delete.
 func CanDelete(l *conversation.Label, u *conversation.User, acct *conversation.Account, fullAccess bool) error {
-	if u == nil || u.Org != l.Org || u.Role == conversation.RoleGuest {
+	if !CanSee(l, u, fullAccess) {
 		return notFound(l)
 	}
 	if u.Role.IsAdmin() {
@@ -259,9 +257,6 @@ func CanDelete(l *conversation.Label, u *conversation.User, acct *conversation.A
 	}
 	if acct != nil && acct.ID == l.Account && acct.Owner == u.ID {
 		return nil
-	}
-	if !fullAccess {
-		return notFound(l)
 	}
 	return conversation.Errorf(conversation.ErrForbidden, "email label %q: only the organization owner, an admin or the account owner may delete it here; others delete it at the provider (F3:10325)", l.Name)
 }

@@ -167,8 +167,13 @@ func TestCanSeeAndApply(t *testing.T) {
 
 func TestEditSharingDelete(t *testing.T) {
 	f := newFixture()
-	// Any member edits an org label, even a restricted one (spec A29).
-	assert.NoError(t, labels.CanEdit(f.legal, f.member, false))
+	// Any member edits an org label they may find; a restricted one they
+	// may not find is not found (overriding spec A29: issue 10, point 7).
+	assert.NoError(t, labels.CanEdit(f.general, f.member, false))
+	assert.ErrorIs(t, labels.CanEdit(f.legal, f.member, false), conversation.ErrNotFound)
+	assert.NoError(t, labels.CanEdit(f.legal, f.auto, false))
+	assert.NoError(t, labels.CanEdit(f.gmail, f.member, true))
+	assert.ErrorIs(t, labels.CanEdit(f.gmail, f.member, false), conversation.ErrNotFound)
 	assert.ErrorIs(t, labels.CanEdit(f.general, f.guest, false), conversation.ErrNotFound)
 	// Sharing settings: owner and admins only.
 	assert.ErrorIs(t, labels.CanChangeSharing(f.general, f.member), conversation.ErrForbidden)
@@ -179,7 +184,9 @@ func TestEditSharingDelete(t *testing.T) {
 	assert.ErrorIs(t, labels.CanDelete(f.general, f.member, nil, false), conversation.ErrForbidden)
 	assert.NoError(t, labels.CanDelete(f.general, f.adm, nil, false))
 	assert.NoError(t, labels.CanDelete(f.gmail, f.auto, f.acct, true), "the account owner")
-	assert.NoError(t, labels.CanDelete(f.gmail, f.own, f.acct, false))
+	assert.NoError(t, labels.CanDelete(f.gmail, f.own, f.acct, true))
+	assert.ErrorIs(t, labels.CanDelete(f.gmail, f.own, f.acct, false), conversation.ErrNotFound,
+		"the owner without access to the account does not find its label")
 	assert.ErrorIs(t, labels.CanDelete(f.gmail, f.member, f.acct, true), conversation.ErrForbidden)
 	assert.ErrorIs(t, labels.CanDelete(f.gmail, f.member, f.acct, false), conversation.ErrNotFound)
 	assert.ErrorIs(t, labels.CanDelete(f.general, f.guest, nil, false), conversation.ErrNotFound)

@@ -31,6 +31,40 @@ func handleKey(org conversation.OrgID, handle string) (k orgKey, ok bool) {
 	return orgKey{org: org, key: foldHandle(handle)}, true
 }
 
+// handleOwner holds a handle of the mention namespace an organization's
+// users (guests included) and teams share: exactly one field is set.
+type handleOwner struct {
+	user conversation.UserID
+	team conversation.TeamID
+}
+
+// kind names the owner's kind for an error message.
+func (h handleOwner) kind() string {
+	if h.user.IsZero() {
+		return "a team"
+	}
+	return "a user"
+}
+
+// rehandle indexes owner under handle in org, in place of the handle it
+// held before (prev in prevOrg; empty for none). It changes nothing and
+// returns ErrConflict when another user or team of org holds the handle.
+func (t *writeTx) rehandle(owner handleOwner, prevOrg conversation.OrgID, prev string, org conversation.OrgID, handle string) error {
+	newKey, indexed := handleKey(org, handle)
+	held, taken := t.handles[newKey]
+	if indexed && taken && held != owner {
+		return conversation.Errorf(conversation.ErrConflict,
+			"handle %q is already taken in the organization by %s", handle, held.kind())
+	}
+	if oldKey, ok := handleKey(prevOrg, prev); ok && (!indexed || oldKey != newKey) {
+		deleteMap(t, t.handles, oldKey)
+	}
+	if indexed && !taken {
+		setMap(t, t.handles, newKey, owner)
+	}
+	return nil
+}
+
 // Org implements [storage.ReadTx].
 func (s *state) Org(_ context.Context, id conversation.OrgID) (*conversation.Org, error) {
 	o := s.orgs[id]
@@ -54,8 +88,8 @@ func (s *state) User(_ context.Context, id conversation.UserID) (*conversation.U
 // UserByHandle implements [storage.ReadTx].
 func (s *state) UserByHandle(_ context.Context, org conversation.OrgID, handle string) (*conversation.User, error) {
 	if k, ok := handleKey(org, handle); ok {
-		if id, ok := s.userHandles[k]; ok {
-			c := *s.users[id]
+		if h, ok := s.handles[k]; ok && !h.user.IsZero() {
+			c := *s.users[h.user]
 			return &c, nil
 		}
 	}
@@ -92,8 +126,8 @@ func (s *state) Team(_ context.Context, id conversation.TeamID) (*conversation.T
 // TeamByHandle implements [storage.ReadTx].
 func (s *state) TeamByHandle(_ context.Context, org conversation.OrgID, handle string) (*conversation.Team, error) {
 	if k, ok := handleKey(org, handle); ok {
-		if id, ok := s.teamHandles[k]; ok {
-			return s.teams[id].Clone(), nil
+		if h, ok := s.handles[k]; ok && !h.team.IsZero() {
+			return s.teams[h.team].Clone(), nil
 		}
 	}
 	return nil, conversation.Errorf(conversation.ErrNotFound, "no team of org %s has handle %q", org, handle)
@@ -148,21 +182,13 @@ func (t *writeTx) PutUser(_ context.Context, u *conversation.User) error {
 		return conversation.Errorf(conversation.ErrInvalidArgument, "PutUser: nil user")
 	}
 	nu := *u
-	newKey, indexed := handleKey(nu.Org, nu.Handle)
-	if indexed {
-		if owner, ok := t.userHandles[newKey]; ok && owner != nu.ID {
-			return conversation.Errorf(conversation.ErrConflict,
-				"handle %q of user %s is taken in org %s by user %s", nu.Handle, nu.ID, nu.Org, owner)
-		}
-	}
 	old := t.users[nu.ID]
+	var prev conversation.User
 	if old != nil {
-		if oldKey, ok := handleKey(old.Org, old.Handle); ok && (!indexed || oldKey != newKey) {
-			deleteMap(t, t.userHandles, oldKey)
-		}
+		prev = *old
 	}
-	if owner, ok := t.userHandles[newKey]; indexed && (!ok || owner != nu.ID) {
-		setMap(t, t.userHandles, newKey, nu.ID)
+	if err := t.rehandle(handleOwner{user: nu.ID}, prev.Org, prev.Handle, nu.Org, nu.Handle); err != nil {
+		return err
 	}
 	if old == nil || old.Org != nu.Org {
 		if old != nil {
@@ -181,21 +207,13 @@ func (t *writeTx) PutTeam(_ context.Context, team *conversation.Team) error {
 		return conversation.Errorf(conversation.ErrInvalidArgument, "PutTeam: nil team")
 	}
 	nt := team.Clone()
-	newKey, indexed := handleKey(nt.Org, nt.Handle)
-	if indexed {
-		if owner, ok := t.teamHandles[newKey]; ok && owner != nt.ID {
-			return conversation.Errorf(conversation.ErrConflict,
-				"handle %q of team %s is taken in org %s by team %s", nt.Handle, nt.ID, nt.Org, owner)
-		}
-	}
 	old := t.teams[nt.ID]
+	var prev conversation.Team
 	if old != nil {
-		if oldKey, ok := handleKey(old.Org, old.Handle); ok && (!indexed || oldKey != newKey) {
-			deleteMap(t, t.teamHandles, oldKey)
-		}
+		prev = *old
 	}
-	if owner, ok := t.teamHandles[newKey]; indexed && (!ok || owner != nt.ID) {
-		setMap(t, t.teamHandles, newKey, nt.ID)
+	if err := t.rehandle(handleOwner{team: nt.ID}, prev.Org, prev.Handle, nt.Org, nt.Handle); err != nil {
+		return err
 	}
 	if old == nil || old.Org != nt.Org {
 		if old != nil {

@@ -201,7 +201,9 @@ func (t *writeTx) deletePrefs(u conversation.UserID, l conversation.LabelID) {
 // checkLabelName refuses a name a sibling of l already has.
 func (t *writeTx) checkLabelName(l *conversation.Label) error {
 	if owner, ok := t.labelNames[nameKey(l)]; ok && owner != l.ID {
-		return conversation.Errorf(conversation.ErrConflict, "label %q: a sibling label %s has that name", l.Name, owner)
+		// The message names no ID: the sibling may be a label the
+		// caller's actor may not find.
+		return conversation.Errorf(conversation.ErrConflict, "label %q: a sibling label has that name", l.Name)
 	}
 	return nil
 }

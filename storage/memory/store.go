@@ -87,11 +87,11 @@ type state struct {
 	// memberOf lists, sorted, the teams each user is a member of
 	// (active or observer); slices are replaced, never changed in place.
 	memberOf map[conversation.UserID][]conversation.TeamID
-	// userHandles and teamHandles map folded handles to their owner;
-	// addresses maps canonical addresses to the account that owns them.
-	userHandles map[orgKey]conversation.UserID
-	teamHandles map[orgKey]conversation.TeamID
-	addresses   map[orgKey]conversation.AccountID
+	// handles is the mention namespace: each folded handle of an
+	// organization maps to the one user or team holding it. addresses
+	// maps canonical addresses to the account that owns them.
+	handles   map[orgKey]handleOwner
+	addresses map[orgKey]conversation.AccountID
 
 	convs    map[conversation.ConversationID]*convRecord
 	messages map[conversation.MessageID]*messageRecord
@@ -129,8 +129,7 @@ func (s *state) init() {
 	s.orgUsers = make(map[conversation.OrgID]*btree.BTreeG[conversation.UserID])
 	s.orgTeams = make(map[conversation.OrgID]*btree.BTreeG[conversation.TeamID])
 	s.memberOf = make(map[conversation.UserID][]conversation.TeamID)
-	s.userHandles = make(map[orgKey]conversation.UserID)
-	s.teamHandles = make(map[orgKey]conversation.TeamID)
+	s.handles = make(map[orgKey]handleOwner)
 	s.addresses = make(map[orgKey]conversation.AccountID)
 	s.convs = make(map[conversation.ConversationID]*convRecord)
 	s.messages = make(map[conversation.MessageID]*messageRecord)

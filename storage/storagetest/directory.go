@@ -347,6 +347,98 @@ func testTeamHandles(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	update(t, s, func(tx storage.Tx) error { return tx.PutTeam(ctx, newTeam(org, "Sales")) })
 }
 
+// testHandleNamespace: users (guests included) and teams of one
+// organization share one handle namespace, case-insensitively; a handle
+// freed by one kind can be taken by the other.
+func testHandleNamespace(t *testing.T, newStore func(t *testing.T) storage.Store) {
+	s := newStore(t)
+	ctx := t.Context()
+	org, other := newID[conversation.OrgID](), newID[conversation.OrgID]()
+	ann, sales := newUser(org, "ann"), newTeam(org, "Sales")
+	guest := newUser(org, "gail")
+	guest.Role = conversation.RoleGuest
+	update(t, s, func(tx storage.Tx) error {
+		return errors.Join(tx.PutUser(ctx, ann), tx.PutUser(ctx, guest), tx.PutTeam(ctx, sales))
+	})
+	userBy := func(org conversation.OrgID, h string) (*conversation.User, error) {
+		return read(t, s, func(tx storage.ReadTx) (*conversation.User, error) { return tx.UserByHandle(ctx, org, h) })
+	}
+	teamBy := func(org conversation.OrgID, h string) (*conversation.Team, error) {
+		return read(t, s, func(tx storage.ReadTx) (*conversation.Team, error) { return tx.TeamByHandle(ctx, org, h) })
+	}
+
+	conflicts := []struct {
+		name  string
+		write func(tx storage.Tx) error
+	}{
+		{"new user with a team's handle", func(tx storage.Tx) error { return tx.PutUser(ctx, newUser(org, "SALES")) }},
+		{"new guest with a team's handle", func(tx storage.Tx) error {
+			g := newUser(org, "sales")
+			g.Role = conversation.RoleGuest
+			return tx.PutUser(ctx, g)
+		}},
+		{"new team with a user's handle", func(tx storage.Tx) error { return tx.PutTeam(ctx, newTeam(org, "Ann")) }},
+		{"new team with a guest's handle", func(tx storage.Tx) error { return tx.PutTeam(ctx, newTeam(org, "GAIL")) }},
+		{"user renamed to a team's handle", func(tx storage.Tx) error {
+			u := *ann
+			u.Handle = "sales"
+			return tx.PutUser(ctx, &u)
+		}},
+		{"team renamed to a user's handle", func(tx storage.Tx) error {
+			tm := sales.Clone()
+			tm.Handle = "ANN"
+			return tx.PutTeam(ctx, tm)
+		}},
+	}
+	for _, c := range conflicts {
+		err := s.Update(ctx, c.write)
+		require.ErrorIs(t, err, conversation.ErrConflict, c.name)
+	}
+	// Each handle still finds its holder, and only through its kind.
+	got, err := userBy(org, "Ann")
+	require.NoError(t, err)
+	require.Equal(t, ann, got)
+	gotTeam, err := teamBy(org, "sales")
+	require.NoError(t, err)
+	require.Equal(t, sales, gotTeam)
+	_, err = teamBy(org, "ann")
+	require.ErrorIs(t, err, conversation.ErrNotFound, "a user's handle names no team")
+	_, err = userBy(org, "SALES")
+	require.ErrorIs(t, err, conversation.ErrNotFound, "a team's handle names no user")
+
+	// Namespaces are per organization.
+	update(t, s, func(tx storage.Tx) error {
+		return errors.Join(tx.PutUser(ctx, newUser(other, "sales")), tx.PutTeam(ctx, newTeam(other, "ann")))
+	})
+
+	// A handle a team gives up can be taken by a user in the same
+	// transaction, and the other way round.
+	renamed := sales.Clone()
+	renamed.Handle = "sales-emea"
+	salesUser := newUser(org, "Sales")
+	update(t, s, func(tx storage.Tx) error {
+		return errors.Join(tx.PutTeam(ctx, renamed), tx.PutUser(ctx, salesUser))
+	})
+	got, err = userBy(org, "sales")
+	require.NoError(t, err)
+	require.Equal(t, salesUser, got)
+	_, err = teamBy(org, "sales")
+	require.ErrorIs(t, err, conversation.ErrNotFound)
+
+	moved := *ann
+	moved.Org = other
+	moved.Handle = "ann2"
+	annTeam := newTeam(org, "ANN")
+	update(t, s, func(tx storage.Tx) error {
+		return errors.Join(tx.PutUser(ctx, &moved), tx.PutTeam(ctx, annTeam))
+	})
+	gotTeam, err = teamBy(org, "ann")
+	require.NoError(t, err)
+	require.Equal(t, annTeam, gotTeam)
+	_, err = userBy(org, "ann")
+	require.ErrorIs(t, err, conversation.ErrNotFound)
+}
+
 func testAccount(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	s := newStore(t)
 	ctx := t.Context()

@@ -379,6 +379,19 @@ func testFailedWriteLeavesNoTrace(t *testing.T, newStore func(t *testing.T) stor
 			w.teamIDs = append(w.teamIDs, tm.ID)
 			return func(ctx context.Context, tx storage.Tx) error { return tx.PutTeam(ctx, tm) }
 		}},
+		{"PutUser new with a team's handle", conversation.ErrConflict, func(w *world) func(context.Context, storage.Tx) error {
+			u := newUser(w.org, "Sales")
+			w.userIDs = append(w.userIDs, u.ID)
+			return func(ctx context.Context, tx storage.Tx) error { return tx.PutUser(ctx, u) }
+		}},
+		{"PutTeam replace with a user's handle", conversation.ErrConflict, func(w *world) func(context.Context, storage.Tx) error {
+			return func(ctx context.Context, tx storage.Tx) error {
+				tm := w.sales.Clone()
+				tm.Handle = "BOB"
+				tm.Name = "changed"
+				return tx.PutTeam(ctx, tm)
+			}
+		}},
 		{"PutAccount new with one taken address", conversation.ErrConflict, func(w *world) func(context.Context, storage.Tx) error {
 			a := newAccount(w.org, "fresh@example.com", "one-shared@example.com")
 			w.accountIDs = append(w.accountIDs, a.ID)

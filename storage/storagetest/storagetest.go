@@ -8,7 +8,8 @@
 //
 // The suite covers reads and writes of every entity kind with their
 // ErrNotFound and ErrConflict cases, copy semantics in both directions,
-// handle and address uniqueness, optimistic versions, rollback of every
+// handle and address uniqueness (users, guests and teams sharing one
+// handle namespace per organization), optimistic versions, rollback of every
 // write kind on error and on panic, the mailbox, due-snooze and
 // message-id indexes, DeleteConversation's cascade, serializability under
 // concurrent Updates and snapshot consistency of Views, and guest access
@@ -42,6 +43,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"UserHandles", testUserHandles},
 		{"Team", testTeam},
 		{"TeamHandles", testTeamHandles},
+		{"HandleNamespace", testHandleNamespace},
 		{"Account", testAccount},
 		{"AccountAddresses", testAccountAddresses},
 		{"Conversation", testConversation},
