@@ -1,6 +1,7 @@
 package imapsync_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -377,4 +378,33 @@ func TestACCT_047_AppendSent(t *testing.T) {
 	require.NoError(t, ms.user.Delete("Sent"))
 	_, err = s.AppendSent(t.Context(), f.account, []byte(sentMsg(2)))
 	assert.ErrorIs(t, err, imapsync.ErrFolderNotConfigured)
+}
+
+// A FETCH answer the client cannot read (here the literal of message 2 is
+// malformed every time) is retried, then skipped with a recorded reason;
+// the messages around it arrive and the cursor moves past it.
+func TestRunSkipsUnreadableFetch(t *testing.T) {
+	ms := startMemServer(t, memConfig{})
+	c := ms.client(t)
+	for i := 1; i <= 3; i++ {
+		appendMsg(t, c, "INBOX", msg(i), time.Time{})
+	}
+	corrupt := func(b []byte) []byte {
+		return bytes.Replace(b, []byte("UID 2 BODY[] {"), []byte("UID 2 BODY[] {x"), 1)
+	}
+	ms.rewrite.Store(&corrupt)
+	f := newFixture(t, ms.Addr)
+	s := f.syncer(t)
+	runBackground(t, s, f.account)
+	require.Eventually(t, func() bool {
+		skips, err := s.Skips(t.Context(), f.account, 0)
+		return err == nil && len(skips) == 1 && len(f.messages(t, "order3@example.com")) == 1
+	}, 10*time.Second, 10*time.Millisecond)
+	f.requireOnce(t, "order1@example.com")
+	assert.Empty(t, f.messages(t, "order2@example.com"))
+	skips, err := s.Skips(t.Context(), f.account, 0)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(2), skips[0].UID)
+	assert.Contains(t, skips[0].Reason, "could not be read")
+	assert.GreaterOrEqual(t, f.progress().Failed, 3)
 }

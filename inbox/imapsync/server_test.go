@@ -1,6 +1,7 @@
 package imapsync_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -39,6 +40,9 @@ type memServer struct {
 	// written that many bytes (once per arming).
 	dropAfter atomic.Int64
 	drops     atomic.Int64
+	// rewrite, when set, changes what the server writes (a malformed
+	// response).
+	rewrite atomic.Pointer[func([]byte) []byte]
 }
 
 type memConfig struct {
@@ -110,6 +114,12 @@ type dropConn struct {
 }
 
 func (c *dropConn) Write(b []byte) (int, error) {
+	if f := c.ms.rewrite.Load(); f != nil {
+		if nb := (*f)(b); !bytes.Equal(nb, b) {
+			_, err := c.Conn.Write(nb)
+			return len(b), err
+		}
+	}
 	if limit := c.ms.dropAfter.Load(); limit > 0 && c.written+int64(len(b)) > limit {
 		if c.ms.dropAfter.CompareAndSwap(limit, 0) {
 			c.ms.drops.Add(1)

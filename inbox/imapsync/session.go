@@ -347,7 +347,11 @@ func (ss *session) fetchBatch(ctx context.Context, role Role, cur *storage.SyncC
 		n, err := collectBodies(ss.c.Fetch(imap.UIDSetNum(want...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{bodySection}}), bodies)
 		if err != nil {
 			if ctx.Err() == nil && !brokenConnection(err) && !s.attempt(account, ref(want[0])) && len(want) == 1 {
-				return ss.skip(ctx, cur, want[0], fmt.Sprintf("the server's answer to FETCH could not be read: %v", err))
+				if err := ss.skip(ctx, cur, want[0], fmt.Sprintf("the server's answer to FETCH could not be read: %v", err)); err != nil {
+					return err
+				}
+				// go-imap drops a connection whose answer it cannot read.
+				return errf(account, "fetch %q: %w", cur.Folder, err)
 			}
 			s.count(account, cur.Folder, func(p *Progress) { p.Failed++ })
 			return errf(account, "fetch %q: %w", cur.Folder, err)
