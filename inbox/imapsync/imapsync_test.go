@@ -408,3 +408,25 @@ func TestRunSkipsUnreadableFetch(t *testing.T) {
 	assert.Contains(t, skips[0].Reason, "could not be read")
 	assert.GreaterOrEqual(t, f.progress().Failed, 3)
 }
+
+// A message expunged on the server before it was fetched leaves a gap in
+// the UIDs; the cursor moves past it instead of taking it for new mail on
+// every pass.
+func TestSyncMovesPastExpungedGap(t *testing.T) {
+	ms := startMemServer(t, memConfig{})
+	c := ms.client(t)
+	appendMsg(t, c, "INBOX", msg(1), time.Time{})
+	f := newFixture(t, ms.Addr)
+	s := f.syncer(t)
+	require.NoError(t, s.Sync(t.Context(), f.account))
+	appendMsg(t, c, "INBOX", msg(2), time.Time{})
+	_, err := c.Select("INBOX", nil).Wait()
+	require.NoError(t, err)
+	require.NoError(t, c.Store(imap.UIDSetNum(2), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}, Silent: true}, nil).Close())
+	require.NoError(t, c.Expunge().Close())
+	require.NoError(t, s.Sync(t.Context(), f.account))
+	cur, err := s.Cursor(t.Context(), f.account, "INBOX")
+	require.NoError(t, err)
+	assert.Equal(t, uint32(2), cur.Last)
+	assert.Empty(t, f.messages(t, "order2@example.com"))
+}

@@ -264,7 +264,17 @@ func (ss *session) syncFolder(ctx context.Context, role Role, folder string) err
 	}
 	// "n:*" also matches the last message when every UID is below n.
 	uids := slices.DeleteFunc(data.AllUIDs(), func(u imap.UID) bool { return uint32(u) <= cur.Last })
-	return ss.fetch(ctx, role, &cur, uids)
+	if err := ss.fetch(ctx, role, &cur, uids); err != nil {
+		return err
+	}
+	// Every UID below the UIDNEXT of the SELECT is handled (a message
+	// expunged before it was fetched leaves a gap): move past them, or
+	// the gap would look like new mail forever.
+	if next > 0 && cur.Last < next-1 {
+		cur.Last = next - 1
+		return s.advance(ctx, cur, nil)
+	}
+	return nil
 }
 
 // fetch fetches and delivers the messages uids (ascending) of the
