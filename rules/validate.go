@@ -349,7 +349,7 @@ func (v *validator) value(path string, c Condition, info fieldInfo) {
 		v.fail(path, CheckValue, "only AI conditions hold a prompt")
 	}
 	for _, slot := range slotNames {
-		if slot != want && slotSet(c, slot) {
+		if slot != want && !(slot == "hours" && info.kind == kindWatch) && slotSet(c, slot) {
 			v.fail(path, CheckValue, "%s %s takes one value; %s must be empty", c.Field, c.Op, slot)
 		}
 	}
