@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,7 +17,21 @@ import (
 
 var idSpace = uuid.MustParse("6ba7b810-9dad-11d1-80b4-00c04fd430c8")
 
-func idOf(kind, name string) uuid.UUID { return uuid.NewSHA1(idSpace, []byte(kind+":"+name)) }
+// idOf returns the ID of a name, the same for every kind of entity, so
+// golden files can write "@Support" wherever a team, user or label ID goes;
+// idNames maps IDs back to names for printing.
+func idOf(_, name string) uuid.UUID {
+	id := uuid.NewSHA1(idSpace, []byte(name))
+	idMu.Lock()
+	idNames[id.String()] = name
+	idMu.Unlock()
+	return id
+}
+
+var (
+	idMu    sync.Mutex
+	idNames = map[string]string{}
+)
 
 func uid(name string) conversation.UserID  { return conversation.UserID(idOf("u", name)) }
 func tid(name string) conversation.TeamID  { return conversation.TeamID(idOf("t", name)) }

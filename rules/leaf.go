@@ -67,7 +67,7 @@ func (e *eval) leaf(c *Condition) (bool, string) {
 		if !has && f.Labels != nil {
 			has = labels.Matches(conv.Labels, c.Label, f.Labels)
 		}
-		return e.presence(c, neg, len(conv.Labels) == 0, has, e.w(func() string { return fmt.Sprintf("%d labels", len(conv.Labels)) }))
+		return e.presence(c, neg, len(conv.Labels) == 0, has, e.w(func() string { return fmt.Sprintf("labels %v", conv.Labels) }))
 	case MessageCount:
 		n := conv.Messages
 		why := e.w(func() string { return fmt.Sprintf("%d messages", n) })
@@ -133,7 +133,7 @@ func (e *eval) users(c *Condition, conv *conversation.Conversation, neg bool) (b
 			}
 		}
 	}
-	return e.presence(c, neg, len(us) == 0, slices.Contains(us, c.User), e.w(func() string { return fmt.Sprintf("%s holds %d users", c.Field, len(us)) }))
+	return e.presence(c, neg, len(us) == 0, slices.Contains(us, c.User), e.w(func() string { return fmt.Sprintf("%s %v", c.Field, us) }))
 }
 
 func (e *eval) contacts(c *Condition, pos Operator) (bool, string) {
