@@ -147,10 +147,12 @@ func (s *Set) Evaluate(ctx context.Context, f *Facts, opt Options) Decision {
 			break
 		}
 		d.Evaluated++
-		run := e.rule(c, 0)
-		if run.Matched || opt.Trace || len(run.Errors) > 0 {
-			d.Runs = append(d.Runs, run)
+		res, pending := e.match(c, 0)
+		if res != True && !opt.Trace && len(e.errors) == 0 {
+			continue
 		}
+		run := e.finish(c, res, pending)
+		d.Runs = append(d.Runs, run)
 		if run.Stop {
 			d.StoppedBy = c.rule.ID
 			break
@@ -288,22 +290,29 @@ func (s *Set) newEval(ctx context.Context, f *Facts, trace bool) *eval {
 
 func (e *eval) start(c *compiled) Run {
 	r := c.rule
-	e.model = r.AI
 	return Run{Rule: r.ID, Version: r.Version, Description: r.Description}
 }
 
 // rule evaluates rule c from its checkpoint-th delay on.
 func (e *eval) rule(c *compiled, checkpoint int) Run {
-	run := e.start(c)
+	res, pending := e.match(c, checkpoint)
+	return e.finish(c, res, pending)
+}
+
+// match evaluates rule c's conditions from its checkpoint-th delay on; the
+// trace and errors are left in e.steps and e.errors.
+func (e *eval) match(c *compiled, checkpoint int) (Result, *Pending) {
 	e.steps, e.errors = nil, nil
-	root := &c.root
-	var res Result
-	var pending *Pending
-	if root.mode != All {
-		res = e.node(root, "conditions")
-	} else {
-		res, pending = e.top(c, checkpoint)
+	e.model = c.rule.AI
+	if c.root.mode != All {
+		return e.node(&c.root, "conditions"), nil
 	}
+	return e.top(c, checkpoint)
+}
+
+// finish builds the run of rule c from the result of match.
+func (e *eval) finish(c *compiled, res Result, pending *Pending) Run {
+	run := e.start(c)
 	run.Trace, run.Errors = e.steps, e.errors
 	if res != True {
 		return run
