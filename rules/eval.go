@@ -111,7 +111,8 @@ type Run struct {
 }
 
 // Decision is the outcome of one event: the runs of the rules that
-// matched (or, when tracing, of every candidate), in execution order.
+// matched or met an AI failure (and, when tracing, of every candidate
+// evaluated), in execution order.
 type Decision struct {
 	Runs []Run
 	// Evaluated counts the candidate rules evaluated.
@@ -203,6 +204,10 @@ func (s *Set) Resume(ctx context.Context, p Pending, f *Facts, opt Options) Run 
 	defer s.pool.Put(e.sc)
 	switch p.Kind {
 	case WaitDelay:
+		if delaysOf(c) < p.Checkpoint {
+			return Run{Rule: p.Rule, Version: c.rule.Version, Description: c.rule.Description,
+				NotCandidate: "the rule was changed and no longer has the delay this run waited for"}
+		}
 		return e.rule(c, p.Checkpoint)
 	case WaitUnreplied, WaitUnassigned:
 		run := e.start(c)
@@ -224,6 +229,17 @@ func (s *Set) Resume(ctx context.Context, p Pending, f *Facts, opt Options) Run 
 		return run
 	}
 	return Run{Rule: p.Rule, NotCandidate: "unknown pending kind"}
+}
+
+// delaysOf counts the delays of a compiled rule's top-level group.
+func delaysOf(c *compiled) int {
+	n := 0
+	for i := range c.root.children {
+		if c.root.children[i].delay != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // Explain evaluates one rule on the event of f as the set would, and

@@ -72,6 +72,9 @@ func TestRULES_005_OnlyAdminsSaveOrgRules(t *testing.T) {
 	assert.NoError(t, Validate(&p, Env{Author: member}))
 	admin := &conversation.User{ID: alice, Org: orgO, Role: conversation.RoleAdmin}
 	assert.NoError(t, Validate(&r, Env{Author: admin}))
+	assert.Error(t, Validate(&p, Env{Author: admin}), "not even an admin edits another user's personal rules")
+	other := &conversation.User{ID: alice, Org: oid("O2"), Role: conversation.RoleOwner}
+	assert.Error(t, Validate(&r, Env{Author: other}), "an owner of another organization")
 }
 
 func TestRULES_006_DisabledRuleDoesNotRun(t *testing.T) {
@@ -504,6 +507,20 @@ func TestRULES_059_DelayCheckpoint(t *testing.T) {
 	run = set.Resume(ctx, *p, incoming(conv, conversation.Message{}), Options{})
 	assert.True(t, run.Matched)
 	assert.Len(t, run.Actions, 1)
+	// The rule as it is at fire time decides: disabled, or without its
+	// delay, nothing runs.
+	edited := delayRule()
+	edited.Enabled = false
+	run = Compile([]Rule{edited}).Resume(ctx, *p, incoming(conv, conversation.Message{}), Options{})
+	assert.False(t, run.Matched)
+	assert.NotEmpty(t, run.NotCandidate)
+	edited = delayRule()
+	edited.Conditions.Children = edited.Conditions.Children[:1]
+	run = Compile([]Rule{edited}).Resume(ctx, *p, incoming(conv, conversation.Message{}), Options{})
+	assert.False(t, run.Matched)
+	assert.Contains(t, run.NotCandidate, "no longer has the delay")
+	run = Compile(nil).Resume(ctx, *p, incoming(conv, conversation.Message{}), Options{})
+	assert.Contains(t, run.NotCandidate, "no longer exists")
 }
 
 func TestRULES_060_DelayPreconditionFails(t *testing.T) {

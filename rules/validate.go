@@ -137,6 +137,9 @@ func (v *validator) rule() {
 		if r.Scope.User.IsZero() {
 			v.fail("scope", CheckShape, "a personal rule needs its user")
 		}
+		if a := v.env.Author; a != nil && a.ID != r.Scope.User {
+			v.fail("scope", CheckRole, "users manage their own personal rules only")
+		}
 	case Organization:
 		if r.Scope.Org.IsZero() {
 			v.fail("scope", CheckShape, "an organization rule needs its organization")
