@@ -524,3 +524,40 @@ func newAction(k ActionKind) Action {
 	}
 	return nil
 }
+
+// Until returns when a snooze set at now ends, on the wall clock of loc:
+// fixed times open at 09:00 ("tomorrow at 9am", "next Monday"); next
+// business day is the next opening of hours on a later day (09:00 the next
+// weekday when hours are not known).
+func (s Snooze) Until(now time.Time, loc *time.Location, hours *BusinessHours) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	lt := now.In(loc)
+	at9 := func(days int) time.Time {
+		return time.Date(lt.Year(), lt.Month(), lt.Day()+days, 9, 0, 0, 0, loc)
+	}
+	switch s.When {
+	case TomorrowMorning:
+		return at9(1)
+	case NextMonday:
+		days := (int(time.Monday) - int(lt.Weekday()) + 7) % 7
+		if days == 0 {
+			days = 7
+		}
+		return at9(days)
+	case NextBusinessDay:
+		if hours != nil {
+			midnight := time.Date(lt.Year(), lt.Month(), lt.Day()+1, 0, 0, 0, 0, loc)
+			if at, ok := hours.Add(midnight, 0); ok {
+				return at
+			}
+		}
+		for d := 1; ; d++ {
+			if t := at9(d); t.Weekday() != time.Saturday && t.Weekday() != time.Sunday {
+				return t
+			}
+		}
+	}
+	return now.Add(s.For)
+}

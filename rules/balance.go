@@ -69,3 +69,35 @@ func Pick(strategy Strategy, candidates []conversation.UserID, b Balance) ([]con
 	}
 	return cs, b.Cursor
 }
+
+// Sets answers the assignment filters for one event: the users each
+// filter keeps (for TeamActiveMembers and TeamObservers, of the team
+// given). Everyone is the organization's users, the candidates when an
+// action selects nobody.
+type Sets struct {
+	Everyone []conversation.UserID
+	Filter   func(kind FilterKind, team conversation.TeamID) []conversation.UserID
+}
+
+// Candidates returns the users Assign user(s) may pick: the selected users
+// (everyone, when none is selected) that pass every filter, a negated
+// filter keeping those it would drop. The result is sorted.
+func Candidates(a AssignUsers, s Sets) []conversation.UserID {
+	base := a.Users
+	if len(base) == 0 {
+		base = s.Everyone
+	}
+	out := slices.Clone(base)
+	slices.SortFunc(out, conversation.UserID.Compare)
+	out = slices.Compact(out)
+	for _, f := range a.Filters {
+		var keep []conversation.UserID
+		if s.Filter != nil {
+			keep = s.Filter(f.Kind, f.Team)
+		}
+		out = slices.DeleteFunc(out, func(u conversation.UserID) bool {
+			return slices.Contains(keep, u) == f.Negate
+		})
+	}
+	return out
+}

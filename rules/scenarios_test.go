@@ -3,7 +3,18 @@ package rules
 // Scenario tests of the rules spec §5 that the pure package decides on its
 // own. Scenarios whose outcome is an applied change (a label created, a
 // message delivered, a timer firing in the schedule, an auto-reply sent)
-// need the engine and are listed at the end of this file.
+// need the engine:
+//
+//	13 incoming actions applied before visibility, 20-21 auto follow-up
+//	timers, 79 mentioned users as candidates (the engine resolves the
+//	filter sets), 80-85 and 88-92, 94-103 applied actions (93 only for
+//	the hiding and waking), 104-114 status, out of office and the
+//	auto-responder, 116-123 contact books, 124-130 activity feed, 131-132
+//	alias selection.
+//
+// Decided here (the engine applies the outcome): 1-12, 14-19, 22-78,
+// 86-87, 93 (snooze times) and 115. Scenario 5's refusal is a validation
+// error here (CheckRole); the engine reports it as forbidden.
 
 import (
 	"context"
@@ -765,13 +776,49 @@ func TestRULES_EngineSentMessagesSkipOutgoingRules(t *testing.T) {
 	assert.NotEmpty(t, d.Ignored)
 }
 
-// Scenarios left for the engine integration (their outcome is an applied
-// change, a timer in the schedule, stored contacts or the activity feed):
-//
-//	11 export / import round trip (needs the stored rule format),
-//	13 incoming actions before visibility, 20-21 auto follow-up timers,
-//	79 mentioned users as candidates, 80-85 and 88-103 applied actions,
-//	104-115 status, out of office and the auto-responder,
-//	116-123 contact books, 124-130 activity feed, 131-132 alias selection.
-//
-// Decided here but applied by the engine: 1-10, 12, 14-19, 22-78, 86-87.
+
+func TestRULES_078_115_Candidates(t *testing.T) {
+	support := []conversation.UserID{alice, bob, carol}
+	sets := Sets{
+		Everyone: []conversation.UserID{alice, bob, carol, uid("dave")},
+		Filter: func(k FilterKind, team conversation.TeamID) []conversation.UserID {
+			switch k {
+			case TeamActiveMembers:
+				if team == tid("Support") {
+					return support
+				}
+			case OnlineUsers:
+				return []conversation.UserID{carol, uid("dave")}
+			case OutOfOfficeUsers:
+				return []conversation.UserID{bob}
+			}
+			return nil
+		},
+	}
+	// 78: team active members of Support that are online.
+	got := Candidates(AssignUsers{Filters: []AssignFilter{{Kind: TeamActiveMembers, Team: tid("Support")}, {Kind: OnlineUsers}}}, sets)
+	assert.Equal(t, []conversation.UserID{carol}, got)
+	// 115: "not out of office" never picks Bob, however often it fires.
+	cands := Candidates(AssignUsers{Filters: []AssignFilter{{Kind: TeamActiveMembers, Team: tid("Support")}, {Kind: OutOfOfficeUsers, Negate: true}}}, sets)
+	assert.NotContains(t, cands, bob)
+	var cursor conversation.UserID
+	for range 6 {
+		var picked []conversation.UserID
+		picked, cursor = Pick(InTurn, cands, Balance{Cursor: cursor})
+		assert.NotEqual(t, bob, picked[0])
+	}
+	// Selected users narrow the set; no filter keeps them all.
+	assert.ElementsMatch(t, []conversation.UserID{alice, bob}, Candidates(AssignUsers{Users: []conversation.UserID{bob, alice, bob}}, sets))
+}
+
+func TestRULES_093_SnoozeTimes(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	fri := time.Date(2026, 3, 6, 16, 30, 0, 0, paris)
+	assert.Equal(t, fri.Add(2*time.Hour), Snooze{For: 2 * time.Hour}.Until(fri, paris, nil))
+	assert.Equal(t, time.Date(2026, 3, 7, 9, 0, 0, 0, paris), Snooze{When: TomorrowMorning}.Until(fri, paris, nil))
+	assert.Equal(t, time.Date(2026, 3, 9, 9, 0, 0, 0, paris), Snooze{When: NextMonday}.Until(fri, paris, nil))
+	assert.Equal(t, time.Date(2026, 3, 9, 9, 0, 0, 0, paris), Snooze{When: NextBusinessDay}.Until(fri, paris, nil))
+	sched, _ := ParseSchedule("Mon-Fri 08:30-17:00", "Europe/Paris")
+	h := &BusinessHours{Schedule: sched, Holidays: []conversation.Date{{Year: 2026, Month: 3, Day: 9}}}
+	assert.Equal(t, time.Date(2026, 3, 10, 8, 30, 0, 0, paris), Snooze{When: NextBusinessDay}.Until(fri, paris, h).In(paris))
+}
