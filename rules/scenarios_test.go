@@ -776,7 +776,6 @@ func TestRULES_EngineSentMessagesSkipOutgoingRules(t *testing.T) {
 	assert.NotEmpty(t, d.Ignored)
 }
 
-
 func TestRULES_078_115_Candidates(t *testing.T) {
 	support := []conversation.UserID{alice, bob, carol}
 	sets := Sets{
