@@ -3,7 +3,6 @@ package rules
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -185,96 +184,6 @@ func eventKey(f *Facts) (candKey, string) {
 		return k, "the conversation is neither private to a user nor shared with an organization"
 	}
 	return k, ""
-}
-
-// Resume continues a pending run at its time: for a delay, the conditions
-// after the checkpoint are evaluated against f, the state now; for a
-// watch, the actions run if the conversation is still open and unreplied
-// (f.Replied false) or unassigned. A rule deleted or disabled since is
-// not run (NotCandidate says so).
-func (s *Set) Resume(ctx context.Context, p Pending, f *Facts, opt Options) Run {
-	c, ok := s.byID[p.Rule]
-	if !ok {
-		return Run{Rule: p.Rule, NotCandidate: "the rule no longer exists"}
-	}
-	if !c.rule.Enabled {
-		return Run{Rule: p.Rule, Version: c.rule.Version, Description: c.rule.Description, NotCandidate: "the rule is disabled"}
-	}
-	e := s.newEval(ctx, f, opt.Trace)
-	defer s.pool.Put(e.sc)
-	switch p.Kind {
-	case WaitDelay:
-		if delaysOf(c) < p.Checkpoint {
-			return Run{Rule: p.Rule, Version: c.rule.Version, Description: c.rule.Description,
-				NotCandidate: "the rule was changed and no longer has the delay this run waited for"}
-		}
-		return e.rule(c, p.Checkpoint)
-	case WaitUnreplied, WaitUnassigned:
-		run := e.start(c)
-		conv := f.Conversation
-		switch {
-		case conv == nil || conv.Closed || conv.Trashed:
-			run.Trace = append(run.Trace, Step{Path: "conditions", Result: False, Why: "the conversation is no longer open"})
-		case p.Kind == WaitUnreplied && f.Replied:
-			run.Trace = append(run.Trace, Step{Path: "conditions", Result: False, Why: "the conversation was replied to"})
-		case p.Kind == WaitUnassigned && len(conv.Assignees) > 0:
-			run.Trace = append(run.Trace, Step{Path: "conditions", Result: False, Why: "the conversation was assigned"})
-		default:
-			run.Matched = true
-			e.plan(c, &run)
-		}
-		if !opt.Trace {
-			run.Trace = nil
-		}
-		return run
-	}
-	return Run{Rule: p.Rule, NotCandidate: "unknown pending kind"}
-}
-
-// delaysOf counts the delays of a compiled rule's top-level group.
-func delaysOf(c *compiled) int {
-	n := 0
-	for i := range c.root.children {
-		if c.root.children[i].delay != nil {
-			n++
-		}
-	}
-	return n
-}
-
-// Explain evaluates one rule on the event of f as the set would, and
-// returns each condition's value and why, and the actions it would run.
-// It has no side effects beyond the AI prompts the rule asks.
-func Explain(ctx context.Context, r Rule, f *Facts) Run {
-	s := Compile([]Rule{r})
-	if err := s.Invalid[r.ID]; err != nil {
-		return Run{Rule: r.ID, Version: r.Version, Description: r.Description, NotCandidate: err.Error()}
-	}
-	c := s.rules[0]
-	e := s.newEval(ctx, f, true)
-	defer s.pool.Put(e.sc)
-	run := e.rule(c, 0)
-	key, why := eventKey(f)
-	switch {
-	case why != "":
-		run.NotCandidate = why
-	case !r.Enabled:
-		run.NotCandidate = "the rule is disabled"
-	case key.scope != c.key.scope:
-		run.NotCandidate = scopeMismatch(c.key.scope)
-	case key.typ != c.key.typ:
-		run.NotCandidate = "the rule is for " + typeName(r.Type) + " events"
-	case key.channel != c.key.channel:
-		run.NotCandidate = "the rule is for another channel"
-	}
-	return run
-}
-
-func scopeMismatch(sc Scope) string {
-	if sc.Kind == Personal {
-		return "a personal rule runs on its owner's private conversations only"
-	}
-	return "an organization rule runs on conversations shared with its organization only"
 }
 
 // eval is the state of one evaluation.
@@ -495,34 +404,6 @@ func (e *eval) node(n *cnode, path string) Result {
 	return out
 }
 
-// skip records a node (and its children) as not evaluated.
-func (e *eval) skip(n *cnode, path string) {
-	e.step(path, NotEvaluated, "")
-	for i := range n.children {
-		e.skip(&n.children[i], path+"."+n.mode.String()+"["+itoa(i)+"]")
-	}
-}
-
-func groupWhy(m Mode, n int, res bool) string {
-	switch {
-	case n == 0 && m == Any:
-		return "an empty any group never matches"
-	case n == 0:
-		return "an empty " + m.String() + " group always matches"
-	case m == All && res:
-		return "every condition matched"
-	case m == All:
-		return "a condition did not match"
-	case m == Any && res:
-		return "a condition matched"
-	case m == Any:
-		return "no condition matched"
-	case m == None && res:
-		return "no condition matched"
-	}
-	return "a condition matched"
-}
-
 // cond evaluates one condition and, when tracing, records why.
 func (e *eval) cond(n *cnode, path string) bool {
 	c := n.cond
@@ -548,60 +429,6 @@ func (e *eval) cond(n *cnode, path string) bool {
 		e.step(path, r, why)
 	}
 	return v
-}
-
-func (e *eval) traceText(c *Condition, path string, v bool) {
-	r := False
-	if v {
-		r = True
-	}
-	var vals []string
-	sl, _ := slotOf(c.Field)
-	sources(e.f, 1<<sl, func(s source) { vals = append(vals, s.text) })
-	pos, neg := c.Op.negative()
-	var hit string
-	found := false
-	for _, val := range vals {
-		if textOp(pos, fold(val), fold(c.Text)) {
-			hit, found = val, true
-			break
-		}
-	}
-	var why string
-	switch {
-	case found:
-		why = fmt.Sprintf("%s %q %s %q", c.Field, clip(hit), pos, c.Text)
-	case len(vals) == 1:
-		why = fmt.Sprintf("%s %q: not %s %q", c.Field, clip(vals[0]), pos, c.Text)
-	default:
-		why = fmt.Sprintf("none of %d %s values %s %q", len(vals), c.Field, pos, c.Text)
-	}
-	if neg {
-		why += ", so " + c.Op.String() + " is " + r.String()
-	}
-	e.step(path, r, why)
-}
-
-// textOp applies a positive text operator to folded strings.
-func textOp(op Operator, val, lit string) bool {
-	switch op {
-	case Is:
-		return val == lit
-	case Contains:
-		return strings.Contains(val, lit)
-	case StartsWith:
-		return strings.HasPrefix(val, lit)
-	case EndsWith:
-		return strings.HasSuffix(val, lit)
-	}
-	return false
-}
-
-func clip(s string) string {
-	if len(s) > 60 {
-		return s[:57] + "..."
-	}
-	return s
 }
 
 func itoa(i int) string {
