@@ -821,3 +821,21 @@ func TestRULES_093_SnoozeTimes(t *testing.T) {
 	h := &BusinessHours{Schedule: sched, Holidays: []conversation.Date{{Year: 2026, Month: 3, Day: 9}}}
 	assert.Equal(t, time.Date(2026, 3, 10, 8, 30, 0, 0, paris), Snooze{When: NextBusinessDay}.Until(fri, paris, h).In(paris))
 }
+
+// Facts with nothing loaded (no message, no conversation) never make
+// evaluation fail: every condition reads "nothing".
+func TestEmptyFactsDoNotPanic(t *testing.T) {
+	rules := realisticRules(50, rand.New(rand.NewPCG(3, 4)))
+	rules = append(rules, aiRule("ai"), watchRule(UnrepliedAfter, time.Hour), delayRule(),
+		orgRule("contacts", AllOf(Condition{Field: AnyRecipient, Op: NotInContacts}, Condition{Field: OutOfOfficeUser, Op: IsBlank}), Close{}))
+	set := Compile(rules)
+	require.Empty(t, set.Invalid)
+	for _, typ := range []TypeKind{Incoming, Outgoing, UserAction, 0} {
+		f := &Facts{Type: typ, Scope: OrgScope(orgO)}
+		d := set.Evaluate(ctx, f, Options{Trace: true})
+		assert.NotPanics(t, func() { set.Evaluate(ctx, f, Options{}) })
+		if typ == Incoming {
+			assert.NotEmpty(t, d.Runs)
+		}
+	}
+}
