@@ -155,3 +155,27 @@ func TestBusinessHoursHolidaysAndDST(t *testing.T) {
 	_, ok = BusinessHours{}.Add(fri, time.Hour)
 	assert.False(t, ok)
 }
+
+func TestCacheCompilesOncePerVersion(t *testing.T) {
+	var c Cache
+	loads := 0
+	load := func() ([]Rule, error) {
+		loads++
+		return []Rule{orgRule("x", AllOf(), Close{})}, nil
+	}
+	s1, err := c.Get("O", 1, load)
+	require.NoError(t, err)
+	s2, _ := c.Get("O", 1, load)
+	assert.Same(t, s1, s2)
+	assert.Equal(t, 1, loads)
+	s3, _ := c.Get("O", 2, load)
+	assert.NotSame(t, s1, s3)
+	assert.Equal(t, 2, loads)
+	_, err = c.Get("P", 1, func() ([]Rule, error) { return nil, errCredits })
+	assert.ErrorIs(t, err, errCredits)
+	_, _ = c.Get("P", 1, load)
+	assert.Equal(t, 3, loads, "a failed load is not cached")
+	c.Forget("O")
+	_, _ = c.Get("O", 2, load)
+	assert.Equal(t, 4, loads)
+}
