@@ -91,3 +91,15 @@ func scopeMismatch(sc Scope) string {
 	}
 	return "an organization rule runs on conversations shared with its organization only"
 }
+
+// DryRun evaluates the set over past events with traces, as Evaluate
+// would have then, and changes nothing: the decisions are only returned.
+// AI prompts are asked only of the AI the facts carry, so a host that
+// leaves Facts.AI nil (or sets a test double) spends nothing.
+func (s *Set) DryRun(ctx context.Context, events []*Facts) []Decision {
+	out := make([]Decision, len(events))
+	for i, f := range events {
+		out[i] = s.Evaluate(ctx, f, Options{Trace: true})
+	}
+	return out
+}

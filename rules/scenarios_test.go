@@ -839,3 +839,17 @@ func TestEmptyFactsDoNotPanic(t *testing.T) {
 		}
 	}
 }
+
+func TestDryRun(t *testing.T) {
+	set := Compile([]Rule{disneyRule(), aiRule("upset")})
+	events := []*Facts{
+		incoming(privateConv(), conversation.Message{From: addr("news@disney.com")}),
+		incoming(sharedConv(), conversation.Message{From: addr("x@y.com")}),
+	}
+	ds := set.DryRun(ctx, events)
+	require.Len(t, ds, 2)
+	assert.Equal(t, []string{"Disney:add_labels"}, actionKinds(ds[0]))
+	require.Len(t, ds[1].Runs, 1, "the organization rule is traced")
+	assert.False(t, ds[1].Runs[0].Matched)
+	assert.Contains(t, ds[1].Runs[0].Errors[0], "no AI configured")
+}
