@@ -259,6 +259,9 @@ func (e *eval) top(c *compiled, checkpoint int) (Result, *Pending) {
 	var p *Pending
 	res := True
 	for i := range c.root.children {
+		if !e.trace && (res != True || p != nil) {
+			break
+		}
 		n := &c.root.children[i]
 		path := ""
 		if e.trace {
