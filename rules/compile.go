@@ -124,6 +124,7 @@ func (s *Set) compileGroup(g Group, patIndex map[string]int32, patterns *[]strin
 }
 
 func (s *Set) compileCondition(c Condition, patIndex map[string]int32, patterns *[]string) cnode {
+	c.Schedule = c.Schedule.loaded()
 	n := cnode{cond: &c}
 	sl, ok := slotOf(c.Field)
 	if !ok || !isTextOp(c.Op) {

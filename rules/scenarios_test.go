@@ -853,3 +853,25 @@ func TestDryRun(t *testing.T) {
 	assert.False(t, ds[1].Runs[0].Matched)
 	assert.Contains(t, ds[1].Runs[0].Errors[0], "no AI configured")
 }
+
+// One compiled set serves concurrent events (run with -race).
+func TestConcurrentEvaluation(t *testing.T) {
+	sched := &Schedule{Zone: "Europe/Paris", Spans: []Span{{Day: time.Monday, Start: 0, End: 24 * 60}}}
+	rules := append(realisticRules(100, rand.New(rand.NewPCG(5, 6))),
+		orgRule("sched", AllOf(Condition{Field: ReceptionTime, Op: Within, Schedule: sched}), Close{}))
+	set := Compile(rules)
+	want := decisionLines(set.Evaluate(ctx, benchFacts(), Options{}))
+	done := make(chan []string)
+	for range 4 {
+		go func() {
+			var got []string
+			for range 20 {
+				got = decisionLines(set.Evaluate(ctx, benchFacts(), Options{Trace: true}))
+			}
+			done <- got
+		}()
+	}
+	for range 4 {
+		assert.Equal(t, want, <-done)
+	}
+}

@@ -198,16 +198,29 @@ func (s *Schedule) String() string {
 	return b.String()
 }
 
-// location returns the schedule's zone, loading it on first use.
+// location returns the schedule's zone: the one ParseSchedule (or
+// Compile) loaded, else loaded now. It never writes to s, so a schedule
+// may be shared between goroutines.
 func (s *Schedule) location() *time.Location {
-	if s.loc == nil {
-		loc, err := loadZone(s.Zone)
-		if err != nil {
-			return time.UTC
-		}
-		s.loc = loc
+	if s.loc != nil {
+		return s.loc
 	}
-	return s.loc
+	loc, err := loadZone(s.Zone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// loaded returns s with its zone loaded, copying it if needed so the
+// caller's schedule is not written to.
+func (s *Schedule) loaded() *Schedule {
+	if s == nil || s.loc != nil {
+		return s
+	}
+	cp := *s
+	cp.loc = s.location()
+	return &cp
 }
 
 // Check reports whether the schedule is well formed: a known zone and
