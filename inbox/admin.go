@@ -400,7 +400,7 @@ func (o *op) checkSharing(org conversation.OrgID, s conversation.Sharing) error 
 
 // mentionAll is the mention of everyone with access: a mention of its own,
 // so no user, guest or team may take it as a handle. It is the only reserved
-// mention the seeds define (the "@" references of AI prompts, are not
+// mention the product defines (the "@" references of AI prompts are not
 // comment mentions).
 const mentionAll = "all"
 
