@@ -9,10 +9,10 @@ import (
 )
 
 // Close marks a conversation done: it leaves the team inbox and the
-// assignees' Tasks (Assigned to me) for everyone, is listed in Closed, keeps
-// its assignees, and leaves the closer's Inbox. Others keep it in their
-// Inbox unless they chose "remove when a coworker closes" and are not
-// watching. Rooms cannot be closed. Closing a closed conversation does
+// assignees' Tasks (Assigned to me) for everyone, is listed in Closed,
+// keeps its assignees, and leaves the closer's Inbox. Others keep it in
+// their Inbox unless they chose "remove when a coworker closes" and are
+// not watching. Rooms cannot be closed. Closing a closed conversation does
 // nothing.
 func (e *Engine) Close(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
@@ -23,8 +23,8 @@ func (e *Engine) Close(ctx context.Context, actor Actor, id conversation.Convers
 	})
 }
 
-// Reopen reopens a closed conversation: it is back in each assignee's Inbox,
-// or in its team inbox when nobody is assigned. Reopening an open
+// Reopen reopens a closed conversation: it is back in each assignee's
+// Inbox, or in its team inbox when nobody is assigned. Reopening an open
 // conversation does nothing.
 func (e *Engine) Reopen(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
@@ -108,10 +108,11 @@ type ArchiveOptions struct {
 // Archive removes a conversation from the current inbox only, keeping
 // assignments; it stays in All.
 //
-// From the Inbox it changes only the actor's Inbox (an unassigned actor just
-// archives). From the team inbox it takes the conversation out of that inbox
-// for everyone without closing it (a UI whose box icon closes in team
-// inboxes, calls Close instead). Guests archive from their own Inbox.
+// From the Inbox it changes only the actor's Inbox (an unassigned actor
+// just archives). From the team inbox it takes the conversation out of
+// that inbox for everyone without closing it (a UI whose box icon closes
+// in team inboxes calls Close instead). Guests archive from their own
+// Inbox.
 func (e *Engine) Archive(ctx context.Context, actor Actor, id conversation.ConversationID, opts ArchiveOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		// A guest archives from their own Inbox only: they are in no team,
@@ -183,10 +184,13 @@ type TrashOptions struct {
 //
 // From the team inbox (confirmed) it is trashed for everyone with access:
 // the actor is unassigned (others stay), the team assignment, snoozes and
-// pins are cleared, and it leaves every Inbox. Elsewhere, a delegated user
-// of its account or an observer of its team trashes it for themselves only
-// (and is unassigned); anyone else trashes it for everyone, keeping the
-// team. A trash for everyone also removes every guest, granted or invited.
+// pins are cleared, and it leaves every Inbox. Elsewhere, the owner of
+// its account and the active members of its team trash it for everyone,
+// keeping the team; anyone else (a delegated user, an observer, a user
+// who receives the account in their Inbox, a mentioned or added user)
+// trashes it for themselves only and is unassigned
+// ([conversation.TrashesForEveryone] says which). A trash for everyone
+// also removes every guest, granted or invited.
 func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.ConversationID, opts TrashOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -235,38 +239,17 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 	})
 }
 
-// trashesForSelf reports whether u's trash outside a team inbox only removes
-// their own access: u is a delegated user (not the owner) of the
-// conversation's accounts, or an observer of a team that can see it.
+// trashesForSelf reports whether u's trash outside a team inbox only
+// removes their own access (conversation.TrashesForEveryone decides): a
+// delegated user, an observer, or anyone seeing it through a grant of
+// their own rather than as its account's owner or an active member of
+// its team.
 func (o *op) trashesForSelf(u *conversation.User) (bool, error) {
-	c := o.conv
 	owner, delegate, err := o.accountRole(u.ID)
-	if err != nil || owner {
+	if err != nil {
 		return false, err
 	}
-	if delegate {
-		return true, nil
-	}
-	// The membership of the conversation's own team decides; without it,
-	// a user who only observes the teams it is shared with trashes for
-	// themselves, one active in any of them for everyone.
-	if t := o.teams[c.Team]; t != nil {
-		if kind := t.MemberKind(u.ID); kind != 0 {
-			return kind == conversation.Observer, nil
-		}
-	}
-	observer, active := false, false
-	for _, id := range c.AccessTeams() {
-		if t := o.teams[id]; t != nil {
-			switch t.MemberKind(u.ID) {
-			case conversation.Observer:
-				observer = true
-			case conversation.Active:
-				active = true
-			}
-		}
-	}
-	return observer && !active, nil
+	return !conversation.TrashesForEveryone(o.conv, u.ID, owner, delegate, o.teams), nil
 }
 
 // accountRole reports whether u owns, or is a delegated user of, one of
@@ -309,8 +292,8 @@ func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 	c.InTeamInbox = false
 	c.SnoozeForEveryone = nil
 	if fromTeamInbox {
-		// The team assignment goes but not the team's access: "everyone can
-		// still find it in their trash mailbox".
+		// The team assignment goes but not the team's access: "everyone
+		// can still find it in their trash mailbox".
 		if !c.Team.IsZero() {
 			conversation.AddSorted(&c.Teams, c.Team)
 		}
@@ -331,9 +314,9 @@ func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 // accounts deletes it for everyone, irreversibly, and the copies of its
 // messages on the accounts that user owns are to be deleted on the server
 // too: one [conversation.EventExpungeRequested] per copy goes to the
-// subscribers. Anyone else only removes their own access and the server is
-// untouched. For a conversation with no account, owners and admins delete it
-// for everyone.
+// subscribers. Anyone else only removes their own access and the server
+// is untouched. For a conversation with no account, owners and admins
+// delete it for everyone.
 func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -368,8 +351,9 @@ func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation
 	})
 }
 
-// Recover takes a conversation out of Trash. It comes back archived for the
-// actor; assignments, labels and team removed by the trash are not restored.
+// Recover takes a conversation out of Trash. It comes back archived for
+// the actor; assignments, labels and team removed by the trash are not
+// restored.
 func (e *Engine) Recover(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -380,13 +364,13 @@ func (e *Engine) Recover(ctx context.Context, actor Actor, id conversation.Conve
 	})
 }
 
-// MarkSpam moves a conversation to Spam for everyone, out of every Inbox and
-// team inbox; NotSpam (spam false) brings it back to All. Marking as spam is
-// for the owner or a delegated user of one of the conversation's email
-// accounts (and the system actor, for rules); anyone else who sees it, a
-// team member of a shared account or a user mentioned in someone else's
-// private email, gets ErrForbidden. Any member who sees it may mark it not
-// spam.
+// MarkSpam moves a conversation to Spam for everyone, out of every Inbox
+// and team inbox; NotSpam (spam false) brings it back to All. Marking as
+// spam is for the owner or a delegated user of one of the conversation's
+// email accounts (and the system actor, for rules); anyone else who sees
+// it, a team member of a shared account or a user mentioned in someone
+// else's private email, gets ErrForbidden. Any member who sees it may
+// mark it not spam.
 func (e *Engine) MarkSpam(ctx context.Context, actor Actor, id conversation.ConversationID, spam bool) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAs(id)

@@ -11,8 +11,8 @@ import (
 )
 
 // ErrMergeNotAllowed is returned when a merge is refused: a chat room, a
-// guest, two organizations, or two conversations both at the message cap. It
-// matches ErrInvalidArgument too.
+// guest, two organizations, or two conversations both at the message
+// cap. It matches ErrInvalidArgument too.
 var ErrMergeNotAllowed = fmt.Errorf("%w: merge not allowed", ErrInvalidArgument)
 
 // MergeRefusal is the reason of a [MergeNotAllowedError].
@@ -48,14 +48,16 @@ func (e *MergeNotAllowedError) Is(target error) bool {
 	return target == ErrMergeWithGuests && e.Reason == MergeRefusedGuest
 }
 
-// ErrCommentsNotMovable is returned when a comment is to be moved out of its
-// conversation: only messages can. It matches ErrInvalidArgument too.
+// ErrCommentsNotMovable is returned when a comment is to be moved out of
+// its conversation: only messages can. It matches ErrInvalidArgument
+// too.
 var ErrCommentsNotMovable = fmt.Errorf("%w: comments cannot be moved out of a conversation", ErrInvalidArgument)
 
-// MergedError is what reading or changing a merged conversation returns: it
-// no longer exists on its own, its content lives in Target. It matches
-// ErrNotFound with errors.Is. Only an actor who could see the merged
-// conversation gets it; anyone else gets a plain ErrNotFound.
+// MergedError is what reading or changing a merged conversation returns:
+// it no longer exists on its own, its content lives in Target. It
+// matches ErrNotFound with errors.Is. Only an actor who could see the
+// merged conversation and can get Target gets it; anyone else gets a
+// plain ErrNotFound.
 type MergedError struct {
 	Conversation, Target conversation.ConversationID
 }
@@ -68,18 +70,18 @@ func (e *MergedError) Error() string {
 // Is makes a MergedError match ErrNotFound.
 func (e *MergedError) Is(target error) bool { return target == ErrNotFound }
 
-// MergeOptions tune [Engine.Merge]. The zero value applies the merge subject
-// rules (see mergeSubject).
+// MergeOptions tune [Engine.Merge]. The zero value applies the merge
+// subject rules (see mergeSubject).
 type MergeOptions struct {
-	// Subject, when set, becomes the merged conversation's custom subject,
-	// as chosen in the merge dialog.
+	// Subject, when set, becomes the merged conversation's custom
+	// subject, as chosen in the merge dialog.
 	Subject string
 }
 
-// Merge merges sources into target, in order, irreversibly (a batch merge of
-// a selection merges into its first). The target receives every message and
-// comment (combined chronologically), labels, assignees, access and the
-// users' states; its subject follows the merge subject rules unless
+// Merge merges sources into target, in order, irreversibly (a batch merge
+// of a selection merges into its first). The target receives every message
+// and comment (combined chronologically), labels, assignees, access and
+// the users' states; its subject follows the merge subject rules unless
 // opts.Subject is set. Each source becomes a tombstone: reading it returns a
 // [MergedError] naming the target, replies to its messages land in the
 // target, and it is in no mailbox. A merge event is added to the target's
@@ -199,8 +201,8 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 	}
 	c := o.conv
 	dstStates := cloneStates(o.states)
-	// Whether the target was shared decides the subject; it is read before
-	// the target takes the source's access.
+	// Whether the target was shared decides the subject; it is read
+	// before the target takes the source's access.
 	dstShared := c.Shared()
 	for _, u := range src.Users {
 		conversation.AddSorted(&c.Users, u)
@@ -209,6 +211,9 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 		if t != c.Team {
 			conversation.AddSorted(&c.Teams, t)
 		}
+	}
+	for _, t := range src.MentionTeams {
+		conversation.AddSorted(&c.MentionTeams, t)
 	}
 	for _, a := range src.Accounts {
 		conversation.AddSorted(&c.Accounts, a)
@@ -356,11 +361,11 @@ func (o *op) mergeContent(src, dst *conversation.Conversation) ([]content, error
 	return items, nil
 }
 
-// mergeSubject applies the merge subject rules to dst merging src: custom
-// subjects win over email subjects; between two custom ones the shared
-// conversation's wins over a private one's, else the target's; with none,
-// the most recent email subject of both. dstShared is whether dst was shared
-// before the merge.
+// mergeSubject applies the merge subject rules to dst merging
+// src: custom subjects win over email subjects; between two custom ones
+// the shared conversation's wins over a private one's, else the
+// target's; with none, the most recent email subject of both. dstShared
+// is whether dst was shared before the merge.
 func mergeSubject(dst, src *conversation.Conversation, dstShared bool, items []content) {
 	switch {
 	case dst.CustomSubject != "" && src.CustomSubject != "":

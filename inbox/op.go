@@ -142,7 +142,7 @@ func (o *op) load(id conversation.ConversationID) error {
 		return err
 	}
 	if !c.MergedInto.IsZero() {
-		return &MergedError{Conversation: id, Target: c.MergedInto}
+		return mergedInto(o.ctx, o.tx, o.user, id, c.MergedInto)
 	}
 	return nil
 }
@@ -175,9 +175,10 @@ func (o *op) adopt(c *conversation.Conversation, created bool) error {
 	return nil
 }
 
-// loadTeams makes sure every access team of the conversation is loaded.
+// loadTeams makes sure every team whose membership decides access to the
+// conversation (its grant teams) is loaded.
 func (o *op) loadTeams() error {
-	for _, t := range o.conv.AccessTeams() {
+	for _, t := range o.conv.GrantTeams() {
 		if _, ok := o.teams[t]; ok {
 			continue
 		}

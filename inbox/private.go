@@ -161,6 +161,15 @@ func (o *op) privatize(org *conversation.Org, acct *conversation.Account, id con
 		}
 	}
 	c.Teams = keptTeams
+	var keptMention []conversation.TeamID
+	for _, t := range c.MentionTeams {
+		if teams[t] {
+			keptMention = append(keptMention, t)
+		} else if !slices.Contains(ev.Teams, t) {
+			ev.Teams = append(ev.Teams, t)
+		}
+	}
+	c.MentionTeams = keptMention
 	wasInTeamInbox := c.InTeamInbox
 	if !c.Team.IsZero() && !teams[c.Team] {
 		if !slices.Contains(ev.Teams, c.Team) {

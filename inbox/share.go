@@ -74,9 +74,9 @@ func (e *Engine) AddPeople(ctx context.Context, actor Actor, id conversation.Con
 	})
 }
 
-// restore lifts u's own "delete forever" or trash of the conversation: being
-// shared with again, mentioned or assigned is an explicit grant, and those
-// only ever removed u's own access.
+// restore lifts u's own "delete forever" or trash of the conversation:
+// being shared with again, mentioned or assigned is an explicit grant,
+// and those only ever removed u's own access.
 func (o *op) restore(u conversation.UserID) {
 	if st := o.peek(u); st != nil && (st.Removed || st.Trashed) {
 		st = o.state(u)
@@ -96,11 +96,13 @@ type NewComment struct {
 
 // Comment posts an internal comment. The author starts watching and has read
 // it. Each mentioned user gains access and finds the conversation in their
-// Inbox, even if they archived or unwatched it; @team adds the team's active
-// members, or observers too by the team's mention option, which shares a
-// private conversation with them; @all reaches everyone who already has
-// access. Watchers get it back in their Inbox; an unassigned team-inbox
-// conversation notifies the team's active members.
+// Inbox, even if they archived or unwatched it; @team reaches the team's
+// active members, or observers too by the team's mention option: on a
+// private conversation it shares it with the team as such, so that members
+// the mention would reach see it, later ones too, and on a shared one it
+// adds today's members; @all reaches everyone who already has access.
+// Watchers get it back in their Inbox; an unassigned team-inbox conversation
+// notifies the team's active members.
 //
 // A comment over Config.Limits (body size, task lines, distinct mentions, or
 // subtasks its task lines would add to the conversation) is refused with
@@ -128,6 +130,7 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 		if err != nil {
 			return err
 		}
+		private := !c.Shared()
 		c.Seq++
 		cm := &conversation.Comment{ID: conversation.CommentID(o.e.newID()), Conversation: c.ID, Author: u.ID,
 			Body: nc.Body, Mentions: mentions, Attachments: slices.Clone(nc.Attachments), At: o.now, Seq: c.Seq}
@@ -160,11 +163,19 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 					return err
 				}
 				// "Add only active members to the conversation" (the
-				// default) or active members and observers: the members are
-				// added, not the team.
+				// default) or active members and observers. A private
+				// conversation is shared with the team as such: whoever
+				// the team's mention reaches sees it, later members too
+				// (issue 10 point 11). A shared one gets today's members.
+				if private {
+					if conversation.AddSorted(&c.MentionTeams, t.ID) {
+						shared.Teams = append(shared.Teams, t.ID)
+						o.teams[t.ID] = t
+					}
+				}
 				for _, mb := range t.Members {
-					if mb.Kind == conversation.Active || t.Mention == conversation.MentionActiveAndObservers {
-						if conversation.AddSorted(&c.Users, mb.User) {
+					if t.MentionReaches(mb.Kind) {
+						if !private && conversation.AddSorted(&c.Users, mb.User) {
 							shared.Users = append(shared.Users, mb.User)
 						}
 						o.mention(mb.User)
@@ -226,8 +237,9 @@ func (o *op) resolveMentions(nc NewComment) ([]conversation.Mention, error) {
 		}
 	}
 	for _, h := range handles {
-		// A guest's group mentions and mentions of people not present stay
-		// plain text; a guest not present is no one to mention either.
+		// A guest's group mentions and mentions of people not present
+		// stay plain text; a guest not present is no one to mention
+		// either.
 		if isMentionAll(h) {
 			if !guestAuthor {
 				add(conversation.Mention{All: true})
@@ -319,8 +331,8 @@ func isHandleRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '.' || r == '-'
 }
 
-// SetSubject renames a conversation: a custom internal subject, never sent
-// externally. An empty subject removes it; one longer than
+// SetSubject renames a conversation: a custom internal subject, never
+// sent externally. An empty subject removes it; one longer than
 // Limits.MaxSubjectSize is ErrLimitReached.
 func (e *Engine) SetSubject(ctx context.Context, actor Actor, id conversation.ConversationID, subject string) error {
 	subject = strings.TrimSpace(subject)
