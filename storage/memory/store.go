@@ -119,6 +119,7 @@ type state struct {
 
 	labelState
 	taskState
+	sync syncState
 }
 
 var _ storage.ReadTx = (*state)(nil)
