@@ -68,6 +68,19 @@ func (o *op) apply(out *triage.Outcome) {
 	}
 }
 
+// facts returns the facts of the operation's conversation for a decision
+// on what actor (zero for the system) does.
+func (o *op) facts(actor conversation.UserID) triage.Facts {
+	return triage.Facts{Conversation: o.conv, States: o.states, Teams: o.teams, Actor: actor}
+}
+
+// decide applies the outcome decide returns for the operation's
+// conversation and the acting user.
+func (o *op) decide(decide func(triage.Facts) triage.Outcome) {
+	out := decide(o.facts(o.actor.user))
+	o.apply(&out)
+}
+
 // reasonOf returns the engine's notification reason for a triage reason;
 // the two share their values.
 func reasonOf(r triage.Reason) Reason { return Reason(r) }
@@ -88,3 +101,6 @@ func (o *op) applyRoutes(routes []route) {
 	o.apply(&triage.Outcome{Grant: grant})
 	o.touch(false)
 }
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }

@@ -260,7 +260,7 @@ func parseWorld(t *testing.T, c *ddCase) *world {
 				}
 			}
 			if v, ok := o["snooze-everyone"]; ok {
-				c.SnoozeForEveryone = w.snooze(v, conversation.UserID{})
+				c.SnoozeForEveryone = w.snooze(v, w.user(o["snooze-by"]))
 			}
 		case "state":
 			u := w.user(f[1])
@@ -358,6 +358,12 @@ func (w *world) show(out triage.Outcome) string {
 	if out.DiscardSnoozeForEveryone {
 		b.WriteString("discard snooze: everyone\n")
 	}
+	if len(out.Watch) > 0 {
+		fmt.Fprintf(&b, "watch: %s\n", joinIDs(w, out.Watch))
+	}
+	if len(out.MarkDue) > 0 {
+		fmt.Fprintf(&b, "due: %s\n", joinIDs(w, out.MarkDue))
+	}
 	for _, u := range out.DiscardSnoozes {
 		fmt.Fprintf(&b, "discard snooze: %s\n", w.name(u))
 	}
@@ -433,5 +439,84 @@ func TestDeliver(t *testing.T) {
 		}
 		t.Fatalf("%s: unknown command %q", c.pos, c.cmd)
 		return ""
+	})
+}
+
+// facts returns the facts of a case for the decisions on an existing
+// conversation.
+func (w *world) facts() triage.Facts {
+	return triage.Facts{Conversation: w.conv, States: w.states, Teams: w.teams, Actor: w.actor}
+}
+
+var reasons = map[string]triage.Reason{"new-message": triage.NewMessage, "comment": triage.CommentPosted,
+	"replied": triage.Replied, "none": 0}
+
+func TestOperations(t *testing.T) {
+	runFile(t, "testdata/operations.txt", func(t *testing.T, c *ddCase) string {
+		w := parseWorld(t, c)
+		f := w.facts()
+		cmd, a := fields(c.cmd)
+		_, notify := a["notify"]
+		var out triage.Outcome
+		switch cmd {
+		case "activity":
+			r, ok := reasons[a["reason"]]
+			if !ok {
+				t.Fatalf("%s: unknown reason %q", c.pos, a["reason"])
+			}
+			out = triage.Activity(f, r, notify)
+		case "comment":
+			out = triage.Comment(f)
+		case "mention":
+			out = triage.Mention(f, w.user(a["user"]))
+		case "share":
+			_, show := a["show"]
+			out = triage.Share(f, w.users(a["users"]), show)
+		case "assign":
+			out = triage.Assign(f, w.users(a["added"]))
+		case "unassign":
+			out = triage.Unassign(f, w.users(a["removed"]))
+		case "move-team":
+			_, byMessage := a["by-message"]
+			out = triage.MoveTeam(f, w.team(a["team"]), byMessage)
+		case "leave-team":
+			out = triage.LeaveTeam(f)
+		case "reopen":
+			out = triage.Reopen(f)
+		case "close":
+			asks := triage.CloseAsks(f)
+			remove := map[conversation.UserID]bool{}
+			for _, u := range w.users(a["remove"]) {
+				remove[u] = true
+			}
+			s := "asks: " + joinIDs(w, asks) + "\n"
+			return s + w.show(triage.Close(f, remove))
+		case "archive":
+			out = triage.Archive(f)
+		case "archive-team-inbox":
+			out = triage.ArchiveTeamInbox(f)
+		case "leave":
+			out = triage.Leave(w.users(a["users"])...)
+		case "trash-everyone":
+			out = triage.TrashForEveryone(f)
+		case "spam":
+			out = triage.Spam(f)
+		case "unsnooze":
+			out = triage.Unsnooze(f)
+		case "wake-everyone":
+			_, remind := a["remind"]
+			out = triage.WakeEveryone(f, remind)
+		case "wake-user":
+			out = triage.WakeUser(f, w.user(a["user"]))
+		case "join":
+			out = triage.Join(w.user(a["user"]))
+		case "unteam":
+			out = triage.Unteam(f, w.user(a["owner"]))
+		case "carry":
+			out = triage.Carry(w.states)
+		default:
+			t.Fatalf("%s: unknown command %q", c.pos, cmd)
+		}
+		return w.show(out)
 	})
 }
