@@ -477,14 +477,3 @@ func (o *op) inbound(org *conversation.Org, tg *target, m *conversation.Message,
 	o.apply(&out)
 	return nil
 }
-
-// notifyActive notifies the active members of team (never observers,
-// F3:980).
-func (o *op) notifyActive(team *conversation.Team, r Reason) {
-	o.notes = slices.Grow(o.notes, len(team.Members))
-	for _, m := range team.Members {
-		if m.Kind == conversation.Active {
-			o.notify(m.User, r)
-		}
-	}
-}
