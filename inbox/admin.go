@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -171,6 +172,9 @@ func (e *Engine) SetMembership(ctx context.Context, actor Actor, team conversati
 	if kind > conversation.Observer {
 		return conversation.Errorf(ErrInvalidArgument, "membership kind %d", kind)
 	}
+	if err := cmp.Or(needID("team", team), needID("user", u)); err != nil {
+		return err
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		t, err := o.tx.Team(o.ctx, team)
 		if err != nil {
@@ -238,6 +242,9 @@ func (o *op) replaceTeam(t *conversation.Team) error {
 
 // checkMember verifies that u is a non-guest user of org.
 func (o *op) checkMember(org conversation.OrgID, u conversation.UserID) error {
+	if err := needID("user", u); err != nil {
+		return err
+	}
 	usr, err := o.tx.User(o.ctx, u)
 	if err != nil {
 		return err
@@ -324,6 +331,9 @@ func (e *Engine) ShareAddress(ctx context.Context, actor Actor, account conversa
 
 // ownedAccount loads an account the actor owns or administers.
 func (o *op) ownedAccount(id conversation.AccountID) (*conversation.Account, error) {
+	if err := needID("account", id); err != nil {
+		return nil, err
+	}
 	u, err := o.member()
 	if err != nil {
 		return nil, err

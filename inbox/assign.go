@@ -44,6 +44,9 @@ func (e *Engine) Assign(ctx context.Context, actor Actor, id conversation.Conver
 // of a team goes back to its team inbox [LIB-DEFAULT: unassigned team
 // work is triage work].
 func (e *Engine) Unassign(ctx context.Context, actor Actor, id conversation.ConversationID, users []conversation.UserID) error {
+	if len(users) == 0 {
+		return conversation.Errorf(ErrInvalidArgument, "no users to remove")
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
 			return err

@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/inboxkit/inboxkit/conversation"
@@ -59,6 +60,11 @@ type route struct {
 // conversation it reopens it, back in the assignees' Inbox with only the
 // assignees notified (F3:9373). A conversation already holding
 // MaxMessages messages is not joined: a new, linked one starts (F3:7932).
+//
+// A zero in.Account is ErrInvalidArgument; a message over the limits of
+// Config (subject, header fields, recipients, body size) is refused with
+// ErrLimitReached, whether it was parsed from raw mail or not, and
+// nothing is stored.
 func (e *Engine) Deliver(ctx context.Context, actor Actor, in Incoming) (Delivery, error) {
 	if !actor.system {
 		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor delivers mail")
@@ -69,6 +75,12 @@ func (e *Engine) Deliver(ctx context.Context, actor Actor, in Incoming) (Deliver
 // file runs an operation that files an incoming or synced message and
 // reports what it did (Deliver, RecordSent).
 func (e *Engine) file(ctx context.Context, actor Actor, in Incoming, fn func(*op, Incoming, *Delivery) error) (Delivery, error) {
+	if err := needID("account", in.Account); err != nil {
+		return Delivery{}, err
+	}
+	if err := e.checkMessage(&in.Message); err != nil {
+		return Delivery{}, err
+	}
 	var res Delivery
 	err := e.update(ctx, actor, func(o *op) error {
 		res = Delivery{} // a retry starts over
@@ -439,9 +451,15 @@ func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]rout
 	return finishRoutes(acct, out), nil
 }
 
-// addMessage appends m to the operation's conversation.
+// addMessage appends m to the operation's conversation. Every path that
+// adds a message decided first, through the Threader (Decide, Room), that
+// the conversation has room: a full one here is a broken invariant,
+// refused rather than carried past the cap (F3:7932).
 func (o *op) addMessage(m *conversation.Message) error {
 	c := o.conv
+	if c.Messages >= o.e.maxMessages {
+		return fmt.Errorf("inbox: internal error: conversation %s already holds %d messages: %w", c.ID, c.Messages, ErrLimitReached)
+	}
 	m.ID = conversation.MessageID(o.e.newID())
 	m.Conversation = c.ID
 	c.Seq++

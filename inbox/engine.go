@@ -116,13 +116,20 @@ type Config struct {
 	InvitationTTL time.Duration
 	// MaxMessageSize is the largest raw message [Engine.DeliverRaw] and
 	// [Engine.RecordSentRaw] accept, in bytes; larger ones fail with
-	// mail.ErrTooLarge (an ErrLimitReached). Zero means
+	// mail.ErrTooLarge (an ErrLimitReached). It bounds each body (Text,
+	// HTML) of a structured message the same way. Zero means
 	// mail.DefaultMaxSize (25 MiB, F3:9104-9110); negative means no limit.
 	MaxMessageSize int64
 	// MaxReferences bounds the References header of composed replies
 	// (oldest ids dropped, the thread's root kept). Zero means
 	// mail.DefaultMaxReferences.
 	MaxReferences int
+	// Limits bound the work one input can cause (message subject,
+	// header and recipients, comment size, task lines, tasks per
+	// conversation, mentions); the zero value means the documented
+	// defaults. MaxMessageSize also bounds each body of a structured
+	// message.
+	Limits Limits
 }
 
 // Engine is a shared inbox. It holds no state of its own besides its
@@ -145,6 +152,8 @@ type Engine struct {
 	threadOpts  threading.Options
 	parser      *mail.Parser
 	maxRefs     int
+	limits      Limits
+	maxBody     int64
 }
 
 // DefaultMaxMessages is the documented message cap of a conversation.
@@ -186,6 +195,8 @@ func New(cfg Config) *Engine {
 	e.threadOpts = threading.Options{MaxMessages: e.maxMessages, SubjectWindow: cfg.SubjectWindow}
 	e.parser = mail.NewParser(mail.Options{MaxSize: cfg.MaxMessageSize})
 	e.maxRefs = cfg.MaxReferences
+	e.limits = cfg.Limits.withDefaults()
+	e.maxBody = maxBodySize(cfg.MaxMessageSize)
 	return e
 }
 

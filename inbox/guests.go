@@ -377,6 +377,9 @@ func (e *Engine) RevokeGuest(ctx context.Context, actor Actor, email string) err
 // granted or invited: the rule action "Remove user(s) from conversation:
 // all guests" (F3:14614). The system (automation), owners and admins may.
 func (e *Engine) RemoveAllGuests(ctx context.Context, actor Actor, id conversation.ConversationID) error {
+	if err := needID("conversation", id); err != nil {
+		return err
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		if o.user == nil {
 			if err := o.load(id); err != nil {
@@ -402,6 +405,9 @@ func (e *Engine) RemoveAllGuests(ctx context.Context, actor Actor, id conversati
 func (e *Engine) UpgradeGuest(ctx context.Context, actor Actor, guest conversation.UserID, role conversation.Role) (*conversation.User, error) {
 	if role != conversation.RoleMember && role != conversation.RoleAdmin {
 		return nil, conversation.Errorf(ErrInvalidArgument, "a guest is upgraded to member or admin, not %s", role)
+	}
+	if err := needID("guest", guest); err != nil {
+		return nil, err
 	}
 	var out *conversation.User
 	err := e.update(ctx, actor, func(o *op) error {
@@ -630,6 +636,9 @@ func (o *op) guestAdmin() (*conversation.User, error) {
 // admins manage the guests of every conversation of their organization,
 // as the admin view lists them (F0:65-67); anyone else must see it.
 func (o *op) loadForGuestAdmin(id conversation.ConversationID) error {
+	if err := needID("conversation", id); err != nil {
+		return err
+	}
 	if !o.user.Role.IsAdmin() {
 		return o.load(id)
 	}

@@ -171,6 +171,9 @@ func chainVisible(l *conversation.Label, get func(conversation.LabelID) *convers
 // or u may not find (canSeeLabel) is the same labelNotFound, so no
 // operation can tell a hidden label from a random ID.
 func visibleLabel(ctx context.Context, tx storage.ReadTx, u *conversation.User, id conversation.LabelID) (*conversation.Label, error) {
+	if err := needID("label", id); err != nil {
+		return nil, err
+	}
 	l, err := tx.Label(ctx, id)
 	if isNotFound(err) || (err == nil && l.Org != u.Org) {
 		return nil, labelNotFound(id)
@@ -477,6 +480,9 @@ func (o *op) checkLabel(l *conversation.Label) error {
 // about them, so a label the actor may not find answers exactly as a
 // random ID and is left unchanged.
 func (o *op) findLabel(id conversation.LabelID) (*conversation.Label, error) {
+	if err := needID("label", id); err != nil {
+		return nil, err
+	}
 	if o.user != nil {
 		return visibleLabel(o.ctx, o.tx, o.user, id)
 	}
@@ -503,6 +509,9 @@ func (o *op) accountAccess(l *conversation.Label) (bool, error) {
 // conversation carrying the label at once, in the same transaction: the
 // new users gain access, removed ones lose the access the label gave them.
 func (e *Engine) UpdateLabel(ctx context.Context, actor Actor, id conversation.LabelID, p LabelPatch) error {
+	if err := needID("label", id); err != nil {
+		return err
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		l, err := o.editableLabel(id)
 		if err != nil {
@@ -583,6 +592,9 @@ func (o *op) editableLabel(id conversation.LabelID) (*conversation.Label, error)
 // (F3:10325). A label with children is refused: delete or move them first
 // (spec A30).
 func (e *Engine) DeleteLabel(ctx context.Context, actor Actor, id conversation.LabelID) error {
+	if err := needID("label", id); err != nil {
+		return err
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		l, err := o.findLabel(id)
 		if err != nil {
@@ -938,6 +950,11 @@ func (e *Engine) AddSharedLabels(ctx context.Context, actor Actor, id conversati
 // case-insensitively. A user actor must be able to find an existing
 // label to use it.
 func (e *Engine) EnsureLabel(ctx context.Context, actor Actor, org conversation.OrgID, path string) (*conversation.Label, error) {
+	if actor.system {
+		if err := needID("organization", org); err != nil {
+			return nil, err
+		}
+	}
 	parts := strings.Split(path, labels.Separator)
 	for i := range parts {
 		parts[i] = strings.TrimSpace(parts[i])

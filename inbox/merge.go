@@ -93,6 +93,9 @@ type MergeOptions struct {
 // reason; a conversation with guests or pending guest invitations
 // ([ErrMergeWithGuests], F3:7927). The actor must see every conversation.
 func (e *Engine) Merge(ctx context.Context, actor Actor, target conversation.ConversationID, sources []conversation.ConversationID, opts MergeOptions) error {
+	if len(sources) == 0 {
+		return conversation.Errorf(ErrInvalidArgument, "no conversation to merge")
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		for _, src := range sources {
 			if src == target {

@@ -127,6 +127,9 @@ func (o *op) admin(org conversation.OrgID) (*conversation.User, error) {
 // load reads conversation id with its states and access teams and checks
 // that the actor may see it; one the actor cannot see is ErrNotFound.
 func (o *op) load(id conversation.ConversationID) error {
+	if err := needID("conversation", id); err != nil {
+		return err
+	}
 	c, err := o.tx.Conversation(o.ctx, id)
 	if isNotFound(err) {
 		// The same words as for a conversation the actor may not see.
@@ -189,6 +192,9 @@ func (o *op) loadTeams() error {
 
 // team returns a loaded team of the conversation's organization.
 func (o *op) team(id conversation.TeamID) (*conversation.Team, error) {
+	if err := needID("team", id); err != nil {
+		return nil, err
+	}
 	if t, ok := o.teams[id]; ok {
 		return t, nil
 	}

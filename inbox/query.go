@@ -342,6 +342,9 @@ func (e *Engine) CanSee(ctx context.Context, actor Actor, id conversation.Conver
 
 // readable loads a conversation and u's state if u may see it.
 func readable(ctx context.Context, tx storage.ReadTx, u *conversation.User, id conversation.ConversationID) (*conversation.Conversation, *conversation.UserState, error) {
+	if err := needID("conversation", id); err != nil {
+		return nil, nil, err
+	}
 	notFound := conversation.Errorf(ErrNotFound, "conversation %s", id)
 	c, err := tx.Conversation(ctx, id)
 	if isNotFound(err) {

@@ -43,11 +43,11 @@ func (e *Engine) DeliverRaw(ctx context.Context, actor Actor, in RawIncoming) (D
 	if !actor.system {
 		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor delivers mail")
 	}
-	m, err := e.parser.Parse(in.Message)
+	m, err := e.parseRaw(in)
 	if err != nil {
 		return Delivery{}, err
 	}
-	return e.Deliver(ctx, actor, Incoming{Account: in.Account, Ref: in.Ref, Message: *m})
+	return e.Deliver(ctx, actor, m)
 }
 
 // RecordSentRaw parses in.Message and records it like [Engine.RecordSent]:
@@ -56,11 +56,24 @@ func (e *Engine) RecordSentRaw(ctx context.Context, actor Actor, in RawIncoming)
 	if !actor.system {
 		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor records synced mail")
 	}
-	m, err := e.parser.Parse(in.Message)
+	m, err := e.parseRaw(in)
 	if err != nil {
 		return Delivery{}, err
 	}
-	return e.RecordSent(ctx, actor, Incoming{Account: in.Account, Ref: in.Ref, Message: *m})
+	return e.RecordSent(ctx, actor, m)
+}
+
+// parseRaw checks and parses a raw message: a zero account or a nil
+// reader is ErrInvalidArgument, before anything is read.
+func (e *Engine) parseRaw(in RawIncoming) (Incoming, error) {
+	if err := needID("account", in.Account); err != nil {
+		return Incoming{}, err
+	}
+	m, err := e.parser.Parse(in.Message)
+	if err != nil {
+		return Incoming{}, err
+	}
+	return Incoming{Account: in.Account, Ref: in.Ref, Message: *m}, nil
 }
 
 // ReplyDraft is what a user writes to answer a conversation.
@@ -163,6 +176,9 @@ func (e *Engine) ComposeReply(ctx context.Context, actor Actor, id conversation.
 	m, err := cp.Reply(parent, mail.Draft{From: from,
 		To: d.To, Cc: d.Cc, Bcc: d.Bcc, ReplyTo: d.ReplyTo, Text: d.Text, HTML: d.HTML, Attachments: d.Attachments})
 	if err != nil {
+		return nil, err
+	}
+	if err := e.checkMessage(m); err != nil {
 		return nil, err
 	}
 	var raw bytes.Buffer

@@ -5,6 +5,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/conversation/channels"
+	"github.com/inboxkit/inboxkit/threading"
 )
 
 // Then is what to do right after sending a reply.
@@ -60,12 +61,24 @@ type Reply struct {
 // account moves the conversation to that team, "by message"
 // (F3:9723-9727).
 //
+// The message cap holds as for every message (Config.MaxMessages): a
+// reply in a full conversation goes to its continuation, the linked
+// conversation later messages of the thread go to, or starts it, exactly
+// as the synced sent copy of the reply would ([Engine.RecordSent]); the
+// full conversation keeps its messages and is read (and closed, archived
+// or snoozed by Then) like any conversation replied in. A continuation
+// started this way has the sending address's audience and sits in the
+// Sent mailbox.
+//
 // On a non-email account the channel's send rules apply first
 // (channels.CheckSend): the WhatsApp 24-hour and Messenger/Instagram
 // 7-day windows since the customer's last message, templates, the SMS
 // recipient cap and opt-outs, custom channel settings; a refused send
 // records nothing.
 func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.ConversationID, r Reply) (conversation.MessageID, error) {
+	if err := e.checkMessage(&r.Message); err != nil {
+		return conversation.MessageID{}, err
+	}
 	var mid conversation.MessageID
 	err := e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -106,7 +119,6 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 		if m.At.IsZero() {
 			m.At = o.now
 		}
-		conversation.AddSorted(&c.Accounts, acct.ID)
 		// Filed where replies to it will be looked up: the scope of the
 		// sending account (T6: explicit placement wins over lookup).
 		scope, err := o.sendingScope(org, acct, m)
@@ -115,14 +127,37 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 		}
 		tm := threadMessage(scope, m)
 		m.Scope = string(scope)
-		if err := o.addMessage(m); err != nil {
-			return err
-		}
 		th, err := o.threader()
 		if err != nil {
 			return err
 		}
-		if err := th.Place(o.ctx, tm, c.ID); err != nil {
+		// The cap holds for replies too (F3:7932, F3:7978): a full
+		// conversation's reply joins its continuation, or starts one, as
+		// the synced sent copy of the same reply would.
+		d, err := th.Room(o.ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		here := d.Action == threading.Join && d.Conversation == c.ID
+		if !here {
+			// The actor is done with the full conversation as with any
+			// reply: read, and closed, archived or snoozed as asked.
+			o.state(u.ID).ReadSeq = c.Seq
+			if err := o.replyThen(r); err != nil {
+				return err
+			}
+			sh, _ := acct.SharingFor(from)
+			if err := o.outgoingTarget(d, route{acct: acct, sharing: sh}, scope); err != nil {
+				return err
+			}
+			if !o.canAccess(u) {
+				// The author sees the conversation their message is in.
+				conversation.AddSorted(&o.conv.Users, u.ID)
+			}
+		}
+		c = o.conv
+		conversation.AddSorted(&c.Accounts, acct.ID)
+		if err := o.addMessage(m); err != nil {
 			return err
 		}
 		mid = m.ID
@@ -142,17 +177,28 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 			}
 		}
 		o.wakeWatchers(u.ID, Replied, true)
-		switch r.Then {
-		case ThenClose:
-			return o.close()
-		case ThenArchive:
-			o.archiveForActor()
-		case ThenSnooze:
-			return o.snooze(r.Snooze)
+		if here {
+			if err := o.replyThen(r); err != nil {
+				return err
+			}
 		}
-		return nil
+		return o.fileThread(th, tm, d)
 	})
 	return mid, err
+}
+
+// replyThen applies what the actor asked to do after sending (Reply.Then)
+// to the operation's conversation.
+func (o *op) replyThen(r Reply) error {
+	switch r.Then {
+	case ThenClose:
+		return o.close()
+	case ThenArchive:
+		o.archiveForActor()
+	case ThenSnooze:
+		return o.snooze(r.Snooze)
+	}
+	return nil
 }
 
 // moveByMessage moves the conversation to the team whose team-inbox

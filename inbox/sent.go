@@ -78,42 +78,16 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 	if err := o.checkDecision(&d); err != nil {
 		return err
 	}
-	switch d.Action {
-	case threading.Duplicate:
+	if d.Action == threading.Duplicate {
 		res.Duplicate = true
 		res.Conversations = []conversation.ConversationID{d.Conversation}
 		return o.attachCopy(org.ID, d.Conversation, m, in.Ref)
-	case threading.Join:
-		c, err := o.tx.Conversation(o.ctx, d.Conversation)
-		if err != nil {
-			return err
-		}
-		if err := o.switchTo(c, false); err != nil {
-			return err
-		}
-		c.ThreadAudience = joinAudience(c.ThreadAudience, tm.Audience)
-		conversation.AddSorted(&c.Accounts, acct.ID)
-		conversation.AddSorted(&c.Users, acct.Owner) // the owner sees all of the account's mail (F3:7170)
-		o.touch(false)
-	default: // New, Continue
-		c := &conversation.Conversation{ID: conversation.ConversationID(o.e.newID()), Org: org.ID, Kind: conversation.Thread,
-			CreatedAt: o.now, Scope: string(scope), ThreadAudience: tm.Audience}
-		if d.Action == threading.Continue {
-			c.ContinuationOf = d.Conversation
-		}
-		if err := o.switchTo(c, true); err != nil {
-			return err
-		}
-		o.emit(conversation.Event{Type: conversation.EventCreated})
-		// The account's access, but no Inbox or team inbox: it is sent
-		// mail, waiting on nobody.
-		o.applyRoutes([]route{{acct: acct, sharing: acct.Sharing}})
-		if acct.Sharing.Kind == conversation.SharedToTeamInbox {
-			c.Team = acct.Sharing.Team
-		}
-		if d.Action == threading.Continue {
-			o.emit(conversation.Event{Type: conversation.EventLinked, Related: []conversation.ConversationID{d.Conversation}})
-		}
+	}
+	if err := o.outgoingTarget(d, route{acct: acct, sharing: acct.Sharing}, scope); err != nil {
+		return err
+	}
+	if d.Action == threading.Join {
+		conversation.AddSorted(&o.conv.Users, acct.Owner) // the owner sees all of the account's mail (F3:7170)
 	}
 	if err := o.addMessage(m); err != nil {
 		return err
@@ -129,4 +103,51 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 	o.wakeWatchers(acct.Owner, Replied, true)
 	res.Conversations = []conversation.ConversationID{c.ID}
 	return o.fileThread(th, tm, d)
+}
+
+// outgoingTarget makes the conversation an outgoing message sent through
+// route r goes to after decision d the operation's conversation. Join: the
+// conversation d names, which gains the sending account. New or Continue
+// (the message answers nothing known, or every conversation of its thread
+// is full): a new conversation with the access of r (the sending
+// account's owner and delegates, or the audience the address is shared
+// with), in no one's Inbox or team inbox since it is sent mail waiting on
+// nobody; a continuation is linked to the full conversation it continues.
+// It is the one place synced sent mail ([Engine.RecordSent]) and replies
+// recorded in inboxkit ([Engine.RecordReply]) start conversations.
+func (o *op) outgoingTarget(d threading.Decision[conversation.ConversationID], r route, scope threading.Scope) error {
+	// Sent mail is seen through the sending account or address.
+	audience := audienceKey([]route{r})
+	if d.Action == threading.Join {
+		if o.conv == nil || o.conv.ID != d.Conversation {
+			c, err := o.tx.Conversation(o.ctx, d.Conversation)
+			if err != nil {
+				return err
+			}
+			if err := o.switchTo(c, false); err != nil {
+				return err
+			}
+		}
+		o.conv.ThreadAudience = joinAudience(o.conv.ThreadAudience, audience)
+		conversation.AddSorted(&o.conv.Accounts, r.acct.ID)
+		o.touch(false)
+		return nil
+	}
+	c := &conversation.Conversation{ID: conversation.ConversationID(o.e.newID()), Org: r.acct.Org, Kind: conversation.Thread,
+		CreatedAt: o.now, Scope: string(scope), ThreadAudience: audience}
+	if d.Action == threading.Continue {
+		c.ContinuationOf = d.Conversation
+	}
+	if err := o.switchTo(c, true); err != nil {
+		return err
+	}
+	o.emit(conversation.Event{Type: conversation.EventCreated})
+	o.applyRoutes([]route{r})
+	if r.sharing.Kind == conversation.SharedToTeamInbox {
+		c.Team = r.sharing.Team
+	}
+	if d.Action == threading.Continue {
+		o.emit(conversation.Event{Type: conversation.EventLinked, Related: []conversation.ConversationID{d.Conversation}})
+	}
+	return nil
 }

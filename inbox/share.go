@@ -96,7 +96,14 @@ type NewComment struct {
 // spec A11). Watchers get it back in their Inbox (F3:7418); an
 // unassigned team-inbox conversation notifies the team's active members
 // (F3:9580).
+//
+// A comment over Config.Limits (body size, task lines, distinct
+// mentions, or subtasks its task lines would add to the conversation) is
+// refused with ErrLimitReached and nothing of it is stored.
 func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.ConversationID, nc NewComment) (conversation.CommentID, error) {
+	if n, max := len(nc.Body), e.limits.MaxCommentSize; n > max {
+		return conversation.CommentID{}, limitError("comment too long", int64(n), int64(max), "bytes")
+	}
 	if strings.TrimSpace(nc.Body) == "" && len(nc.Attachments) == 0 {
 		return conversation.CommentID{}, conversation.Errorf(ErrInvalidArgument, "empty comment")
 	}
@@ -190,13 +197,26 @@ func (o *op) resolveMentions(nc NewComment) ([]conversation.Mention, error) {
 	org := o.conv.Org
 	author := o.user
 	guestAuthor := author != nil && author.Role == conversation.RoleGuest
+	// Each distinct handle is looked up once; there may be at most
+	// Limits.MaxMentions of them and explicit mentions together.
+	handles := mentionHandles(nc.Body)
+	seen := make(map[string]bool, len(handles))
+	handles = slices.DeleteFunc(handles, func(h string) bool {
+		k := strings.ToLower(h)
+		dup := seen[k]
+		seen[k] = true
+		return dup
+	})
+	if n, max := len(handles)+len(nc.Mentions), o.e.limits.MaxMentions; n > max {
+		return nil, limitError("too many mentions in the comment", int64(n), int64(max), "mentions")
+	}
 	var out []conversation.Mention
 	add := func(m conversation.Mention) {
 		if !slices.Contains(out, m) {
 			out = append(out, m)
 		}
 	}
-	for _, h := range mentionHandles(nc.Body) {
+	for _, h := range handles {
 		// A guest's group mentions and mentions of people not present
 		// stay plain text (F0:109, spec A9); a guest not present is no
 		// one to mention either.
@@ -292,9 +312,13 @@ func isHandleRune(r rune) bool {
 }
 
 // SetSubject renames a conversation: a custom internal subject, never
-// sent externally (F3:8691, F3:6845-6847). An empty subject removes it.
+// sent externally (F3:8691, F3:6845-6847). An empty subject removes it;
+// one longer than Limits.MaxSubjectSize is ErrLimitReached.
 func (e *Engine) SetSubject(ctx context.Context, actor Actor, id conversation.ConversationID, subject string) error {
 	subject = strings.TrimSpace(subject)
+	if n, max := len(subject), e.limits.MaxSubjectSize; n > max {
+		return limitError("subject too long", int64(n), int64(max), "bytes")
+	}
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
 			return err

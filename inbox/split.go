@@ -32,6 +32,9 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 		if err != nil {
 			return err
 		}
+		if err := needID("message", msg); err != nil {
+			return err
+		}
 		orig := o.conv
 		msgs, err := o.tx.Messages(o.ctx, id)
 		if err != nil {

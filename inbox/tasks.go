@@ -115,6 +115,20 @@ func (e *Engine) CreateTask(ctx context.Context, actor Actor, spec TaskSpec) (*c
 // createTask validates and stores t with assignees, gives a subtask's
 // assignees access, and records the change.
 func (o *op) createTask(t *conversation.Task, assignees []conversation.UserID) error {
+	if t.Kind == conversation.Subtask {
+		if err := o.taskRoom(1); err != nil {
+			return err
+		}
+	}
+	if err := o.storeTask(t, assignees); err != nil {
+		return err
+	}
+	return o.taskChanged(t, conversation.TaskCreated, t.Assignees)
+}
+
+// storeTask validates and stores a new task t with assignees and notifies
+// them; the caller brings the conversation in step (tasksChanged).
+func (o *op) storeTask(t *conversation.Task, assignees []conversation.UserID) error {
 	if err := o.checkTaskTeam(t); err != nil {
 		return err
 	}
@@ -129,7 +143,20 @@ func (o *op) createTask(t *conversation.Task, assignees []conversation.UserID) e
 		return err
 	}
 	o.taskNotify(t, t.Assignees, TaskAssigned)
-	return o.taskChanged(t, conversation.TaskCreated, t.Assignees)
+	return nil
+}
+
+// taskRoom refuses with ErrLimitReached when n more subtasks would take
+// the operation's conversation over Limits.MaxConversationTasks.
+func (o *op) taskRoom(n int) error {
+	tasks, err := o.tx.ConversationTasks(o.ctx, o.conv.ID)
+	if err != nil {
+		return err
+	}
+	if have, max := len(tasks), o.e.limits.MaxConversationTasks; have+n > max {
+		return conversation.Errorf(ErrLimitReached, "too many tasks: the conversation holds %d, %d more would exceed the limit of %d", have, n, max)
+	}
+	return nil
 }
 
 // taskAssignees validates assignees (the single "members only, never
@@ -139,6 +166,9 @@ func (o *op) taskAssignees(org conversation.OrgID, users []conversation.UserID) 
 	out := slices.SortedFunc(slices.Values(users), conversation.UserID.Compare)
 	out = slices.Compact(out)
 	for _, id := range out {
+		if err := needID("assignee", id); err != nil {
+			return nil, err
+		}
 		u, err := o.tx.User(o.ctx, id)
 		if isNotFound(err) {
 			return nil, conversation.Errorf(ErrNotFound, "user %s", id)
@@ -200,7 +230,18 @@ func (o *op) resolveTaskMentions(org conversation.OrgID, handles []string) ([]co
 // to" filter's TaskAssignees are recomputed, and the change is on the
 // timeline. Standalone tasks have no conversation and no timeline.
 func (o *op) taskChanged(t *conversation.Task, change conversation.TaskChange, added []conversation.UserID) error {
-	if o.conv == nil || t.Conversation != o.conv.ID {
+	return o.tasksChanged(change, added, t)
+}
+
+// tasksChanged is taskChanged for several tasks that changed the same way
+// in one operation (the task lines of a comment): the conversation is
+// re-tallied once, so the work is linear in the number of tasks.
+func (o *op) tasksChanged(change conversation.TaskChange, added []conversation.UserID, tasks ...*conversation.Task) error {
+	if o.conv == nil {
+		return nil
+	}
+	tasks = slices.DeleteFunc(slices.Clone(tasks), func(t *conversation.Task) bool { return t.Conversation != o.conv.ID })
+	if len(tasks) == 0 {
 		return nil
 	}
 	c := o.conv
@@ -219,7 +260,9 @@ func (o *op) taskChanged(t *conversation.Task, change conversation.TaskChange, a
 	// A task change brings the conversation back to its watchers' Inbox,
 	// as a comment does (F3:7418).
 	o.wakeWatchers(o.actor.user, 0, false)
-	o.emit(conversation.Event{Type: conversation.EventTaskChanged, Task: t.ID, TaskChange: change})
+	for _, t := range tasks {
+		o.emit(conversation.Event{Type: conversation.EventTaskChanged, Task: t.ID, TaskChange: change})
+	}
 	o.touch(true)
 	return nil
 }
@@ -271,6 +314,9 @@ func (o *op) taskNotify(t *conversation.Task, users []conversation.UserID, r Rea
 // too (they see no standalone task); a task a guest sees is then
 // ErrGuestForbidden.
 func (o *op) loadTask(id conversation.TaskID) (*conversation.Task, error) {
+	if err := needID("task", id); err != nil {
+		return nil, err
+	}
 	if o.user == nil {
 		return nil, conversation.Errorf(ErrForbidden, "this operation needs a user actor")
 	}
@@ -426,6 +472,9 @@ func (e *Engine) CommentToTask(ctx context.Context, actor Actor, id conversation
 		if err != nil {
 			return err
 		}
+		if err := needID("comment", comment); err != nil {
+			return err
+		}
 		comments, err := o.tx.Comments(o.ctx, id)
 		if err != nil {
 			return err
@@ -479,13 +528,27 @@ func (o *op) tasksFromComment(cm *conversation.Comment) error {
 		return nil // a guest's "[ ]" line is text: guests create no tasks
 	}
 	lines := conversation.ParseTaskLines(cm.Body)
+	if len(lines) == 0 {
+		return nil
+	}
+	if n, max := len(lines), o.e.limits.MaxTaskLines; n > max {
+		return conversation.Errorf(ErrLimitReached, "too many task lines: the comment holds %d, more than the limit of %d", n, max)
+	}
+	if err := o.taskRoom(len(lines)); err != nil {
+		return err
+	}
+	// Each handle is resolved once per comment, however many lines name
+	// it (resolveMentions bounded how many there are).
+	type resolved struct {
+		user conversation.UserID // a member who can be assigned, or zero
+		team conversation.TeamID
+	}
+	handles := map[string]resolved{}
+	created := make([]*conversation.Task, 0, len(lines))
+	var added []conversation.UserID
 	for _, ln := range lines {
-		users, team, err := o.resolveTaskMentions(o.conv.Org, ln.Mentions)
-		if err != nil {
-			return err
-		}
 		t := &conversation.Task{ID: conversation.TaskID(o.e.newID()), Org: o.conv.Org, Kind: conversation.Subtask,
-			Title: truncateUTF8(ln.Title, conversation.MaxTaskTitle), Status: conversation.ToDo, Team: team,
+			Title: truncateUTF8(ln.Title, conversation.MaxTaskTitle), Status: conversation.ToDo,
 			Conversation: o.conv.ID, CreatedBy: cm.Author, CreatedAt: o.now, UpdatedAt: o.now}
 		if len(lines) == 1 {
 			t.SourceComment = cm.ID
@@ -494,20 +557,43 @@ func (o *op) tasksFromComment(cm *conversation.Comment) error {
 			t.Status = conversation.TaskClosed
 		}
 		var members []conversation.UserID
-		for _, id := range users {
-			if u, err := o.tx.User(o.ctx, id); err == nil && conversation.CanBeAssignedTask(u, o.conv.Org) == nil {
-				members = append(members, id)
+		for _, h := range ln.Mentions {
+			r, ok := handles[h]
+			if !ok {
+				users, team, err := o.resolveTaskMentions(o.conv.Org, []string{h})
+				if err != nil {
+					return err
+				}
+				r.team = team
+				if len(users) > 0 {
+					if u, err := o.tx.User(o.ctx, users[0]); err == nil && conversation.CanBeAssignedTask(u, o.conv.Org) == nil {
+						r.user = u.ID
+					}
+				}
+				handles[h] = r
+			}
+			if !r.user.IsZero() {
+				members = append(members, r.user)
+			}
+			if t.Team.IsZero() {
+				t.Team = r.team
 			}
 		}
-		if err := o.createTask(t, members); err != nil {
+		if err := o.storeTask(t, members); err != nil {
 			return err
 		}
+		created = append(created, t)
+		added = append(added, t.Assignees...)
 	}
-	return nil
+	slices.SortFunc(added, conversation.UserID.Compare)
+	return o.tasksChanged(conversation.TaskCreated, slices.Compact(added), created...)
 }
 
 // Task returns a task the actor may see (ErrNotFound otherwise).
 func (e *Engine) Task(ctx context.Context, actor Actor, id conversation.TaskID) (*conversation.Task, error) {
+	if err := needID("task", id); err != nil {
+		return nil, err
+	}
 	var out *conversation.Task
 	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
 		t, err := tx.Task(ctx, id)
@@ -639,6 +725,9 @@ func (e *Engine) Tasks(ctx context.Context, actor Actor, q TaskQuery) (TaskPage,
 			idx.Assignee = u.ID
 			convBox = conversation.Box{Kind: conversation.AssignedToMe, User: u.ID}
 		case TeamTasks:
+			if err := needID("team", q.Team); err != nil {
+				return err
+			}
 			t, err := tx.Team(ctx, q.Team)
 			if err != nil || t.Org != u.Org {
 				return conversation.Errorf(ErrNotFound, "team %s", q.Team)

@@ -34,6 +34,9 @@ var (
 	// data). Any input that starts with one parses, with defects. It
 	// matches conversation.ErrInvalidArgument too.
 	ErrNotMessage = conversation.Errorf(conversation.ErrInvalidArgument, "mail: not a message: no header field")
+	// ErrNoReader is returned by [Parser.Parse] and [Parser.ParseHeader]
+	// for a nil reader. It matches conversation.ErrInvalidArgument too.
+	ErrNoReader = conversation.Errorf(conversation.ErrInvalidArgument, "mail: no message to read: the reader is nil")
 )
 
 // Options configure a [Parser]. The zero value is ready to use.
@@ -76,8 +79,12 @@ func (p *Parser) maxParts() int {
 
 // Parse reads a whole message from r and parses it like [Parser.ParseBytes].
 // It reads at most MaxSize+1 bytes: a longer message fails with an error
-// matching [ErrTooLarge]. Errors from r are returned wrapped.
+// matching [ErrTooLarge]; a nil r fails with [ErrNoReader]. Errors from r
+// are returned wrapped.
 func (p *Parser) Parse(r io.Reader) (*conversation.Message, error) {
+	if r == nil {
+		return nil, ErrNoReader
+	}
 	limit := p.maxSize()
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
@@ -150,6 +157,9 @@ func (p *Parser) ParseBytes(raw []byte) (*conversation.Message, error) {
 // the automated and list headers. Text, HTML, Attachments and Size stay
 // empty. It is the fast path for threading.
 func (p *Parser) ParseHeader(r io.Reader) (*conversation.Message, error) {
+	if r == nil {
+		return nil, ErrNoReader
+	}
 	limit := p.maxSize()
 	br := bufio.NewReader(io.LimitReader(r, limit+1))
 	var buf []byte
