@@ -751,6 +751,12 @@ func (o *op) loadAsReader(id conversation.ConversationID, a guests.Action) (*con
 	if err := o.load(id); err != nil {
 		return nil, err
 	}
+	return o.reader(a)
+}
+
+// reader returns the acting user if their role may do a on the loaded
+// conversation.
+func (o *op) reader(a guests.Action) (*conversation.User, error) {
 	if o.user == nil {
 		return nil, conversation.Errorf(ErrForbidden, "this operation needs a user actor")
 	}
