@@ -77,6 +77,12 @@ type Conversation struct {
 	// Teams hold access as teams: every active member and observer of each
 	// sees the conversation, sorted. Team (above) always has access too.
 	Teams []TeamID
+	// MentionTeams hold access as teams too, by their mention rule: teams
+	// an @mention shared a private conversation with. Their members whom
+	// a mention of the team reaches see it (active members, and observers
+	// when the team's mention option includes them; see
+	// [Team.MentionReaches]), members who join later included. Sorted.
+	MentionTeams []TeamID
 	// Guests are the guest users holding a live grant (an accepted
 	// [GuestAccess]) on the conversation, sorted. It is written in the
 	// same transaction as the grant records and is the only source of a
@@ -168,7 +174,7 @@ func (c *Conversation) IsAssigned(u UserID) bool {
 
 // Shared reports whether anyone but a single user has access.
 func (c *Conversation) Shared() bool {
-	return len(c.Users)+len(c.LabelUsers) > 1 || len(c.Teams) > 0 || !c.Team.IsZero()
+	return len(c.Users)+len(c.LabelUsers) > 1 || len(c.Teams) > 0 || len(c.MentionTeams) > 0 || !c.Team.IsZero()
 }
 
 // Clone returns a deep copy.
@@ -177,6 +183,7 @@ func (c *Conversation) Clone() *Conversation {
 	d.Assignees = slices.Clone(c.Assignees)
 	d.Users = slices.Clone(c.Users)
 	d.Teams = slices.Clone(c.Teams)
+	d.MentionTeams = slices.Clone(c.MentionTeams)
 	d.Guests = slices.Clone(c.Guests)
 	d.Accounts = slices.Clone(c.Accounts)
 	d.Labels = slices.Clone(c.Labels)

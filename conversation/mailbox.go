@@ -198,7 +198,8 @@ func ComparePlacements(a, b Placement) int {
 // definition of mailbox membership: stores keep an index entry per
 // team-level and own placement and a counter per correction, so listings
 // and counts are index reads. states maps users to their stored state (a
-// user without one has the zero state); teams must hold c's access teams.
+// user without one has the zero state); teams must hold c's grant teams
+// ([Conversation.GrantTeams]).
 //
 // A member of one access team with no state of their own, who is neither
 // named in c.Users nor assigned, sees exactly what their team implies,
@@ -250,7 +251,7 @@ func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, 
 			dst = append(dst, Placement{Box: Box{Kind: k, Team: t}, Unread: teamUnread})
 		}
 	}
-	for _, t := range access {
+	for _, t := range teamIndexes(c, access, teams) {
 		dst = append(dst, Placement{Box: Box{Kind: TeamConversations, Team: t}})
 	}
 	for _, l := range c.Labels {
@@ -267,6 +268,24 @@ func Placements(dst []Placement, c *Conversation, states map[UserID]*UserState, 
 	return p.dst
 }
 
+// teamIndexes returns, sorted, the teams whose TeamConversations index
+// lists c: its access teams, and its mention teams (whose members' access
+// a membership change alters too, though no team-level placement implies
+// it).
+func teamIndexes(c *Conversation, access []TeamID, teams Teams) []TeamID {
+	if len(c.MentionTeams) == 0 {
+		return access
+	}
+	out := slices.Clone(access)
+	for _, t := range c.MentionTeams {
+		if teams[t] != nil && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	slices.SortFunc(out, TeamID.Compare)
+	return out
+}
+
 // placer computes the per-user placements of one conversation.
 type placer struct {
 	c          *Conversation
@@ -281,9 +300,10 @@ type placer struct {
 
 // users returns, sorted, the users whose placements may differ from what
 // their teams imply: named users (label-granted ones included), guests,
-// users with a state, assignees, and, when c is seen by several teams,
-// every member of them (a member of two teams needs one of the two
-// implied placements cancelled).
+// users with a state, assignees, the members of its mention teams that a
+// mention reaches (no team-level placement stands for them), and, when c
+// is seen by several teams, every member of them (a member of two teams
+// needs one of the two implied placements cancelled).
 func (p *placer) users(states map[UserID]*UserState) []UserID {
 	out := make([]UserID, 0, len(p.c.Users)+len(p.c.LabelUsers)+len(p.c.Guests)+len(states)+len(p.c.Assignees))
 	out = append(out, p.c.Users...)
@@ -293,6 +313,7 @@ func (p *placer) users(states map[UserID]*UserState) []UserID {
 		out = append(out, u)
 	}
 	out = append(out, p.c.Assignees...)
+	out = p.c.appendMentionGranted(out, p.teams)
 	if len(p.access) > 1 {
 		for _, t := range p.access {
 			for _, m := range p.teams[t].Members {
@@ -321,7 +342,7 @@ func (p *placer) user(u UserID, st *UserState) {
 		}
 	}
 	p.kinds = p.kinds[:0]
-	visible := !st.Removed && (member || c.Granted(u) || c.IsGuest(u))
+	visible := !st.Removed && (member || c.Granted(u) || c.IsGuest(u) || c.mentionGranted(u, p.teams))
 	if visible {
 		p.kinds = userKinds(p.kinds, c, u, st, memberKind, false)
 	}

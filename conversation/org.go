@@ -230,6 +230,13 @@ func (t *Team) MemberKind(u UserID) MembershipKind {
 	return t.Members[i].Kind
 }
 
+// MentionReaches reports whether a mention of team t reaches member kind
+// k: active members always, observers when t's mention option includes
+// them.
+func (t *Team) MentionReaches(k MembershipKind) bool {
+	return k == Active || (k == Observer && t.Mention == MentionActiveAndObservers)
+}
+
 // SetMember adds u to t with kind k, changes an existing membership, or
 // (with k == 0) removes u. Members stay sorted.
 func (t *Team) SetMember(u UserID, k MembershipKind) {

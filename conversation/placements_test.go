@@ -52,7 +52,7 @@ func TestPlacementsEffectiveMatchesNaive(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		teams := Teams{}
 		for i, id := range teamIDs {
-			team := &Team{ID: id}
+			team := &Team{ID: id, Mention: rapid.SampledFrom([]MentionOption{MentionActiveOnly, MentionActiveAndObservers}).Draw(rt, "mention option")}
 			for j, u := range users {
 				kind := rapid.SampledFrom([]MembershipKind{0, Active, Observer}).Draw(rt, "member")
 				_ = j
@@ -75,6 +75,9 @@ func TestPlacementsEffectiveMatchesNaive(t *testing.T) {
 		for _, id := range teamIDs {
 			if rapid.IntRange(0, 3).Draw(rt, "shared with team") == 0 {
 				AddSorted(&c.Teams, id)
+			}
+			if rapid.IntRange(0, 3).Draw(rt, "shared with team by a mention") == 0 {
+				AddSorted(&c.MentionTeams, id)
 			}
 		}
 		if rapid.IntRange(0, 4).Draw(rt, "snoozed for everyone") == 0 {
@@ -141,7 +144,45 @@ func TestPlacementsEffectiveMatchesNaive(t *testing.T) {
 			}
 		}
 		assert.Equal(rt, c.Labels, indexed, "every label indexes the conversation, whatever its state")
+		var teamIndexed, wantIndexed []TeamID
+		for _, p := range pl {
+			if p.Box.Kind == TeamConversations {
+				teamIndexed = append(teamIndexed, p.Box.Team)
+			}
+		}
+		for _, id := range teamIDs {
+			if teams[id] != nil && slices.Contains(c.GrantTeams(), id) {
+				wantIndexed = append(wantIndexed, id)
+			}
+		}
+		slices.SortFunc(wantIndexed, TeamID.Compare)
+		assert.Equal(rt, wantIndexed, teamIndexed, "every grant team indexes the conversation, mention teams included")
 	})
+}
+
+// Issue 10 point 11: a team an @mention shared a conversation with gives
+// access by the team's mention rule, to whoever holds the membership
+// now: active members; observers when the team's option includes them.
+func TestCanAccessMentionTeams(t *testing.T) {
+	active, observer, outsider := &User{ID: uid()}, &User{ID: uid()}, &User{ID: uid()}
+	team := &Team{ID: tid()}
+	team.SetMember(active.ID, Active)
+	team.SetMember(observer.ID, Observer)
+	c := &Conversation{MentionTeams: []TeamID{team.ID}}
+	teams := Teams{team.ID: team}
+	assert.True(t, CanAccess(c, active, nil, teams))
+	assert.False(t, CanAccess(c, observer, nil, teams), "observers are not reached by default")
+	assert.False(t, CanAccess(c, outsider, nil, teams))
+	assert.Equal(t, []UserID{active.ID}, Audience(c, nil, teams))
+	assert.True(t, c.Shared())
+	assert.Equal(t, []TeamID{team.ID}, c.GrantTeams())
+	assert.Empty(t, c.AccessTeams(), "not a team every member of which sees it")
+
+	team.Mention = MentionActiveAndObservers
+	assert.True(t, CanAccess(c, observer, nil, teams))
+	team.SetMember(outsider.ID, Observer)
+	assert.True(t, CanAccess(c, outsider, nil, teams), "a later member")
+	assert.False(t, CanAccess(c, outsider, &UserState{Removed: true}, teams), "Removed still withdraws it")
 }
 
 // A new conversation in a team inbox costs team-level placements only:

@@ -219,7 +219,7 @@ func (o *op) replaceTeam(t *conversation.Team) error {
 				return err
 			}
 			teams := conversation.Teams{t.ID: t}
-			for _, id := range c.AccessTeams() {
+			for _, id := range c.GrantTeams() {
 				if id == t.ID {
 					continue
 				}

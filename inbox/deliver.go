@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/threading"
@@ -17,8 +18,17 @@ type Incoming struct {
 	Account conversation.AccountID
 	// Ref is the transport's reference of this copy (for IMAP: mailbox,
 	// UIDVALIDITY and UID), kept with the message or, when the message
-	// is already known, with the copy attached to it.
+	// is already known, with the copy attached to it. Delivering the
+	// same message again for the same account (a transport that resumes
+	// from a cursor it had not yet saved) changes nothing.
 	Ref string
+	// Supersedes, when set, is a prefix of the account's references that
+	// are stale: the transport renumbered its copies (for IMAP, a folder's
+	// UIDVALIDITY changed) and delivers each again under its new Ref. When
+	// the message is already known for the account under a reference
+	// with this prefix, that reference is replaced by Ref; nothing else
+	// changes (no message, event, reopen or notification).
+	Supersedes string
 	// Message holds what the transport parsed: From, To, Cc, Bcc, Subject,
 	// Text, Attachments, HeaderID, InReplyTo, References and At (zero
 	// means now). Its ID, Conversation, Direction, Channel and Seq are set
@@ -168,7 +178,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 		switch d.Action {
 		case threading.Duplicate:
 			duplicates++
-			if err := o.attachCopy(org.ID, d.Conversation, m, in.Ref); err != nil {
+			if err := o.attachCopy(org.ID, d.Conversation, m, in.Ref, in.Supersedes); err != nil {
 				return err
 			}
 			res.Conversations = append(res.Conversations, d.Conversation)
@@ -331,27 +341,35 @@ func (o *op) targetScope(org *conversation.Org, acct *conversation.Account, tg *
 
 // attachCopy records another account's copy of a message already in
 // conversation c (T1): no new message, no event, no notification. A
-// re-delivery to the same account changes nothing.
-func (o *op) attachCopy(org conversation.OrgID, c conversation.ConversationID, m *conversation.Message, ref string) error {
+// re-delivery to the same account changes nothing but the reference: a
+// message inboxkit recorded (no reference yet) takes ref, and a reference
+// starting with supersedes (stale after the transport renumbered its
+// copies) is replaced by ref.
+func (o *op) attachCopy(org conversation.OrgID, c conversation.ConversationID, m *conversation.Message, ref, supersedes string) error {
 	known, err := o.tx.MessagesByHeaderID(o.ctx, org, m.HeaderID)
 	if err != nil {
 		return err
+	}
+	stale := func(old string) bool {
+		return ref != "" && old != ref && (old == "" || supersedes != "" && strings.HasPrefix(old, supersedes))
 	}
 	for _, k := range known {
 		if k.Conversation != c || k.Scope != m.Scope {
 			continue
 		}
 		if k.Account == m.Account {
-			if k.Ref != "" || ref == "" {
+			if !stale(k.Ref) {
 				return nil
 			}
-			// A message inboxkit recorded (a sent reply), now seen on
-			// the server: keep its reference.
 			k.Ref = ref
 			return o.tx.UpdateMessage(o.ctx, k)
 		}
-		if slices.ContainsFunc(k.Copies, func(cp conversation.Copy) bool { return cp.Account == m.Account }) {
-			return nil
+		if i := slices.IndexFunc(k.Copies, func(cp conversation.Copy) bool { return cp.Account == m.Account }); i >= 0 {
+			if !stale(k.Copies[i].Ref) {
+				return nil
+			}
+			k.Copies[i].Ref = ref
+			return o.tx.UpdateMessage(o.ctx, k)
 		}
 		k.Copies = append(k.Copies, conversation.Copy{Account: m.Account, Ref: ref, At: o.now})
 		return o.tx.UpdateMessage(o.ctx, k)

@@ -161,11 +161,13 @@ type TrashOptions struct {
 //
 // From the team inbox (confirmed) it is trashed for everyone with access:
 // the actor is unassigned (others stay), the team assignment, snoozes
-// and pins are cleared, and it leaves every Inbox. Elsewhere, a delegated
-// user of its account or an observer of its team trashes it for themselves
-// only (and is unassigned); anyone else trashes it for everyone, keeping
-// the team [LIB-DEFAULT, spec A17]. A trash for everyone also removes
-// every guest, granted or invited (F3:14569).
+// and pins are cleared, and it leaves every Inbox. Elsewhere, the owner
+// of its account and the active members of its team trash it for
+// everyone, keeping the team; anyone else (a delegated user, an
+// observer, a user who receives the account in their Inbox, a mentioned
+// or added user) trashes it for themselves only and is unassigned
+// ([conversation.TrashesForEveryone] says which). A trash for everyone
+// also removes every guest, granted or invited.
 func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.ConversationID, opts TrashOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -215,38 +217,16 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 }
 
 // trashesForSelf reports whether u's trash outside a team inbox only
-// removes their own access: u is a delegated user (not the owner) of the
-// conversation's accounts, or an observer of a team that can see it
-// (F3:8448, F3:9621).
+// removes their own access (conversation.TrashesForEveryone decides):
+// a delegated user, an observer, or anyone seeing it through a grant of
+// their own rather than as its account's owner or an active member of
+// its team (F3:990, F3:8448, F3:9621, spec OP-11 and A-16).
 func (o *op) trashesForSelf(u *conversation.User) (bool, error) {
-	c := o.conv
 	owner, delegate, err := o.accountRole(u.ID)
-	if err != nil || owner {
+	if err != nil {
 		return false, err
 	}
-	if delegate {
-		return true, nil
-	}
-	// The membership of the conversation's own team decides; without it,
-	// a user who only observes the teams it is shared with trashes for
-	// themselves, one active in any of them for everyone.
-	if t := o.teams[c.Team]; t != nil {
-		if kind := t.MemberKind(u.ID); kind != 0 {
-			return kind == conversation.Observer, nil
-		}
-	}
-	observer, active := false, false
-	for _, id := range c.AccessTeams() {
-		if t := o.teams[id]; t != nil {
-			switch t.MemberKind(u.ID) {
-			case conversation.Observer:
-				observer = true
-			case conversation.Active:
-				active = true
-			}
-		}
-	}
-	return observer && !active, nil
+	return !conversation.TrashesForEveryone(o.conv, u.ID, owner, delegate, o.teams), nil
 }
 
 // accountRole reports whether u owns, or is a delegated user of, one of

@@ -57,7 +57,8 @@ var ErrCommentsNotMovable = fmt.Errorf("%w: comments cannot be moved out of a co
 // MergedError is what reading or changing a merged conversation returns:
 // it no longer exists on its own, its content lives in Target (F3:7937).
 // It matches ErrNotFound with errors.Is. Only an actor who could see the
-// merged conversation gets it; anyone else gets a plain ErrNotFound.
+// merged conversation and can get Target gets it; anyone else gets a
+// plain ErrNotFound.
 type MergedError struct {
 	Conversation, Target conversation.ConversationID
 }
@@ -211,6 +212,9 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 		if t != c.Team {
 			conversation.AddSorted(&c.Teams, t)
 		}
+	}
+	for _, t := range src.MentionTeams {
+		conversation.AddSorted(&c.MentionTeams, t)
 	}
 	for _, a := range src.Accounts {
 		conversation.AddSorted(&c.Accounts, a)

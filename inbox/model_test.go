@@ -83,6 +83,7 @@ func TestModelVisibility(t *testing.T) {
 			"applyLabel":    m.applyLabel,
 			"removeLabel":   m.removeLabel,
 			"labelSharing":  m.labelSharing,
+			"split":         m.split,
 		})
 	})
 }
@@ -172,6 +173,8 @@ type mAcct struct {
 	org       int
 	owner     string
 	delegates []string
+	// inboxes: the account is shared to these users' Inboxes.
+	inboxes []string
 }
 
 // mRoute is where one recipient address of a delivery leads: an account
@@ -230,6 +233,10 @@ type mConv struct {
 	kept     map[string]bool // teams that keep access after a team-inbox trash (spec)
 	accounts map[string]bool
 	labels   map[string]bool // label keys (model_labels_test.go)
+
+	// mentionTeams: teams an @mention shared it with while it was
+	// private; their active members see it.
+	mentionTeams map[string]bool
 
 	team        string
 	inTeamInbox bool
@@ -361,6 +368,18 @@ func newVisModel(t *rapid.T) *visModel {
 		Sharing: conversation.Sharing{Kind: conversation.SharedToTeamInbox, Team: bt.ID}})
 	must(err)
 	m.accts["help"] = &mAcct{key: "help", id: help.ID, org: 2, owner: "Zed"}
+	// news@acme.test, Adm's, shared to the Inboxes of B and M (issue 10
+	// point 5: their trash is their own).
+	news, err := e.ConnectAccount(ctx, a.As("Adm"), inbox.AccountSpec{Address: "news@acme.test",
+		Sharing: conversation.Sharing{Kind: conversation.SharedToInboxes, Users: map[conversation.UserID]conversation.InboxDelivery{
+			a.Users["B"].ID: conversation.ToInbox, a.Users["M"].ID: conversation.ToInbox}}})
+	must(err)
+	m.accts["news"] = &mAcct{key: "news", id: news.ID, org: 1, owner: "Adm", inboxes: []string{"B", "M"}}
+	// p@acme.test, M's personal account without delegates: conversations
+	// private to M (issue 10 point 11: @team shares them with the team).
+	p, err := e.ConnectAccount(ctx, a.As("M"), inbox.AccountSpec{Address: "p@acme.test"})
+	must(err)
+	m.accts["p"] = &mAcct{key: "p", id: p.ID, org: 1, owner: "M"}
 
 	m.userNames = []string{"Own", "Adm", "A", "B", "O", "C", "M", "D", "Zed", "Yan"}
 	m.teamKeys = []string{"Support", "Sales", "Production", "Beta"}
@@ -372,8 +391,10 @@ func newVisModel(t *rapid.T) *visModel {
 		// Another organization's address routes nowhere in Acme.
 		"support+beta": {acct: "support", to: []string{"support@acme.test", "help@beta.test"}, routes: []mRoute{{"support", "Support"}}},
 		"beta":         {acct: "help", to: []string{"help@beta.test"}, routes: []mRoute{{"help", "Beta"}}},
+		"news":         {acct: "news", to: []string{"news@acme.test"}, routes: []mRoute{{"news", ""}}},
+		"p":            {acct: "p", to: []string{"p@acme.test"}, routes: []mRoute{{"p", ""}}},
 	}
-	m.delivKeys = []string{"support", "sales", "c", "support+c", "support+beta", "beta"}
+	m.delivKeys = []string{"support", "sales", "c", "support+c", "support+beta", "beta", "news", "p"}
 	m.handles = []string{"a", "b", "o", "c", "d", "m", "own", "adm", "zed", "support", "sales", "all"}
 	m.setupLabels()
 	return m
@@ -404,6 +425,14 @@ func (m *visModel) access(u string, c *mConv) bool {
 	}
 	for _, t := range c.accessTeams() {
 		if m.teams[t].members[u] != 0 {
+			return true
+		}
+	}
+	// A team an @mention shared a private conversation with: its active
+	// members, today's and later ones (F3:7333, spec A-12; the fixture's
+	// teams keep the default mention option).
+	for t := range c.mentionTeams {
+		if m.teams[t].members[u] == conversation.Active {
 			return true
 		}
 	}
@@ -571,6 +600,7 @@ func (m *visModel) check(t *rapid.T) {
 	for _, s := range views {
 		m.checkView(t, s.u, s.c, s.v)
 		m.checkViewLabels(t, s.u, s.c, s.v)
+		m.checkRefs(t, s.u, s.c, s.v)
 	}
 	m.checkLabels(t)
 }
@@ -797,11 +827,19 @@ func (m *visModel) applyRoutes(c *mConv, d mDelivery) (inboxUsers []string) {
 		for _, dl := range ac.delegates {
 			c.users[dl] = true
 		}
-		if r.team == "" {
+		switch {
+		case r.team != "":
+			c.teams[r.team] = true
+		case ac.inboxes != nil:
+			// Shared to users' Inboxes: they get access and it in their
+			// Inbox; the owner and delegates access only (F3:986-990).
+			for _, u := range ac.inboxes {
+				c.users[u] = true
+			}
+			inboxUsers = append(inboxUsers, ac.inboxes...)
+		default:
 			inboxUsers = append(inboxUsers, ac.owner)
 			inboxUsers = append(inboxUsers, ac.delegates...)
-		} else {
-			c.teams[r.team] = true
 		}
 	}
 	return inboxUsers
@@ -902,9 +940,13 @@ func (m *visModel) trashForEveryone(c *mConv, actor string, fromTeamInbox bool) 
 	m.clearSharedLabels(c)
 }
 
-// trashesForSelf: a delegated user (not an owner) of one of its accounts,
-// or an observer, only trashes their own access outside a team inbox
-// (F3:8448, F3:9619-9621).
+// trashesForSelf: outside a team inbox the owner of one of its accounts
+// and an active member of its team (not being a member of it: of a team
+// it is shared with) trash for everyone; a delegated user, an observer,
+// and anyone who sees it through a grant of their own (a user receiving
+// the account in their Inbox, a mentioned or added user) trash for
+// themselves, unless it is private to them (F3:990, F3:8448,
+// F3:9619-9621; conversations-detail OP-11, A-16; issue 10 point 5).
 func (m *visModel) trashesForSelf(c *mConv, u string) bool {
 	owner, delegate := false, false
 	for k := range c.accounts {
@@ -921,18 +963,30 @@ func (m *visModel) trashesForSelf(c *mConv, u string) bool {
 	if kind := m.member(c.team, u); kind != 0 || modelQuirk(quirkObserverTrash) {
 		return kind == conversation.Observer
 	}
-	// Not a member of its current team: an observer whose team access
-	// comes from observing only.
-	observer, active := false, false
+	// Not a member of its current team: the teams it is shared with.
+	observer := false
 	for _, tk := range c.accessTeams() {
 		switch m.member(tk, u) {
 		case conversation.Observer:
 			observer = true
 		case conversation.Active:
-			active = true
+			return false
 		}
 	}
-	return observer && !active
+	return observer || !m.privateTo(c, u)
+}
+
+// privateTo: nobody but u holds a grant on c and no team sees it.
+func (m *visModel) privateTo(c *mConv, u string) bool {
+	if len(c.accessTeams()) > 0 || len(c.mentionTeams) > 0 {
+		return false
+	}
+	for _, x := range m.userNames {
+		if x != u && (c.users[x] || m.labelGrants(x, c)) {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *visModel) wake(c *mConv, remind bool) {
@@ -975,7 +1029,13 @@ func (m *visModel) mention(c *mConv, actor, u string) {
 }
 
 func (m *visModel) shared(c *mConv) bool {
-	return len(c.users) > 1 || len(c.teams) > 0 || len(c.kept) > 0 || c.team != ""
+	n := len(c.users)
+	for _, u := range m.userNames {
+		if m.labelGrants(u, c) {
+			n++
+		}
+	}
+	return n > 1 || len(c.teams) > 0 || len(c.kept) > 0 || len(c.mentionTeams) > 0 || c.team != ""
 }
 
 // ---- actions ----
@@ -1063,6 +1123,9 @@ func (m *visModel) deliver(t *rapid.T, key string, parent *mConv) {
 // set, else a new message.
 func (m *visModel) deliverTo(t *rapid.T, key string, parent *mConv, unseen string) {
 	d := m.deliveries[key]
+	if parent != nil && len(parent.headers) == 0 {
+		t.Skip("a split-off conversation gets no replies in the model")
+	}
 	target := m.joins(parent, d)
 	if unseen != "" {
 		target = m.waiting(unseen, d)
@@ -1614,6 +1677,7 @@ func (m *visModel) comment(t *rapid.T) {
 	if !m.expect(t, fmt.Sprintf("%s: Comment(%s, %q)", actor, c, body), m.accessErr(actor, c), err) {
 		return
 	}
+	private := !m.shared(c)
 	m.newContent(c, actor)
 	c.st(actor).watching = true
 	for _, h := range hs {
@@ -1623,11 +1687,20 @@ func (m *visModel) comment(t *rapid.T) {
 			c.users[user] = true
 			m.mention(c, actor, user)
 		case team != "":
-			// The team's active members are added (F3:9459-9461), not
-			// the team.
+			// The team's active members are mentioned (F3:9459-9461).
+			// A private conversation is shared with the team as such
+			// (F3:7333, issue 10 point 11); a shared one adds them.
+			if private {
+				if c.mentionTeams == nil {
+					c.mentionTeams = map[string]bool{}
+				}
+				c.mentionTeams[team] = true
+			}
 			for _, u := range slices.Sorted(maps.Keys(m.teams[team].members)) {
 				if m.teams[team].members[u] == conversation.Active {
-					c.users[u] = true
+					if !private {
+						c.users[u] = true
+					}
 					m.mention(c, actor, u)
 				}
 			}

@@ -153,7 +153,7 @@ func (o *op) loadOnly(id conversation.ConversationID, only []conversation.UserID
 		return err
 	}
 	if !c.MergedInto.IsZero() {
-		return &MergedError{Conversation: id, Target: c.MergedInto}
+		return mergedInto(o.ctx, o.tx, o.user, id, c.MergedInto)
 	}
 	return nil
 }
@@ -202,9 +202,10 @@ func (o *op) adoptOnly(c *conversation.Conversation, created bool, only []conver
 	return nil
 }
 
-// loadTeams makes sure every access team of the conversation is loaded.
+// loadTeams makes sure every team whose membership decides access to the
+// conversation (its grant teams) is loaded.
 func (o *op) loadTeams() error {
-	for _, t := range o.conv.AccessTeams() {
+	for _, t := range o.conv.GrantTeams() {
 		if _, ok := o.teams[t]; ok {
 			continue
 		}

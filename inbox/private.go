@@ -163,6 +163,15 @@ func (o *op) privatize(org *conversation.Org, acct *conversation.Account, id con
 		}
 	}
 	c.Teams = keptTeams
+	var keptMention []conversation.TeamID
+	for _, t := range c.MentionTeams {
+		if teams[t] {
+			keptMention = append(keptMention, t)
+		} else if !slices.Contains(ev.Teams, t) {
+			ev.Teams = append(ev.Teams, t)
+		}
+	}
+	c.MentionTeams = keptMention
 	if !c.Team.IsZero() && !teams[c.Team] {
 		if !slices.Contains(ev.Teams, c.Team) {
 			ev.Teams = append(ev.Teams, c.Team)

@@ -321,6 +321,9 @@ func (e *Engine) Get(ctx context.Context, actor Actor, id conversation.Conversat
 			return err
 		}
 		v = redactFor(u, v)
+		if err := stripRefs(ctx, tx, u, v); err != nil {
+			return err
+		}
 		return stripLabels(ctx, tx, u, v)
 	})
 	return v, err
@@ -361,7 +364,7 @@ func readable(ctx context.Context, tx storage.ReadTx, u *conversation.User, id c
 		return nil, nil, err
 	}
 	teams := conversation.Teams{}
-	for _, t := range c.AccessTeams() {
+	for _, t := range c.GrantTeams() {
 		team, err := tx.Team(ctx, t)
 		if err != nil {
 			return nil, nil, err
@@ -372,7 +375,7 @@ func readable(ctx context.Context, tx storage.ReadTx, u *conversation.User, id c
 		return nil, nil, notFound
 	}
 	if !c.MergedInto.IsZero() {
-		return nil, nil, &MergedError{Conversation: id, Target: c.MergedInto}
+		return nil, nil, mergedInto(ctx, tx, u, id, c.MergedInto)
 	}
 	return c, st, nil
 }

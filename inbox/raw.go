@@ -19,6 +19,9 @@ type RawIncoming struct {
 	Account conversation.AccountID
 	// Ref is the transport's reference of this copy; see Incoming.Ref.
 	Ref string
+	// Supersedes is a prefix of stale references this copy replaces; see
+	// Incoming.Supersedes.
+	Supersedes string
 	// Message is the raw message. It is read up to Config.MaxMessageSize
 	// (plus one byte, to tell a message that is too large).
 	Message io.Reader
@@ -73,7 +76,7 @@ func (e *Engine) parseRaw(in RawIncoming) (Incoming, error) {
 	if err != nil {
 		return Incoming{}, err
 	}
-	return Incoming{Account: in.Account, Ref: in.Ref, Message: *m}, nil
+	return Incoming{Account: in.Account, Ref: in.Ref, Supersedes: in.Supersedes, Message: *m}, nil
 }
 
 // ReplyDraft is what a user writes to answer a conversation.

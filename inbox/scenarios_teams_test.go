@@ -296,13 +296,19 @@ func TestTLTG_05_07_DuplicatePerTeamCreatesLinkedCopies(t *testing.T) {
 	assert.NotEqual(t, salesCopy, prodCopy)
 	assert.False(t, a.In("C", a.Box(conversation.TeamInbox, "Sales"), prodCopy))
 	assert.False(t, a.In("M", a.Box(conversation.TeamInbox, "Production"), salesCopy))
+	// The link names the other copy only to who can see it: Adm, owner
+	// of both accounts; C and M get the note without it (issue 10 point 6).
 	for _, tc := range []struct {
 		user       string
 		copy, peer conversation.ConversationID
-	}{{"C", salesCopy, prodCopy}, {"M", prodCopy, salesCopy}} {
+	}{{"C", salesCopy, conversation.ConversationID{}}, {"M", prodCopy, conversation.ConversationID{}}, {"Adm", salesCopy, prodCopy}, {"Adm", prodCopy, salesCopy}} {
 		links := tltgEvents(a.Conv(tc.user, tc.copy), conversation.EventLinked)
 		if assert.Len(t, links, 1, "%s: link note", tc.user) {
-			assert.Equal(t, []conversation.ConversationID{tc.peer}, links[0].Related)
+			if tc.peer.IsZero() {
+				assert.Empty(t, links[0].Related, "%s cannot see the other copy", tc.user)
+			} else {
+				assert.Equal(t, []conversation.ConversationID{tc.peer}, links[0].Related)
+			}
 		}
 	}
 	// The same email also reaches production@: nothing new is made.

@@ -1525,13 +1525,20 @@ func TestAT_06_35_DuplicatePerTeamMakesLinkedCopies(t *testing.T) {
 	assert.True(t, a.In("C", a.Box(conversation.TeamInbox, "Sales"), sales))
 	assert.True(t, a.In("A", a.Box(conversation.TeamInbox, "Support"), support))
 	assert.False(t, atCanSee(t, a, "A", sales))
+	// Each copy has the note; the link to the other copy shows only to
+	// who can see both, here Adm, owner of both accounts (issue 10
+	// point 6: C and A cannot see the other team's copy).
 	for _, tc := range []struct {
 		user      string
 		c, linked conversation.ConversationID
-	}{{"C", sales, support}, {"A", support, sales}} {
+	}{{"C", sales, conversation.ConversationID{}}, {"A", support, conversation.ConversationID{}}, {"Adm", sales, support}, {"Adm", support, sales}} {
 		links := atEvents(a.Conv(tc.user, tc.c), conversation.EventLinked)
-		if assert.Len(t, links, 1, "a note linking to the other") {
-			assert.Equal(t, []conversation.ConversationID{tc.linked}, links[0].Related)
+		if assert.Len(t, links, 1, "%s: a note of the duplicate", tc.user) {
+			if tc.linked.IsZero() {
+				assert.Empty(t, links[0].Related, "%s cannot see the other copy", tc.user)
+			} else {
+				assert.Equal(t, []conversation.ConversationID{tc.linked}, links[0].Related)
+			}
 		}
 	}
 	// support@'s own copy is the same message: nothing new.

@@ -81,7 +81,7 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 	if d.Action == threading.Duplicate {
 		res.Duplicate = true
 		res.Conversations = []conversation.ConversationID{d.Conversation}
-		return o.attachCopy(org.ID, d.Conversation, m, in.Ref)
+		return o.attachCopy(org.ID, d.Conversation, m, in.Ref, in.Supersedes)
 	}
 	if err := o.outgoingTarget(d, route{acct: acct, sharing: acct.Sharing}, scope); err != nil {
 		return err

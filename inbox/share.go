@@ -90,10 +90,12 @@ type NewComment struct {
 // Comment posts an internal comment (F3:7487, F3:8709). The author starts
 // watching (F3:7440) and has read it. Each mentioned user gains access and
 // finds the conversation in their Inbox, even if they archived or
-// unwatched it (F3:7323, F3:7419, F3:8117); @team adds the team's active
-// members, or observers too by the team's mention option (F3:9458-9461),
-// which shares a private conversation with them (F3:7333); @all reaches everyone who already has access (F3:7327,
-// spec A11). Watchers get it back in their Inbox (F3:7418); an
+// unwatched it (F3:7323, F3:7419, F3:8117); @team reaches the team's
+// active members, or observers too by the team's mention option
+// (F3:9458-9461): on a private conversation it shares it with the team
+// as such, so that members the mention would reach see it, later ones
+// too (F3:7333), and on a shared one it adds today's members; @all
+// reaches everyone who already has access (F3:7327, spec A11). Watchers get it back in their Inbox (F3:7418); an
 // unassigned team-inbox conversation notifies the team's active members
 // (F3:9580).
 //
@@ -123,6 +125,7 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 		if err != nil {
 			return err
 		}
+		private := !c.Shared()
 		c.Seq++
 		cm := &conversation.Comment{ID: conversation.CommentID(o.e.newID()), Conversation: c.ID, Author: u.ID,
 			Body: nc.Body, Mentions: mentions, Attachments: slices.Clone(nc.Attachments), At: o.now, Seq: c.Seq}
@@ -155,11 +158,20 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 					return err
 				}
 				// "Add only active members to the conversation" (the
-				// default) or active members and observers (F3:9459-9461):
-				// the members are added, not the team.
+				// default) or active members and observers (F3:9459-9461).
+				// A private conversation is shared with the team as such
+				// (F3:7333): whoever the team's mention reaches sees it,
+				// later members too (spec A-12; issue 10 point 11). A
+				// shared one gets today's members.
+				if private {
+					if conversation.AddSorted(&c.MentionTeams, t.ID) {
+						shared.Teams = append(shared.Teams, t.ID)
+						o.teams[t.ID] = t
+					}
+				}
 				for _, mb := range t.Members {
-					if mb.Kind == conversation.Active || t.Mention == conversation.MentionActiveAndObservers {
-						if conversation.AddSorted(&c.Users, mb.User) {
+					if t.MentionReaches(mb.Kind) {
+						if !private && conversation.AddSorted(&c.Users, mb.User) {
 							shared.Users = append(shared.Users, mb.User)
 						}
 						o.mention(mb.User)

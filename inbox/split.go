@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"slices"
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/conversation/channels"
@@ -87,6 +88,7 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 			for _, t := range orig.Teams {
 				conversation.AddSorted(&nc.Teams, t)
 			}
+			nc.MentionTeams = slices.Clone(orig.MentionTeams)
 			for _, x := range orig.Users {
 				conversation.AddSorted(&nc.Users, x)
 			}

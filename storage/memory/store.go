@@ -116,6 +116,7 @@ type state struct {
 
 	labelState
 	taskState
+	sync syncState
 }
 
 var _ storage.ReadTx = (*state)(nil)

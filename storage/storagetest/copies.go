@@ -158,6 +158,7 @@ func testCopySemantics(t *testing.T, newStore func(t *testing.T) storage.Store) 
 		c.Assignees[0] = newID[conversation.UserID]()
 		c.Users[1] = newID[conversation.UserID]()
 		c.Teams[0] = newID[conversation.TeamID]()
+		c.MentionTeams[0] = newID[conversation.TeamID]()
 		c.Accounts[0] = newID[conversation.AccountID]()
 		c.SnoozeForEveryone.Until = c.SnoozeForEveryone.Until.Add(1)
 	}

@@ -144,6 +144,7 @@ func newConversationWithID(org conversation.OrgID, id conversation.ConversationI
 		Assignees:       []conversation.UserID{u1},
 		Users:           []conversation.UserID{u1, u2},
 		Teams:           []conversation.TeamID{newID[conversation.TeamID]()},
+		MentionTeams:    []conversation.TeamID{newID[conversation.TeamID]()},
 		Guests:          []conversation.UserID{newID[conversation.UserID]()},
 		Accounts:        []conversation.AccountID{newID[conversation.AccountID]()},
 		Labels:          []conversation.LabelID{newID[conversation.LabelID]()},
