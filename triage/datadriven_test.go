@@ -418,10 +418,15 @@ func (w *world) routeString(r triage.Route) string {
 func TestDeliver(t *testing.T) {
 	runFile(t, "testdata/deliver.txt", func(t *testing.T, c *ddCase) string {
 		w := parseWorld(t, c)
-		switch c.cmd {
+		cmd, args := fields(c.cmd)
+		switch cmd {
 		case "deliver":
-			return w.show(triage.Deliver(triage.Delivery{Org: w.org, Conversation: w.conv, New: w.isNew, States: w.states,
-				Teams: w.teams, Target: triage.Target{Team: w.target, Routes: w.routes}, Message: w.msg, Parents: w.parents}))
+			out := triage.Deliver(triage.Delivery{Org: w.org, Conversation: w.conv, New: w.isNew, States: w.states,
+				Teams: w.teams, Target: triage.Target{Team: w.target, Routes: w.routes}, Message: w.msg, Parents: w.parents})
+			if _, ok := args["skip-inbox"]; ok {
+				out.SkipInbox() // as a rule keeping incoming mail out of the Inbox does
+			}
+			return w.show(out)
 		case "targets":
 			var b strings.Builder
 			for _, tg := range triage.Targets(w.org, w.routes, w.teams) {

@@ -8,7 +8,9 @@ import (
 
 // Facts are what the decisions on an existing conversation read.
 type Facts struct {
-	// Conversation is the conversation as it is before the change.
+	// Conversation is the conversation when the decision is asked: before
+	// the change, except where a decision says otherwise (Assign and
+	// Unassign see the assignees already changed).
 	Conversation *conversation.Conversation
 	// States are the per-user states the decision reads (every stored
 	// one, for the decisions that look at watchers).
