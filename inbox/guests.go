@@ -776,7 +776,10 @@ func redactFor(u *conversation.User, v *View) *View {
 	if u.Role != conversation.RoleGuest {
 		return v
 	}
-	out := &View{State: v.State, Comments: v.Comments}
+	out := &View{State: v.State}
+	for _, c := range v.Comments {
+		out.Comments = append(out.Comments, guests.CommentView(c))
+	}
 	if v.Conversation != nil {
 		out.Conversation = guests.Conversation(v.Conversation)
 	}
