@@ -1,0 +1,29 @@
+package inbox_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/inbox"
+)
+
+// Review of issue 10 point 7: a member who cannot find a restricted label
+// learns it exists (and its exact name) by creating or renaming a label
+// to the same name: ErrConflict for a hidden name, success for a random
+// one. An existence oracle is a leak.
+func TestReview_7_HiddenLabelNameIsNoOracle(t *testing.T) {
+	a := tltgAcme()
+	slLabel(t, a, "Adm", inbox.LabelSpec{Name: "Board-Layoffs", VisibleTo: conversation.VisibleToAdminsAndAutoShared})
+	as := a.As("A")
+	_, err := a.Engine.Label(tltgCtx, as, conversation.LabelID{0x42})
+	assert.ErrorIs(t, err, inbox.ErrNotFound)
+	_, errRandom := a.Engine.CreateLabel(tltgCtx, as, inbox.LabelSpec{Name: "Nothing-Here"})
+	_, errHidden := a.Engine.CreateLabel(tltgCtx, as, inbox.LabelSpec{Name: "Board-Layoffs"})
+	assert.NoError(t, errRandom)
+	assert.Equal(t, errRandom, errHidden, "creating a label named like a hidden one answers differently than a free name")
+	mine := slLabel(t, a, "A", inbox.LabelSpec{Name: "Mine"})
+	errRename := a.Engine.UpdateLabel(tltgCtx, as, mine.ID, inbox.LabelPatch{Name: ptr("board-layoffs")})
+	assert.NoError(t, errRename, "renaming to a hidden label's name")
+}
