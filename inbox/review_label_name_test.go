@@ -26,4 +26,10 @@ func TestReview_7_HiddenLabelNameIsNoOracle(t *testing.T) {
 	mine := slLabel(t, a, "A", inbox.LabelSpec{Name: "Mine"})
 	errRename := a.Engine.UpdateLabel(tltgCtx, as, mine.ID, inbox.LabelPatch{Name: ptr("board-layoffs")})
 	assert.NoError(t, errRename, "renaming to a hidden label's name")
+	// EnsureLabel (a user's "find or create by path") answers not-found
+	// for the hidden name and creates a free one.
+	_, errEnsureFree := a.Engine.EnsureLabel(tltgCtx, as, conversation.OrgID{}, "Free-Name")
+	_, errEnsureHidden := a.Engine.EnsureLabel(tltgCtx, as, conversation.OrgID{}, "board-layoffs")
+	assert.NoError(t, errEnsureFree)
+	assert.Equal(t, errEnsureFree, errEnsureHidden, "EnsureLabel tells a hidden name from a free one")
 }
