@@ -82,6 +82,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"GuestExpiry", testGuestExpiry},
 		{"GuestCascadeAndRollback", testGuestCascadeAndRollback},
 		{"GuestRace", testGuestRace},
+		{"Contacts", runContacts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, newStore) })
