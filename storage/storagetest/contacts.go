@@ -108,7 +108,9 @@ func testContactRoundTrip(t *testing.T, s storage.Store) {
 	for name, bad := range map[string]func(c *conversation.Contact){
 		"book":    func(c *conversation.Contact) { c.Book = newID[conversation.ContactBookID]() },
 		"company": func(c *conversation.Contact) { c.Company = newID[conversation.CompanyID]() },
-		"group":   func(c *conversation.Contact) { c.Groups = []conversation.ContactGroupID{newID[conversation.ContactGroupID]()} },
+		"group": func(c *conversation.Contact) {
+			c.Groups = []conversation.ContactGroupID{newID[conversation.ContactGroupID]()}
+		},
 	} {
 		x := newContact(b, "z@acme.com", "")
 		bad(x)
@@ -180,7 +182,9 @@ func testContactDeleteBook(t *testing.T, s storage.Store) {
 		}
 		return nil
 	})
-	page, _ := contactRead(t, s, func(r storage.ContactReader) ([]*conversation.Contact, error) { return r.BookContacts(ctx, b.ID, cs[0].ID, 1) })
+	page, _ := contactRead(t, s, func(r storage.ContactReader) ([]*conversation.Contact, error) {
+		return r.BookContacts(ctx, b.ID, cs[0].ID, 1)
+	})
 	assert.Equal(t, []conversation.ContactID{cs[1].ID}, contactIDs(page))
 
 	contactUpdate(t, s, func(w storage.ContactWriter, _ storage.ContactReader) error { return w.DeleteContactBook(ctx, b.ID) })
@@ -232,19 +236,27 @@ func testContactNames(t *testing.T, s storage.Store) {
 		err := s.Update(ctx, func(tx storage.Tx) error { return put(tx.(storage.ContactWriter)) })
 		assert.ErrorIs(t, err, conversation.ErrConflict, name)
 	}
-	gotG, err := contactRead(t, s, func(r storage.ContactReader) (*conversation.ContactGroup, error) { return r.ContactGroupByName(ctx, org.ID, "vIPs") })
+	gotG, err := contactRead(t, s, func(r storage.ContactReader) (*conversation.ContactGroup, error) {
+		return r.ContactGroupByName(ctx, org.ID, "vIPs")
+	})
 	require.NoError(t, err)
 	assert.Equal(t, g.ID, gotG.ID)
-	gotCo, err := contactRead(t, s, func(r storage.ContactReader) (*conversation.Company, error) { return r.CompanyByDomain(ctx, org.ID, "ACME.com") })
+	gotCo, err := contactRead(t, s, func(r storage.ContactReader) (*conversation.Company, error) {
+		return r.CompanyByDomain(ctx, org.ID, "ACME.com")
+	})
 	require.NoError(t, err)
 	assert.Equal(t, co.ID, gotCo.ID)
-	gotCo, err = contactRead(t, s, func(r storage.ContactReader) (*conversation.Company, error) { return r.CompanyByName(ctx, org.ID, "acme") })
+	gotCo, err = contactRead(t, s, func(r storage.ContactReader) (*conversation.Company, error) {
+		return r.CompanyByName(ctx, org.ID, "acme")
+	})
 	require.NoError(t, err)
 	assert.Equal(t, co.ID, gotCo.ID)
 
 	g.Name = "Clients" // a rename frees the old name
 	contactUpdate(t, s, func(w storage.ContactWriter, _ storage.ContactReader) error { return w.PutContactGroup(ctx, g) })
-	_, err = contactRead(t, s, func(r storage.ContactReader) (*conversation.ContactGroup, error) { return r.ContactGroupByName(ctx, org.ID, "VIPs") })
+	_, err = contactRead(t, s, func(r storage.ContactReader) (*conversation.ContactGroup, error) {
+		return r.ContactGroupByName(ctx, org.ID, "VIPs")
+	})
 	assert.ErrorIs(t, err, conversation.ErrNotFound)
 }
 
