@@ -2,10 +2,10 @@ package guests
 
 import "github.com/inboxkit/inboxkit/conversation"
 
-// Conversation returns what a guest may receive of c: a copy without
-// labels (F2:26) and without the fields that name other conversations or
-// the organization's internals (merge and continuation links, the
-// threading scope and audience). c is not changed.
+// Conversation returns what a guest may receive of c: a copy without labels
+// and without the fields that name other conversations or the organization's
+// internals (merge and continuation links, the threading scope and
+// audience). c is not changed.
 func Conversation(c *conversation.Conversation) *conversation.Conversation {
 	d := c.Clone()
 	d.Labels = nil
@@ -27,9 +27,9 @@ func Event(e *conversation.Event) (*conversation.Event, bool) {
 	return d, true
 }
 
-// Message returns what a guest may receive of a message: the whole
-// message with its attachments (F1:13-14), without the transport
-// references of other accounts' copies.
+// Message returns what a guest may receive of a message: the whole message
+// with its attachments, without the transport references of other accounts'
+// copies.
 func Message(m *conversation.Message) *conversation.Message {
 	d := m.Clone()
 	d.Copies = nil

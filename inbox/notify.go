@@ -31,7 +31,7 @@ const (
 	// watches.
 	Replied
 	// GuestInvited: an email address was invited as a guest; the
-	// notification carries the [Invitation] to send (F0:33, F2:22).
+	// notification carries the [Invitation] to send.
 	GuestInvited
 )
 
@@ -99,10 +99,10 @@ type EventHandlerFunc func(ctx context.Context, ev *conversation.Event)
 // HandleEvent calls f.
 func (f EventHandlerFunc) HandleEvent(ctx context.Context, ev *conversation.Event) { f(ctx, ev) }
 
-// wakeWatchers brings the operation's conversation back to the Inbox of
-// its watchers other than by (who acted), as new activity does
-// (F3:7418), and notifies them with r when notify is set. Watchers who
-// removed or trashed it for themselves stay out.
+// wakeWatchers brings the operation's conversation back to the Inbox of its
+// watchers other than by (who acted), as new activity does, and notifies
+// them with r when notify is set. Watchers who removed or trashed it for
+// themselves stay out.
 func (o *op) wakeWatchers(by conversation.UserID, r Reason, notify bool) {
 	for w, ws := range o.states {
 		if ws.Watching && w != by && !ws.Removed && !ws.Trashed {

@@ -231,7 +231,7 @@ func (o *op) state(u conversation.UserID) *conversation.UserState {
 func (o *op) peek(u conversation.UserID) *conversation.UserState { return o.states[u] }
 
 // touch marks the shared state changed; with activity it also moves the
-// conversation to the top of every mailbox (F3:155).
+// conversation to the top of every mailbox.
 func (o *op) touch(activity bool) {
 	o.changed = true
 	if activity {

@@ -117,6 +117,7 @@ type state struct {
 	labelState
 	taskState
 	contactState
+	sync syncState
 }
 
 var _ storage.ReadTx = (*state)(nil)

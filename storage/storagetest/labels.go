@@ -78,7 +78,7 @@ func testLabels(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	converted := renamed.Clone()
 	converted.Kind, converted.Account = conversation.EmailLabel, acct
 	err = s.Update(ctx, func(tx storage.Tx) error { return tx.UpdateLabel(ctx, converted) })
-	assert.ErrorIs(t, err, conversation.ErrInvalidArgument, "kinds cannot be converted (F3:10333)")
+	assert.ErrorIs(t, err, conversation.ErrInvalidArgument, "kinds cannot be converted")
 	update(t, s, func(tx storage.Tx) error { return tx.CreateLabel(ctx, newLabel(org.ID, "requested", parent.ID)) })
 	err = s.Update(ctx, func(tx storage.Tx) error {
 		return tx.UpdateLabel(ctx, &conversation.Label{ID: newID[conversation.LabelID]()})
