@@ -55,26 +55,25 @@ type route struct {
 
 // Deliver files an incoming message. Only the [System] actor delivers.
 //
-// Routing follows each recipient address that belongs to the
-// organization (and the receiving account itself): a team-inbox address
-// lists the conversation in that team's inbox and notifies its active
-// members, never its observers (F3:970-980); an Inbox-mode address puts it
-// in the Inbox of users set to "to inbox" and only gives access to
-// "auto-archive" users (F3:986-999); a personal account puts it in its
-// owner's Inbox. Mail to several team inboxes makes one linked copy per
-// team, or one conversation in the alphabetically first team, by the
-// organization's MultiTeamMode (F3:9723-9758).
+// Routing follows each recipient address that belongs to the organization
+// (and the receiving account itself): a team-inbox address lists the
+// conversation in that team's inbox and notifies its active members, never
+// its observers; an Inbox-mode address puts it in the Inbox of users set to
+// "to inbox" and only gives access to "auto-archive" users; a personal
+// account puts it in its owner's Inbox. Mail to several team inboxes makes
+// one linked copy per team, or one conversation in the alphabetically first
+// team, by the organization's MultiTeamMode.
 //
-// A reply (In-Reply-To, then References newest first) joins the
-// conversation of the first known parent it names; on a closed
-// conversation it reopens it, back in the assignees' Inbox with only the
-// assignees notified (F3:9373). A conversation already holding
-// MaxMessages messages is not joined: a new, linked one starts (F3:7932).
+// A reply (In-Reply-To, then References newest first) joins the conversation
+// of the first known parent it names; on a closed conversation it reopens
+// it, back in the assignees' Inbox with only the assignees notified. A
+// conversation already holding MaxMessages messages is not joined: a new,
+// linked one starts.
 //
 // A zero in.Account is ErrInvalidArgument; a message over the limits of
 // Config (subject, header fields, recipients, body size) is refused with
-// ErrLimitReached, whether it was parsed from raw mail or not, and
-// nothing is stored.
+// ErrLimitReached, whether it was parsed from raw mail or not, and nothing
+// is stored.
 func (e *Engine) Deliver(ctx context.Context, actor Actor, in Incoming) (Delivery, error) {
 	if !actor.system {
 		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor delivers mail")
@@ -260,8 +259,8 @@ func (o *op) checkDecision(d *threading.Decision[conversation.ConversationID]) e
 		}
 		return c, err
 	}
-	// Guests, live or invited, block merging (F3:7927): the message
-	// then joins one conversation and the others stay apart.
+	// Guests, live or invited, block merging: the message then joins one
+	// conversation and the others stay apart.
 	mergeable := func(c *conversation.Conversation) (bool, error) {
 		if c == nil {
 			return false, nil
@@ -340,7 +339,7 @@ func (o *op) targetScope(org *conversation.Org, acct *conversation.Account, tg *
 }
 
 // attachCopy records another account's copy of a message already in
-// conversation c (T1): no new message, no event, no notification. A
+// conversation c: no new message, no event, no notification. A
 // re-delivery to the same account changes nothing but the reference: a
 // message inboxkit recorded (no reference yet) takes ref, and a reference
 // starting with supersedes (stale after the transport renumbered its
@@ -377,8 +376,9 @@ func (o *op) attachCopy(org conversation.OrgID, c conversation.ConversationID, m
 	return nil
 }
 
-// parentMessages returns the messages the decision matched by id (a
-// reply's parents), for the direct-reply rule of F3:7419.
+// parentMessages returns the messages the decision matched by id (a reply's
+// parents), for the direct-reply rule: a direct reply to a user brings the
+// conversation back to their Inbox even if they do not watch it.
 func (o *op) parentMessages(org conversation.OrgID, d threading.Decision[conversation.ConversationID]) ([]*conversation.Message, error) {
 	if d.By != threading.ByInReplyTo && d.By != threading.ByReferences {
 		return nil, nil
@@ -410,12 +410,11 @@ func (o *op) linkContinuation(full, to conversation.ConversationID) error {
 //
 // Mail that came through a group (a Mailing-list or List-Id header) is
 // routed to shared addresses by the group's identity only, the primary
-// address of its Mailing-list header or the address its List-Id names:
-// the alias the sender typed in To is not what the group is known by, so
-// a shared address set up only for an alias is not matched (the
-// documented failure of F3:1293-1297), and adding the primary address
-// fixes it. The routes are then settled by finishRoutes (co-recipient
-// addresses, private copies).
+// address of its Mailing-list header or the address its List-Id names: the
+// alias the sender typed in To is not what the group is known by, so a
+// shared address set up only for an alias is not matched (a documented
+// failure), and adding the primary address fixes it. The routes are then
+// settled by finishRoutes (co-recipient addresses, private copies).
 func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]route, error) {
 	var out []route
 	seen := map[string]bool{}
@@ -469,10 +468,10 @@ func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]rout
 	return finishRoutes(acct, out), nil
 }
 
-// addMessage appends m to the operation's conversation. Every path that
-// adds a message decided first, through the Threader (Decide, Room), that
-// the conversation has room: a full one here is a broken invariant,
-// refused rather than carried past the cap (F3:7932).
+// addMessage appends m to the operation's conversation. Every path that adds
+// a message decided first, through the Threader (Decide, Room), that the
+// conversation has room: a full one here is a broken invariant, refused
+// rather than carried past the cap.
 func (o *op) addMessage(m *conversation.Message) error {
 	c := o.conv
 	if c.Messages >= o.e.maxMessages {

@@ -32,7 +32,7 @@ const (
 	// watches.
 	Replied
 	// GuestInvited: an email address was invited as a guest; the
-	// notification carries the [Invitation] to send (F0:33, F2:22).
+	// notification carries the [Invitation] to send.
 	GuestInvited
 )
 

@@ -304,7 +304,7 @@ func (o *op) peek(u conversation.UserID) *conversation.UserState {
 }
 
 // touch marks the shared state changed; with activity it also moves the
-// conversation to the top of every mailbox (F3:155).
+// conversation to the top of every mailbox.
 func (o *op) touch(activity bool) {
 	o.changed = true
 	if activity {

@@ -52,11 +52,11 @@ type ListOptions struct {
 	// Limit is the page size: zero means DefaultPageSize; above
 	// MaxPageSize it is capped.
 	Limit int
-	// NotSnoozed drops conversations snoozed for the viewer or for
-	// everyone (the "Not snoozed" filter, F3:7764).
+	// NotSnoozed drops conversations snoozed for the viewer or for everyone
+	// (the "Not snoozed" filter).
 	NotSnoozed bool
 	// AssignedTo keeps conversations assigned to that user or holding an
-	// open task assigned to them (the "Assigned to" filter, F3:9312).
+	// open task assigned to them (the "Assigned to" filter).
 	AssignedTo conversation.UserID
 }
 
@@ -84,9 +84,9 @@ type Page struct {
 }
 
 // List returns a page of a mailbox as the actor sees it, newest activity
-// first (F3:155). Listings come from the store's mailbox indexes, so a
-// page costs the same however many conversations the store holds. Team
-// mailboxes are for the team's members only.
+// first. Listings come from the store's mailbox indexes, so a page costs the
+// same however many conversations the store holds. Team mailboxes are for
+// the team's members only.
 func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOptions) (Page, error) {
 	limit, err := pageLimit(opts.Limit)
 	if err != nil {

@@ -17,15 +17,14 @@ import (
 //
 // Emails that came from u's personal accounts (messages u's own private
 // accounts received or sent, filed in their private threading scope) are
-// pulled out to preserve the privacy of u's mailbox (F3:6709-6714): they
-// move together into a new private conversation only u can see, in u's
-// Inbox if the conversation was there, archived otherwise (F3:6711), and
-// replies to them follow (F3:6455). Where each was, the conversation
-// keeps a [conversation.EventMessageWithdrawn] notice naming u
-// ("Message was deleted because [User] was removed from the
-// conversation", F3:6707); an [conversation.EventUnshared] records the
-// removal. Re-adding u and merging the private conversation back restores
-// the messages (F3:6716-6723).
+// pulled out to preserve the privacy of u's mailbox: they move together into
+// a new private conversation only u can see, in u's Inbox if the
+// conversation was there, archived otherwise, and replies to them follow.
+// Where each was, the conversation keeps a
+// [conversation.EventMessageWithdrawn] notice naming u ("Message was deleted
+// because [User] was removed from the conversation"); an
+// [conversation.EventUnshared] records the removal. Re-adding u and merging
+// the private conversation back restores the messages.
 //
 // The messages that moved are only those received on (or sent through)
 // u's personal account; another account's message of which u's account

@@ -10,24 +10,24 @@ import (
 	"github.com/inboxkit/inboxkit/triage"
 )
 
-// SnoozeOptions describe a snooze (F3:7741-7823).
+// SnoozeOptions describe a snooze.
 type SnoozeOptions struct {
 	// Until is when the conversation comes back; it must be in the future.
 	Until time.Time
 	// ForEveryone snoozes a shared conversation for all participants: it
-	// returns to the team inbox (or the assignees' Inboxes) when due
-	// (F3:7806). Otherwise only the actor is reminded (F3:7805).
+	// returns to the team inbox (or the assignees' Inboxes) when due.
+	// Otherwise only the actor is reminded.
 	ForEveryone bool
-	// LeaveInInbox keeps it visible while snoozed (F3:7799).
+	// LeaveInInbox keeps it visible while snoozed.
 	LeaveInInbox bool
 	// DiscardOnReply cancels the snooze if an external message arrives
-	// first (F3:7795).
+	// first.
 	DiscardOnReply bool
 }
 
-// Snooze hides a conversation from Inbox and team inbox views until a
-// time; it stays in Assigned to me, All and label mailboxes, and is listed
-// in Snoozed (F3:7755-7761, F3:7810). [Engine.RunDue] brings it back.
+// Snooze hides a conversation from Inbox and team inbox views until a time;
+// it stays in Assigned to me, All and label mailboxes, and is listed in
+// Snoozed. [Engine.RunDue] brings it back.
 func (e *Engine) Snooze(ctx context.Context, actor Actor, id conversation.ConversationID, opts SnoozeOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAsUser(id); err != nil {
@@ -50,7 +50,7 @@ func (o *op) snooze(opts SnoozeOptions) error {
 	st.SnoozeDue = false
 	if opts.ForEveryone {
 		if !c.Shared() {
-			return conversation.Errorf(ErrInvalidArgument, "only shared conversations snooze for everyone (F3:7803)")
+			return conversation.Errorf(ErrInvalidArgument, "only shared conversations snooze for everyone")
 		}
 		c.SnoozeForEveryone = s
 		o.emit(conversation.Event{Type: conversation.EventSnoozed, Until: s.Until, ForEveryone: true})
@@ -62,9 +62,9 @@ func (o *op) snooze(opts SnoozeOptions) error {
 	return nil
 }
 
-// DiscardSnooze cancels a snooze and brings the conversation back at once
-// (F3:7819-7823): the actor's own snooze, else the snooze for everyone,
-// which only its setter or an assignee may discard [LIB-DEFAULT].
+// DiscardSnooze cancels a snooze and brings the conversation back at once:
+// the actor's own snooze, else the snooze for everyone, which only its
+// setter or an assignee may discard.
 func (e *Engine) DiscardSnooze(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -90,12 +90,11 @@ func (e *Engine) DiscardSnooze(ctx context.Context, actor Actor, id conversation
 }
 
 // RunDue wakes every snooze whose time has come, each in its own
-// transaction, and returns how many it woke. The host calls it
-// periodically (a timer, a cron job); calling it late wakes everything
-// overdue. A snooze for one user puts the conversation back in that
-// user's Inbox, marked due, and reminds them (F3:7741, F3:358); a snooze
-// for everyone puts it back in the team inbox, or the assignees' Inboxes
-// if assigned (spec A49), and reminds every participant (F3:7806).
+// transaction, and returns how many it woke. The host calls it periodically
+// (a timer, a cron job); calling it late wakes everything overdue. A snooze
+// for one user puts the conversation back in that user's Inbox, marked due,
+// and reminds them; a snooze for everyone puts it back in the team inbox, or
+// the assignees' Inboxes if assigned, and reminds every participant.
 func (e *Engine) RunDue(ctx context.Context) (int, error) {
 	woken := 0
 	for {
@@ -160,11 +159,11 @@ func (o *op) wakeDue(d storage.DueSnooze, now time.Time) bool {
 	return true
 }
 
-// wake ends the snooze for everyone. The conversation goes back to its
-// team inbox when unassigned, else to the assignees' Inboxes (spec A49).
-// When the snooze came due (remind), every participant (its setter, the
-// assignees, watchers, whoever has it in their Inbox) gets it back in their Inbox,
-// marked due, and is reminded (F3:7806).
+// wake ends the snooze for everyone. The conversation goes back to its team
+// inbox when unassigned, else to the assignees' Inboxes. When the snooze
+// came due (remind), every participant (its setter, the assignees, watchers,
+// whoever has it in their Inbox) gets it back in their Inbox, marked due,
+// and is reminded.
 func (o *op) wake(remind bool) {
 	o.decide(func(f triage.Facts) triage.Outcome { return triage.WakeEveryone(f, remind) })
 	o.touch(true)

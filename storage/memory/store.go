@@ -116,6 +116,7 @@ type state struct {
 
 	labelState
 	taskState
+	contactState
 	sync syncState
 }
 
@@ -145,6 +146,7 @@ func (s *state) init() {
 	s.guest.init()
 	s.labelState.init()
 	s.taskState.init()
+	s.contactState.init()
 }
 
 // orgKey is a string key scoped to one organization: a folded handle, a

@@ -83,6 +83,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"GuestExpiry", testGuestExpiry},
 		{"GuestCascadeAndRollback", testGuestCascadeAndRollback},
 		{"GuestRace", testGuestRace},
+		{"Contacts", runContacts},
 		{"SyncCursors", testSyncCursors}, // optional role: skips when absent
 	}
 	for _, tc := range tests {
