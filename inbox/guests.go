@@ -8,6 +8,7 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/guests"
 	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // Guest errors, the values of package guests and conversation, so callers
@@ -250,7 +251,7 @@ func (e *Engine) AcceptInvitation(ctx context.Context, token string, acc Accepta
 		conversation.AddSorted(&c.Guests, guest.ID)
 		st := o.state(guest.ID)
 		st.Removed, st.Trashed = false, false
-		st.InInbox, st.Watching = true, true
+		o.apply(ptr(triage.Join(guest.ID)))
 		ev := o.emit(conversation.Event{Type: conversation.EventGuestJoined, Users: []conversation.UserID{guest.ID}, Email: rec.Email})
 		ev.Actor = guest.ID
 		o.touch(false)
@@ -676,8 +677,9 @@ func (o *op) endGuestAccess(rec *conversation.GuestAccess) error {
 		g := rec.Guest
 		conversation.RemoveSorted(&o.conv.Guests, g)
 		if st := o.peek(g); st != nil {
+			o.apply(ptr(triage.Leave(g)))
 			st = o.state(g)
-			st.InInbox, st.Watching, st.Starred, st.Pinned, st.SnoozeDue = false, false, false, false, false
+			st.Watching, st.Starred, st.Pinned, st.SnoozeDue = false, false, false, false
 			st.Snooze = nil
 		}
 		ev.Users = []conversation.UserID{g}
@@ -744,6 +746,12 @@ func (o *op) loadAsReader(id conversation.ConversationID, a guests.Action) (*con
 	if err := o.load(id); err != nil {
 		return nil, err
 	}
+	return o.reader(a)
+}
+
+// reader returns the acting user if their role may do a on the loaded
+// conversation.
+func (o *op) reader(a guests.Action) (*conversation.User, error) {
 	if o.user == nil {
 		return nil, conversation.Errorf(ErrForbidden, "this operation needs a user actor")
 	}

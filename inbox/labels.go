@@ -9,6 +9,7 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/labels"
 	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // LabelMailbox returns the mailbox of label l: the conversations carrying it
@@ -863,10 +864,7 @@ func (e *Engine) MoveToLabel(ctx context.Context, actor Actor, id conversation.C
 			if t := o.teams[c.Team]; t == nil || t.MemberKind(u.ID) == 0 || (from.Kind == conversation.TeamInbox && from.Team != c.Team) {
 				return conversation.Errorf(ErrInvalidArgument, "conversation %s is not in that team inbox of yours", id)
 			}
-			if c.InTeamInbox {
-				c.InTeamInbox = false
-				o.emit(conversation.Event{Type: conversation.EventArchived, ForEveryone: true})
-			}
+			o.decide(triage.ArchiveTeamInbox)
 		case conversation.LabelMailbox:
 			return o.removeLabel(from.Label)
 		default:

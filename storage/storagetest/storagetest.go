@@ -61,6 +61,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"ListOrder", testListOrder},
 		{"ListPagination", testListPagination},
 		{"SetPlacements", testSetPlacements},
+		{"UserPlacements", testUserPlacements},
 		{"ImpliedPlacements", testImpliedPlacements},
 		{"ImpliedPlacementsModel", testImpliedPlacementsModel},
 		{"MailboxModel", testMailboxModel},
