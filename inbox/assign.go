@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // AssignMode says whether Assign replaces the assignees or adds to them (⌘D
@@ -99,9 +100,7 @@ func (e *Engine) UnassignTeam(ctx context.Context, actor Actor, id conversation.
 		if c.Team.IsZero() {
 			return nil
 		}
-		o.emit(conversation.Event{Type: conversation.EventTeamChanged, Teams: []conversation.TeamID{{}, c.Team}})
-		c.Team = conversation.TeamID{}
-		c.InTeamInbox = false
+		o.decide(triage.LeaveTeam)
 		o.touch(true)
 		return nil
 	})
@@ -164,16 +163,11 @@ func (o *op) assign(users []conversation.UserID, replace bool) error {
 		added = append(added, u)
 		conversation.AddSorted(&c.Users, u)
 		o.restore(u)
-		st := o.state(u)
-		st.InInbox = true
-		st.Watching = true
-		o.notify(u, Assigned)
 	}
 	if len(added) == 0 {
 		return nil
 	}
-	c.InTeamInbox = false
-	o.emit(conversation.Event{Type: conversation.EventAssigned, Users: added})
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.Assign(f, added) })
 	o.touch(true)
 	return nil
 }
@@ -190,26 +184,14 @@ func (o *op) unassign(users []conversation.UserID) {
 	if len(removed) == 0 {
 		return
 	}
-	if len(c.Assignees) == 0 && !c.Team.IsZero() && !c.Closed && !c.Trashed {
-		if t := o.teams[c.Team]; t != nil && !t.NoInbox {
-			c.InTeamInbox = true
-		}
-	}
-	o.emit(conversation.Event{Type: conversation.EventUnassigned, Users: removed})
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.Unassign(f, removed) })
 	o.touch(true)
 }
 
 // moveTeam sets the conversation's team and lists it in that team's
 // inbox unless it is assigned.
 func (o *op) moveTeam(t *conversation.Team, byMessage bool) {
-	c := o.conv
-	ev := conversation.Event{Type: conversation.EventTeamChanged, ByMessage: byMessage, Teams: []conversation.TeamID{t.ID}}
-	if !c.Team.IsZero() {
-		ev.Teams = append(ev.Teams, c.Team)
-	}
-	c.Team = t.ID
-	c.InTeamInbox = !byMessage || len(c.Assignees) == 0
 	o.teams[t.ID] = t
-	o.emit(ev)
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.MoveTeam(f, t.ID, byMessage) })
 	o.touch(true)
 }

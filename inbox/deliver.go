@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/threading"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // Incoming is a message a connected account received.
@@ -121,51 +121,28 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 		return err
 	}
 
-	// Split routes into team inboxes and the rest.
-	var teams []*conversation.Team
-	var others []route
+	// One target per team inbox by the organization's multi-team mode (or
+	// a single target without team); each is threaded in its own scope
+	// (accountScope).
+	teams := map[conversation.TeamID]*conversation.Team{}
 	for _, r := range routes {
-		if r.sharing.Kind != conversation.SharedToTeamInbox {
-			others = append(others, r)
-			continue
-		}
-		if slices.ContainsFunc(teams, func(t *conversation.Team) bool { return t.ID == r.sharing.Team }) {
+		if r.sharing.Kind != conversation.SharedToTeamInbox || teams[r.sharing.Team] != nil {
 			continue
 		}
 		t, err := o.tx.Team(o.ctx, r.sharing.Team)
 		if err != nil {
 			return err
 		}
-		teams = append(teams, t)
+		teams[t.ID] = t
 	}
-	slices.SortFunc(teams, func(a, b *conversation.Team) int {
-		if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
-			return c
-		}
-		return a.ID.Compare(b.ID)
-	})
-	single := org.MultiTeamMode == conversation.SingleConversation
-	if single && len(teams) > 1 {
-		teams = teams[:1]
-	}
-
-	// One target per team (or a single target without team); the first
-	// target also takes the non-team routes. Each is threaded in its own
-	// scope (accountScope).
 	var targets []*target
-	for _, t := range teams {
-		tg := &target{team: t}
-		for _, r := range routes {
-			if r.sharing.Kind == conversation.SharedToTeamInbox && r.sharing.Team == t.ID {
-				tg.routes = append(tg.routes, r)
-			}
+	for _, tt := range triage.Targets(org, triageRoutes(routes), teams) {
+		tg := &target{team: tt.Team}
+		for _, r := range tt.Routes {
+			tg.routes = append(tg.routes, route{acct: r.Account, sharing: r.Sharing})
 		}
 		targets = append(targets, tg)
 	}
-	if len(targets) == 0 {
-		targets = append(targets, &target{})
-	}
-	targets[0].routes = append(targets[0].routes, others...)
 	th, err := o.threader()
 	if err != nil {
 		return err
@@ -218,7 +195,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 			if err != nil {
 				return err
 			}
-			if err := o.inboundReply(org, tg.team, tg.routes, m, parents); err != nil {
+			if err := o.inbound(org, tg, m, parents, false); err != nil {
 				return err
 			}
 		default: // New, Continue
@@ -230,7 +207,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 			if err := o.switchTo(c, true); err != nil {
 				return err
 			}
-			if err := o.inboundNew(tg.team, tg.routes, m); err != nil {
+			if err := o.inbound(org, tg, m, nil, true); err != nil {
 				return err
 			}
 			if related := slices.DeleteFunc(slices.Clone(created), func(id conversation.ConversationID) bool { return id == tg.id }); len(related) > 0 && d.Action == threading.New {
@@ -517,160 +494,21 @@ func (o *op) addMessage(m *conversation.Message) error {
 	return o.tx.AddMessage(o.ctx, c.Org, m)
 }
 
-// applyRoutes grants the access each route implies and returns the users
-// a new message puts in their Inbox (personal owners, delegates and
-// "to inbox" users) and the team whose inbox it feeds, if any.
-func (o *op) applyRoutes(routes []route) (inboxUsers []conversation.UserID, team conversation.TeamID) {
-	c := o.conv
-	for _, r := range routes {
-		conversation.AddSorted(&c.Accounts, r.acct.ID)
-		conversation.AddSorted(&c.Users, r.acct.Owner)
-		for _, d := range r.acct.Delegates {
-			conversation.AddSorted(&c.Users, d)
-		}
-		switch r.sharing.Kind {
-		case conversation.NotShared:
-			inboxUsers = append(inboxUsers, r.acct.Owner)
-			inboxUsers = append(inboxUsers, r.acct.Delegates...)
-		case conversation.SharedToInboxes:
-			for _, u := range slices.SortedFunc(maps.Keys(r.sharing.Users), conversation.UserID.Compare) {
-				conversation.AddSorted(&c.Users, u)
-				if r.sharing.Users[u] == conversation.ToInbox {
-					inboxUsers = append(inboxUsers, u)
-				}
-			}
-		case conversation.SharedToTeamInbox:
-			conversation.AddSorted(&c.Teams, r.sharing.Team)
-			team = r.sharing.Team
-		}
+// inbound files message m, addressed by target tg, in the operation's
+// conversation (created if new): triage decides what it does to Inboxes,
+// the team inbox and notifications, with the parents m answers.
+func (o *op) inbound(org *conversation.Org, tg *target, m *conversation.Message, parents []*conversation.Message, created bool) error {
+	out := triage.Deliver(triage.Delivery{Org: org, Conversation: o.conv, New: created, States: o.states, Teams: o.teams,
+		Target: triage.Target{Team: tg.team, Routes: triageRoutes(tg.routes)}, Message: m, Parents: parents})
+	if created {
+		o.emit(conversation.Event{Type: conversation.EventCreated})
 	}
-	o.touch(false)
-	return inboxUsers, team
-}
-
-// inboundNew fills a new conversation with its first message.
-func (o *op) inboundNew(team *conversation.Team, routes []route, m *conversation.Message) error {
-	o.emit(conversation.Event{Type: conversation.EventCreated})
-	inboxUsers, _ := o.applyRoutes(routes)
-	if team != nil {
-		o.conv.Team = team.ID
-		o.conv.InTeamInbox = true
-		o.teams[team.ID] = team // loaded by deliver in this transaction
-		if err := o.loadTeams(); err != nil {
-			return err
-		}
-		o.notifyActive(team, NewMessage)
-	}
-	for _, u := range inboxUsers {
-		o.state(u).InInbox = true
-		o.notify(u, NewMessage)
-	}
-	return o.addMessage(m)
-}
-
-// inboundReply adds an external message to an existing conversation and
-// applies the reply rules: only the assignees are notified, and the team's
-// option decides whether a reply to an assigned conversation goes to the
-// assignees' Inboxes or back to the team inbox.
-func (o *op) inboundReply(org *conversation.Org, team *conversation.Team, routes []route, m *conversation.Message, parents []*conversation.Message) error {
-	c := o.conv
-	inboxUsers, _ := o.applyRoutes(routes)
-	if team != nil && c.Team != team.ID && (c.Team.IsZero() || org.MultiTeamMode == conversation.SingleConversation) {
-		o.moveTeam(team, true)
-	}
-	if err := o.loadTeams(); err != nil {
-		return err
+	if out.Team != nil && tg.team != nil && *out.Team == tg.team.ID {
+		o.teams[tg.team.ID] = tg.team // loaded by deliver in this transaction
 	}
 	if err := o.addMessage(m); err != nil {
 		return err
 	}
-	o.discardSnoozesOnReply(m)
-	teamOf := o.teams[c.Team]
-	if c.Closed {
-		c.Closed = false
-		o.emit(conversation.Event{Type: conversation.EventReopened, ByMessage: true})
-		// Only the assignees are told; watchers still get it back in their
-		// Inbox.
-		for _, a := range c.Assignees {
-			o.state(a).InInbox = true
-			o.notify(a, NewMessage)
-		}
-		if len(c.Assignees) == 0 && teamOf != nil && !teamOf.NoInbox {
-			c.InTeamInbox = true
-			o.notifyActive(teamOf, NewMessage)
-		}
-		o.reinboxWatchers(false)
-	} else {
-		switch {
-		case len(c.Assignees) > 0 && teamOf != nil && teamOf.ReplyToAssigned == conversation.MoveBackToTeamInbox:
-			c.InTeamInbox = true
-			for _, a := range c.Assignees {
-				o.notify(a, NewMessage)
-			}
-		case len(c.Assignees) > 0:
-			for _, a := range c.Assignees {
-				o.state(a).InInbox = true
-				o.notify(a, NewMessage)
-			}
-		case teamOf != nil && !teamOf.NoInbox:
-			c.InTeamInbox = true
-			o.notifyActive(teamOf, NewMessage)
-		}
-		o.reinboxWatchers(true)
-	}
-	// A direct reply, to a message the user sent, brings it back even to a
-	// user who does not watch.
-	for _, p := range parents {
-		if p.Conversation == c.ID && p.Direction == conversation.Outbound && !p.SentBy.IsZero() {
-			inboxUsers = append(inboxUsers, p.SentBy)
-		}
-	}
-	for _, u := range inboxUsers {
-		if st := o.peek(u); st != nil && (st.Removed || st.Trashed) {
-			continue
-		}
-		o.state(u).InInbox = true
-		o.notify(u, NewMessage)
-	}
+	o.apply(&out)
 	return nil
-}
-
-// reinboxWatchers puts the conversation back in the Inbox of every watcher
-// but the actor, notifying them if notify is set.
-func (o *op) reinboxWatchers(notify bool) {
-	for u, st := range o.states {
-		if !st.Watching || u == o.actor.user || st.Removed || st.Trashed {
-			continue
-		}
-		o.state(u).InInbox = true
-		if notify {
-			o.notify(u, NewMessage)
-		}
-	}
-}
-
-// notifyActive notifies the active members of team (never observers).
-func (o *op) notifyActive(team *conversation.Team, r Reason) {
-	o.notes = slices.Grow(o.notes, len(team.Members))
-	for _, m := range team.Members {
-		if m.Kind == conversation.Active {
-			o.notify(m.User, r)
-		}
-	}
-}
-
-// discardSnoozesOnReply cancels snoozes set with "discard if someone
-// replies" before this external message.
-func (o *op) discardSnoozesOnReply(m *conversation.Message) {
-	c := o.conv
-	if s := c.SnoozeForEveryone; s != nil && s.DiscardOnReply && !m.At.Before(s.At) {
-		c.SnoozeForEveryone = nil
-		o.emit(conversation.Event{Type: conversation.EventSnoozeDiscarded, ForEveryone: true})
-	}
-	for u, st := range o.states {
-		if s := st.Snooze; s != nil && s.DiscardOnReply && !m.At.Before(s.At) {
-			o.state(u).Snooze = nil
-			o.emit(conversation.Event{Type: conversation.EventSnoozeDiscarded, Users: []conversation.UserID{u}})
-		}
-	}
 }

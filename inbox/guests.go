@@ -8,6 +8,7 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/guests"
 	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // Guest errors, the values of package guests and conversation, so callers
@@ -250,7 +251,7 @@ func (e *Engine) AcceptInvitation(ctx context.Context, token string, acc Accepta
 		conversation.AddSorted(&c.Guests, guest.ID)
 		st := o.state(guest.ID)
 		st.Removed, st.Trashed = false, false
-		st.InInbox, st.Watching = true, true
+		o.apply(ptr(triage.Join(guest.ID)))
 		ev := o.emit(conversation.Event{Type: conversation.EventGuestJoined, Users: []conversation.UserID{guest.ID}, Email: rec.Email})
 		ev.Actor = guest.ID
 		o.touch(false)
@@ -676,6 +677,7 @@ func (o *op) endGuestAccess(rec *conversation.GuestAccess) error {
 		g := rec.Guest
 		conversation.RemoveSorted(&o.conv.Guests, g)
 		if st := o.peek(g); st != nil {
+			o.apply(ptr(triage.Leave(g)))
 			// Nothing of the guest's state means anything once their
 			// access ended: it is emptied, and so deleted, not kept to be
 			// read back by every later operation on the conversation.
@@ -745,6 +747,12 @@ func (o *op) loadAsReader(id conversation.ConversationID, a guests.Action) (*con
 	if err := o.load(id); err != nil {
 		return nil, err
 	}
+	return o.reader(a)
+}
+
+// reader returns the acting user if their role may do a on the loaded
+// conversation.
+func (o *op) reader(a guests.Action) (*conversation.User, error) {
 	if o.user == nil {
 		return nil, conversation.Errorf(ErrForbidden, "this operation needs a user actor")
 	}
@@ -777,7 +785,10 @@ func redactFor(u *conversation.User, v *View) *View {
 	if u.Role != conversation.RoleGuest {
 		return v
 	}
-	out := &View{State: v.State, Comments: v.Comments}
+	out := &View{State: v.State}
+	for _, c := range v.Comments {
+		out.Comments = append(out.Comments, guests.CommentView(c))
+	}
 	if v.Conversation != nil {
 		out.Conversation = guests.Conversation(v.Conversation)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/labels"
 	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // LabelMailbox returns the mailbox of label l: the conversations carrying it
@@ -468,7 +469,58 @@ func (o *op) checkLabel(l *conversation.Label) error {
 	if err := labels.CheckParent(l, set.get); err != nil {
 		return err
 	}
-	return set.err
+	if set.err != nil {
+		return set.err
+	}
+	return o.checkSiblingName(l)
+}
+
+// checkSiblingName refuses l's name when a sibling the actor can find (same
+// organization, kind, account and parent) has it, compared
+// case-insensitively: the one place sibling names are kept apart. The store
+// does not enforce it, and a sibling the actor cannot find never clashes, so
+// a create or rename answers exactly as for a free name and no label name is
+// an existence oracle. The refusal names no label.
+func (o *op) checkSiblingName(l *conversation.Label) error {
+	sibs, err := o.siblings(l.Org, l.Parent)
+	if err != nil {
+		return err
+	}
+	for _, s := range sibs {
+		if s.ID == l.ID || s.Kind != l.Kind || s.Account != l.Account || !strings.EqualFold(s.Name, l.Name) {
+			continue
+		}
+		ok, err := o.canFind(s)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return conversation.Errorf(ErrConflict, "label %q: a sibling label has that name", l.Name)
+		}
+	}
+	return nil
+}
+
+// siblings returns the labels of org directly under parent (top-level ones
+// for a zero parent), every kind.
+func (o *op) siblings(org conversation.OrgID, parent conversation.LabelID) ([]*conversation.Label, error) {
+	if !parent.IsZero() {
+		return o.tx.LabelChildren(o.ctx, parent)
+	}
+	all, err := o.tx.Labels(o.ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(l *conversation.Label) bool { return !l.Parent.IsZero() }), nil
+}
+
+// canFind reports whether the actor may find l (canSeeLabel); the system
+// finds every label.
+func (o *op) canFind(l *conversation.Label) (bool, error) {
+	if o.user == nil {
+		return true, nil
+	}
+	return canSeeLabel(o.ctx, o.tx, o.user, l)
 }
 
 // findLabel loads a label the actor may find, as visibleLabel does
@@ -812,10 +864,7 @@ func (e *Engine) MoveToLabel(ctx context.Context, actor Actor, id conversation.C
 			if t := o.teams[c.Team]; t == nil || t.MemberKind(u.ID) == 0 || (from.Kind == conversation.TeamInbox && from.Team != c.Team) {
 				return conversation.Errorf(ErrInvalidArgument, "conversation %s is not in that team inbox of yours", id)
 			}
-			if c.InTeamInbox {
-				c.InTeamInbox = false
-				o.emit(conversation.Event{Type: conversation.EventArchived, ForEveryone: true})
-			}
+			o.decide(triage.ArchiveTeamInbox)
 		case conversation.LabelMailbox:
 			return o.removeLabel(from.Label)
 		default:
@@ -943,8 +992,9 @@ func (e *Engine) AddSharedLabels(ctx context.Context, actor Actor, id conversati
 // actor), creating it and any missing parent, with default settings, if it
 // does not exist: what a rule's "Add label(s)" action needs ("Labels are
 // created if they don't exist"). Path segments are matched
-// case-insensitively. A user actor must be able to find an existing label to
-// use it.
+// case-insensitively, and only against labels the actor can find: for a
+// user, a part whose only same-named label is hidden is created, so the
+// answer is the same as for a free name.
 func (e *Engine) EnsureLabel(ctx context.Context, actor Actor, org conversation.OrgID, path string) (*conversation.Label, error) {
 	if actor.system {
 		if err := needID("organization", org); err != nil {
@@ -970,16 +1020,17 @@ func (e *Engine) EnsureLabel(ctx context.Context, actor Actor, org conversation.
 		}
 		var parent conversation.LabelID
 		for _, name := range parts {
-			i := slices.IndexFunc(all, func(l *conversation.Label) bool {
-				return l.Kind == conversation.OrgLabel && l.Parent == parent && strings.EqualFold(l.Name, name)
-			})
-			if i >= 0 {
-				out, parent = all[i], all[i].ID
+			found, err := o.findNamed(all, parent, name)
+			if err != nil {
+				return err
+			}
+			if found != nil {
+				out, parent = found, found.ID
 				continue
 			}
 			l := &conversation.Label{ID: conversation.LabelID(o.e.newID()), Org: org, Kind: conversation.OrgLabel,
 				Name: name, Parent: parent, CreatedBy: o.actor.user, CreatedAt: o.now}
-			if err := labels.Validate(l); err != nil {
+			if err := o.checkLabel(l); err != nil {
 				return err
 			}
 			n, err := o.tx.CountOrgLabels(o.ctx, org)
@@ -995,21 +1046,24 @@ func (e *Engine) EnsureLabel(ctx context.Context, actor Actor, org conversation.
 			all = append(all, l)
 			out, parent = l, l.ID
 		}
-		if o.user != nil {
-			if ok, err := canSeeLabel(o.ctx, o.tx, o.user, out); err != nil || !ok {
-				return cmpErr(err, conversation.Errorf(ErrNotFound, "label %q", path))
-			}
-		}
 		out = out.Clone()
 		return nil
 	})
 	return out, err
 }
 
-// cmpErr returns err if set, else fallback.
-func cmpErr(err, fallback error) error {
-	if err != nil {
-		return err
+// findNamed returns the organization label among all under parent named
+// name (case-insensitively) that the actor may find, nil if none: a
+// same-named label the actor cannot find is passed over, as if absent.
+func (o *op) findNamed(all []*conversation.Label, parent conversation.LabelID, name string) (*conversation.Label, error) {
+	for _, l := range all {
+		if l.Kind != conversation.OrgLabel || l.Parent != parent || !strings.EqualFold(l.Name, name) {
+			continue
+		}
+		ok, err := o.canFind(l)
+		if err != nil || ok {
+			return l, err
+		}
 	}
-	return fallback
+	return nil, nil
 }

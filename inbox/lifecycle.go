@@ -6,6 +6,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/guests"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // Close marks a conversation done: it leaves the team inbox and the
@@ -38,18 +39,10 @@ func (e *Engine) Reopen(ctx context.Context, actor Actor, id conversation.Conver
 
 // reopen implements Reopen on the loaded conversation.
 func (o *op) reopen() {
-	c := o.conv
-	if !c.Closed {
+	if !o.conv.Closed {
 		return
 	}
-	c.Closed = false
-	for _, a := range c.Assignees {
-		o.state(a).InInbox = true
-	}
-	if t := o.teams[c.Team]; len(c.Assignees) == 0 && t != nil && !t.NoInbox {
-		c.InTeamInbox = true
-	}
-	o.emit(conversation.Event{Type: conversation.EventReopened})
+	o.decide(triage.Reopen)
 	o.touch(true)
 }
 
@@ -61,25 +54,17 @@ func (o *op) close() error {
 	if c.Closed {
 		return nil
 	}
-	c.Closed = true
-	c.InTeamInbox = false
-	c.TaskInProgress = false // a closed conversation task is Closed
-	if o.user != nil {
-		o.state(o.user.ID).InInbox = false
-	}
-	for u, st := range o.states {
-		if !st.InInbox || st.Watching || u == o.actor.user {
-			continue
-		}
+	removeOnClose := map[conversation.UserID]bool{}
+	for _, u := range triage.CloseAsks(o.facts(o.actor.user)) {
 		usr, err := o.tx.User(o.ctx, u)
 		if err != nil {
 			return err
 		}
-		if usr.Prefs.RemoveWhenCoworkerCloses {
-			o.state(u).InInbox = false
-		}
+		removeOnClose[u] = usr.Prefs.RemoveWhenCoworkerCloses
 	}
-	o.emit(conversation.Event{Type: conversation.EventClosed})
+	c.Closed = true
+	c.TaskInProgress = false // a closed conversation task is Closed
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.Close(f, removeOnClose) })
 	o.touch(true)
 	return nil
 }
@@ -130,11 +115,7 @@ func (e *Engine) Archive(ctx context.Context, actor Actor, id conversation.Conve
 			if t := o.teams[c.Team]; t == nil || t.MemberKind(u.ID) == 0 {
 				return conversation.Errorf(ErrForbidden, "only members of its team archive from a team inbox")
 			}
-			if !c.InTeamInbox {
-				return nil
-			}
-			c.InTeamInbox = false
-			o.emit(conversation.Event{Type: conversation.EventArchived, ForEveryone: true})
+			o.decide(triage.ArchiveTeamInbox)
 			return nil
 		}
 		if c.IsAssigned(u.ID) && !c.Closed {
@@ -163,12 +144,8 @@ func (o *op) archiveForActor() {
 	if o.user == nil {
 		return
 	}
-	st := o.state(o.user.ID)
-	if st.InInbox {
-		o.emit(conversation.Event{Type: conversation.EventArchived, Users: []conversation.UserID{o.user.ID}})
-	}
-	st.InInbox = false
-	st.SnoozeDue = false
+	o.decide(triage.Archive)
+	o.state(o.user.ID).SnoozeDue = false
 }
 
 // TrashOptions qualify [Engine.Trash].
@@ -230,7 +207,7 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 			return nil
 		}
 		st.Trashed = true
-		st.InInbox = false
+		o.apply(ptr(triage.Leave(u.ID)))
 		st.Snooze = nil
 		st.Pinned = false
 		o.unassign([]conversation.UserID{u.ID})
@@ -289,7 +266,7 @@ func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 	c := o.conv
 	c.Trashed = true
 	c.TrashedAt = o.now
-	c.InTeamInbox = false
+	o.decide(triage.TrashForEveryone)
 	c.SnoozeForEveryone = nil
 	if fromTeamInbox {
 		// The team assignment goes but not the team's access: "everyone
@@ -300,9 +277,9 @@ func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 		c.Team = conversation.TeamID{}
 	}
 	for u, st := range o.states {
-		if st.InInbox || st.Snooze != nil || st.Pinned || st.SnoozeDue {
+		if st.Snooze != nil || st.Pinned || st.SnoozeDue {
 			st = o.state(u)
-			st.InInbox, st.Snooze, st.Pinned, st.SnoozeDue = false, nil, false, false
+			st.Snooze, st.Pinned, st.SnoozeDue = nil, false, false
 		}
 	}
 	o.unassign([]conversation.UserID{actor})
@@ -342,7 +319,7 @@ func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation
 		}
 		mine := o.state(u.ID)
 		mine.Removed = true
-		mine.InInbox = false
+		o.apply(ptr(triage.Leave(u.ID)))
 		conversation.RemoveSorted(&c.Users, u.ID)
 		o.unassign([]conversation.UserID{u.ID})
 		o.emit(conversation.Event{Type: conversation.EventDeletedForUser, Users: []conversation.UserID{u.ID}})
@@ -392,7 +369,7 @@ func (e *Engine) MarkSpam(ctx context.Context, actor Actor, id conversation.Conv
 		}
 		c.Spam = spam
 		if spam {
-			c.InTeamInbox = false
+			o.decide(triage.Spam)
 			o.emit(conversation.Event{Type: conversation.EventMarkedSpam})
 		} else {
 			o.emit(conversation.Event{Type: conversation.EventUnmarkedSpam})

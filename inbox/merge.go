@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // ErrMergeNotAllowed is returned when a merge is refused: a chat room, a
@@ -278,12 +279,12 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 		}
 		st.ReadSeq = read
 		if ss != nil {
-			st.InInbox = st.InInbox || ss.InInbox
 			st.Starred = st.Starred || ss.Starred
 			st.Pinned = st.Pinned || ss.Pinned
 			st.Watching = st.Watching || ss.Watching
 		}
 	}
+	o.apply(ptr(triage.Carry(srcStates)))
 	o.emit(conversation.Event{Type: conversation.EventMerged, Related: []conversation.ConversationID{from}})
 	o.touch(true)
 	if err := o.flush(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/inboxkit/inboxkit/labels"
 	"github.com/inboxkit/inboxkit/storage"
 	"github.com/inboxkit/inboxkit/threading"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // MakeAccountPrivate makes a shared account private again ("Edit sharing >
@@ -170,15 +171,11 @@ func (o *op) privatize(org *conversation.Org, acct *conversation.Account, id con
 		}
 	}
 	c.MentionTeams = keptMention
-	wasInTeamInbox := c.InTeamInbox
 	if !c.Team.IsZero() && !teams[c.Team] {
 		if !slices.Contains(ev.Teams, c.Team) {
 			ev.Teams = append(ev.Teams, c.Team)
 		}
-		c.Team, c.InTeamInbox = conversation.TeamID{}, false
-		if wasInTeamInbox {
-			o.state(acct.Owner).InInbox = true
-		}
+		o.decide(func(f triage.Facts) triage.Outcome { return triage.Unteam(f, acct.Owner) })
 	}
 	if onlyThis {
 		// Private to the owner: its guests go too, and the labels that
@@ -220,8 +217,9 @@ func (o *op) withdrawn(ev conversation.Event) error {
 			return err
 		}
 		if !o.canAccess(usr) && (st.InInbox || st.Snooze != nil || st.Pinned) {
+			o.apply(ptr(triage.Leave(u)))
 			st = o.state(u)
-			st.InInbox, st.Snooze, st.Pinned, st.SnoozeDue = false, nil, false, false
+			st.Snooze, st.Pinned, st.SnoozeDue = nil, false, false
 		}
 	}
 	for _, a := range c.Assignees {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/threading"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // RemoveUser takes user u out of a conversation ("remove from
@@ -64,8 +65,9 @@ func (e *Engine) RemoveUser(ctx context.Context, actor Actor, id conversation.Co
 		// u leaves the conversation.
 		conversation.RemoveSorted(&c.Users, u)
 		o.unassign([]conversation.UserID{u})
+		o.apply(ptr(triage.Leave(u)))
 		st := o.state(u)
-		st.Removed, st.InInbox, st.Watching, st.Snooze, st.Pinned, st.SnoozeDue = true, false, false, nil, false, false
+		st.Removed, st.Watching, st.Snooze, st.Pinned, st.SnoozeDue = true, false, nil, false, false
 		o.emit(conversation.Event{Type: conversation.EventUnshared, Users: []conversation.UserID{u}})
 		o.touch(false)
 		if len(private) == 0 {
@@ -111,8 +113,9 @@ func (e *Engine) RemoveUser(ctx context.Context, actor Actor, id conversation.Co
 			o.emit(conversation.Event{Type: conversation.EventForked, Message: m.ID, Related: []conversation.ConversationID{id}})
 		}
 		recount(nc, private)
+		o.apply(ptr(triage.Carry(map[conversation.UserID]*conversation.UserState{u: &was})))
 		mine := o.state(u)
-		mine.InInbox, mine.Watching, mine.Starred = was.InInbox, was.Watching, was.Starred
+		mine.Watching, mine.Starred = was.Watching, was.Starred
 		if read {
 			mine.ReadSeq = nc.Seq
 		}

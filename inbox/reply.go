@@ -158,6 +158,12 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 			return err
 		}
 		mid = m.ID
+		// The recipients become past recipients of the sender, and of the
+		// organization when the address is shared.
+		sent, _ := acct.SharingFor(from)
+		if err := o.recordRecipients(c.Org, u.ID, sent, m); err != nil {
+			return err
+		}
 		if org.MultiTeamMode == conversation.SingleConversation {
 			if err := o.moveByMessage(acct, m); err != nil {
 				return err

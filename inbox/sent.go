@@ -92,6 +92,10 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 	if err := o.addMessage(m); err != nil {
 		return err
 	}
+	sh, _ := acct.SharingFor(m.From.Address)
+	if err := o.recordRecipients(org.ID, acct.Owner, sh, m); err != nil {
+		return err
+	}
 	c := o.conv
 	if org.MultiTeamMode == conversation.SingleConversation {
 		// The team of the account that sent the latest message.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/guests"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // People are users and teams to share a conversation with.
@@ -57,15 +58,7 @@ func (e *Engine) AddPeople(ctx context.Context, actor Actor, id conversation.Con
 				o.restore(m.User)
 			}
 		}
-		if p.ShowInInbox {
-			for _, u := range reached {
-				if u == o.actor.user {
-					continue
-				}
-				o.state(u).InInbox = true
-				o.notify(u, Shared)
-			}
-		}
+		o.decide(func(f triage.Facts) triage.Outcome { return triage.Share(f, reached, p.ShowInInbox) })
 		if len(ev.Users)+len(ev.Teams) > 0 {
 			o.emit(ev)
 		}
@@ -192,10 +185,7 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 		if len(shared.Users)+len(shared.Teams) > 0 {
 			o.emit(shared)
 		}
-		o.wakeWatchers(u.ID, CommentPosted, true)
-		if t := o.teams[c.Team]; t != nil && c.InTeamInbox && len(c.Assignees) == 0 {
-			o.notifyActive(t, CommentPosted)
-		}
+		o.decide(triage.Comment)
 		return nil
 	})
 	return cid, err
@@ -207,8 +197,7 @@ func (o *op) mention(u conversation.UserID) {
 		return
 	}
 	o.restore(u)
-	o.state(u).InInbox = true
-	o.notify(u, Mentioned)
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.Mention(f, u) })
 }
 
 // resolveMentions parses "@handle" tokens of the body and validates

@@ -3,11 +3,11 @@ package inbox
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // SnoozeOptions describe a snooze.
@@ -73,10 +73,7 @@ func (e *Engine) DiscardSnooze(ctx context.Context, actor Actor, id conversation
 		}
 		c := o.conv
 		if st := o.peek(u.ID); st != nil && st.Snooze != nil {
-			st = o.state(u.ID)
-			st.Snooze = nil
-			st.InInbox = true
-			o.emit(conversation.Event{Type: conversation.EventSnoozeDiscarded, Users: []conversation.UserID{u.ID}})
+			o.decide(triage.Unsnooze)
 			return nil
 		}
 		s := c.SnoozeForEveryone
@@ -157,14 +154,7 @@ func (o *op) wakeDue(d storage.DueSnooze, now time.Time) bool {
 	if st == nil || st.Snooze == nil || st.Snooze.Until.After(now) {
 		return false
 	}
-	st = o.state(d.User)
-	st.Snooze = nil
-	if !st.Trashed && !st.Removed {
-		st.InInbox = true
-		st.SnoozeDue = true
-		o.notify(d.User, SnoozeDue)
-	}
-	o.emit(conversation.Event{Type: conversation.EventWoken, Users: []conversation.UserID{d.User}})
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.WakeUser(f, d.User) })
 	o.touch(false)
 	return true
 }
@@ -175,31 +165,6 @@ func (o *op) wakeDue(d storage.DueSnooze, now time.Time) bool {
 // whoever has it in their Inbox) gets it back in their Inbox, marked due,
 // and is reminded.
 func (o *op) wake(remind bool) {
-	c := o.conv
-	by := c.SnoozeForEveryone.By
-	c.SnoozeForEveryone = nil
-	if team := o.teams[c.Team]; len(c.Assignees) == 0 && team != nil && !team.NoInbox && !c.Closed {
-		c.InTeamInbox = true
-	}
-	participants := slices.Clone(c.Assignees)
-	if remind {
-		participants = append(participants, by)
-		for u, st := range o.states {
-			if st.InInbox || st.Watching {
-				participants = append(participants, u)
-			}
-		}
-	}
-	for _, u := range participants {
-		if st := o.peek(u); st != nil && (st.Trashed || st.Removed) {
-			continue
-		}
-		st := o.state(u)
-		st.InInbox = true
-		if remind {
-			st.SnoozeDue = true
-			o.notify(u, SnoozeDue)
-		}
-	}
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.WakeEveryone(f, remind) })
 	o.touch(true)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/conversation/channels"
 	"github.com/inboxkit/inboxkit/threading"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // SplitOptions tune [Engine.Split]. The zero value moves the message to a
@@ -116,8 +117,8 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 			}
 		}
 		o.emit(conversation.Event{Type: conversation.EventForked, Message: m.ID, Related: []conversation.ConversationID{id}})
-		st := o.state(u.ID)
-		st.InInbox, st.ReadSeq, st.Watching = true, nc.Seq, true
+		o.apply(ptr(triage.Join(u.ID)))
+		o.state(u.ID).ReadSeq = nc.Seq
 		o.touch(true)
 		out = nc.ID
 		return nil

@@ -77,7 +77,16 @@ func (e *Engine) Unwatch(ctx context.Context, actor Actor, id conversation.Conve
 // personal runs a change of the actor's own state of a conversation.
 func (e *Engine) personal(ctx context.Context, actor Actor, id conversation.ConversationID, fn func(o *op, st *conversation.UserState) error) error {
 	return e.update(ctx, actor, func(o *op) error {
-		u, err := o.loadAsReader(id, guests.PersonalState)
+		// Only the actor's state is read and changed: the others are not
+		// loaded, and only the actor's placements are rewritten.
+		var only []conversation.UserID
+		if o.user != nil {
+			only = []conversation.UserID{o.user.ID}
+		}
+		if err := o.loadOnly(id, only); err != nil {
+			return err
+		}
+		u, err := o.reader(guests.PersonalState)
 		if err != nil {
 			return err
 		}

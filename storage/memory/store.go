@@ -119,6 +119,7 @@ type state struct {
 
 	labelState
 	taskState
+	contactState
 	sync syncState
 }
 
@@ -149,6 +150,7 @@ func (s *state) init() {
 	s.guest.init()
 	s.labelState.init()
 	s.taskState.init()
+	s.contactState.init()
 }
 
 // orgKey is a string key scoped to one organization: a folded handle, a

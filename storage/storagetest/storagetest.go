@@ -62,6 +62,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"ListOrder", testListOrder},
 		{"ListPagination", testListPagination},
 		{"SetPlacements", testSetPlacements},
+		{"UserPlacements", testUserPlacements},
 		{"ImpliedPlacements", testImpliedPlacements},
 		{"ImpliedPlacementsModel", testImpliedPlacementsModel},
 		{"MailboxModel", testMailboxModel},
@@ -83,6 +84,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"GuestExpiry", testGuestExpiry},
 		{"GuestCascadeAndRollback", testGuestCascadeAndRollback},
 		{"GuestRace", testGuestRace},
+		{"Contacts", runContacts},
 		{"SyncCursors", testSyncCursors}, // optional role: skips when absent
 	}
 	for _, tc := range tests {
