@@ -232,6 +232,12 @@ func (s *UserState) Clone() *UserState {
 	return &d
 }
 
+// Empty reports whether s holds nothing beyond its keys: it means what
+// no stored state means, so a store need not keep it.
+func (s *UserState) Empty() bool {
+	return *s == UserState{Conversation: s.Conversation, User: s.User}
+}
+
 // Unread reports whether the conversation has a message or comment the
 // user has not read.
 func (s *UserState) Unread(c *Conversation) bool {

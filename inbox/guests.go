@@ -678,9 +678,10 @@ func (o *op) endGuestAccess(rec *conversation.GuestAccess) error {
 		conversation.RemoveSorted(&o.conv.Guests, g)
 		if st := o.peek(g); st != nil {
 			o.apply(ptr(triage.Leave(g)))
-			st = o.state(g)
-			st.Watching, st.Starred, st.Pinned, st.SnoozeDue = false, false, false, false
-			st.Snooze = nil
+			// Nothing of the guest's state means anything once their
+			// access ended: it is emptied, and so deleted, not kept to be
+			// read back by every later operation on the conversation.
+			*o.state(g) = conversation.UserState{Conversation: o.conv.ID, User: g}
 		}
 		ev.Users = []conversation.UserID{g}
 	}

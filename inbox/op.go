@@ -364,10 +364,8 @@ func (o *op) flush() error {
 			return err
 		}
 	}
-	for u := range o.dirty {
-		if err := o.tx.PutUserState(ctx, o.states[u]); err != nil {
-			return err
-		}
+	if err := o.putStates(); err != nil {
+		return err
 	}
 	for _, ev := range o.events {
 		if err := o.tx.AppendEvent(ctx, ev); err != nil {
@@ -384,6 +382,28 @@ func (o *op) flush() error {
 	o.out.events = append(o.out.events, o.events...)
 	o.out.notes = append(o.out.notes, o.audienceOnly(o.notes)...)
 	o.conv, o.events, o.notes, o.notified = nil, nil, nil, nil
+	return nil
+}
+
+// putStates writes the changed user states. A state left empty (a
+// removed guest's) is deleted where the store can, and dropped from the
+// loaded ones, so no later operation reads it back: what an operation on
+// a conversation loads does not grow with everyone who ever held access.
+func (o *op) putStates() error {
+	del, canDelete := o.tx.(storage.UserStateDeleter)
+	for u := range o.dirty {
+		st := o.states[u]
+		if canDelete && st.Empty() {
+			if err := del.DeleteUserState(o.ctx, st.Conversation, u); err != nil {
+				return err
+			}
+			delete(o.states, u)
+			continue
+		}
+		if err := o.tx.PutUserState(o.ctx, st); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

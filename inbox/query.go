@@ -103,7 +103,14 @@ func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOpt
 			return err
 		}
 		page = Page{Items: make([]Summary, 0, limit)}
-		// With a filter (AssignedTo, NotSnoozed) a page reads at most
+		filter := storage.Filter{AssignedTo: opts.AssignedTo}
+		if opts.NotSnoozed {
+			filter.NotSnoozedFor = u.ID
+		}
+		if fl, ok := tx.(storage.FilteredLister); ok && filter != (storage.Filter{}) {
+			return listFiltered(ctx, fl, tx, u, box, filter, after, limit, &page)
+		}
+		// Without the store's filtered index, with a filter (AssignedTo, NotSnoozed) a page reads at most
 		// maxFilterScan index entries per item asked and may come back
 		// short, with Next set to go on.
 		for scanned := 0; len(page.Items) < limit && scanned < maxFilterScan*limit; {
@@ -147,6 +154,34 @@ func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOpt
 		return nil
 	})
 	return page, err
+}
+
+// listFiltered reads a filtered page from the store's filtered index: a
+// full page unless the box ends, whatever the filter drops.
+func listFiltered(ctx context.Context, fl storage.FilteredLister, tx storage.ReadTx, u *conversation.User, box conversation.Box,
+	f storage.Filter, after storage.Cursor, limit int, page *Page) error {
+	entries, err := fl.ListFiltered(ctx, box, f, after, limit)
+	if err != nil {
+		return err
+	}
+	for _, en := range entries {
+		c, err := tx.Conversation(ctx, en.Conversation)
+		if err != nil {
+			return err
+		}
+		page.Items = append(page.Items, summarize(redactFor(u, &View{Conversation: c}).Conversation, en.Unread))
+	}
+	if len(entries) < limit {
+		return nil
+	}
+	more, err := fl.ListFiltered(ctx, box, f, entries[len(entries)-1].Cursor(), 1)
+	if err != nil {
+		return err
+	}
+	if len(more) > 0 {
+		page.Next = encodeCursor(entries[len(entries)-1].Cursor())
+	}
+	return nil
 }
 
 // pageLimit is the page size asked for: zero means DefaultPageSize, above

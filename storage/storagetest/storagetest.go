@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Conversation", testConversation},
 		{"ConversationVersion", testConversationVersion},
 		{"UserState", testUserState},
+		{"DeleteUserState", testDeleteUserState},
 		{"Messages", testMessages},
 		{"MoveMessage", testMoveMessage},
 		{"Comments", testComments},
