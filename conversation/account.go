@@ -9,7 +9,7 @@ import (
 // Channel is the kind of a connected account and of its messages.
 type Channel uint8
 
-// The channels of F3:913-916 and F3:9340.
+// The channels an account can connect.
 const (
 	Email Channel = iota
 	SMS
@@ -45,7 +45,7 @@ func (c Channel) String() string {
 }
 
 // InboxDelivery is the per-user choice of an Inbox-mode shared account or
-// address (F3:986-999).
+// address.
 type InboxDelivery uint8
 
 const (
@@ -62,13 +62,13 @@ type SharingKind uint8
 const (
 	// NotShared: personal; only the owner and delegated users see its mail.
 	NotShared SharingKind = iota
-	// SharedToTeamInbox: new messages go to one team's inbox (F3:970).
+	// SharedToTeamInbox: new messages go to one team's inbox.
 	SharedToTeamInbox
 	// SharedToInboxes: new messages go to chosen users' Inboxes or are
-	// auto-archived for them (F3:986-999). With no users, it is a shared
-	// address without auto-share recipients: mail to it alone stays
-	// private to its owner, mail that also names another such address is
-	// shared among their owners (F3:6421-6425).
+	// auto-archived for them. With no users, it is a shared address without
+	// auto-share recipients: mail to it alone stays private to its owner,
+	// mail that also names another such address is shared among their
+	// owners.
 	SharedToInboxes
 )
 
@@ -89,7 +89,7 @@ func (s Sharing) Clone() Sharing {
 
 // SharedAddress shares one address of an account (an alias, a Google group,
 // a forwarder) without sharing the whole account; mail is routed by
-// recipient address (F3:1009, F3:1017-1027).
+// recipient address.
 type SharedAddress struct {
 	Address string
 	Sharing Sharing
@@ -104,11 +104,11 @@ type Account struct {
 	// Address is the account's own address (email address, E.164 number,
 	// page id, ...), stored in canonical form (see [CanonicalAddress]).
 	Address string
-	// Owner connected or imported the account; only the owner may delete
-	// its conversations for everyone (F3:8468), and the owner sees all of
-	// its content whatever team it is shared with (F3:9766).
+	// Owner connected or imported the account; only the owner may delete its
+	// conversations for everyone, and the owner sees all of its content
+	// whatever team it is shared with.
 	Owner UserID
-	// Delegates have delegated access to the owner's account (F3:8477).
+	// Delegates have delegated access to the owner's account.
 	Delegates []UserID
 	// Sharing applies to mail that matches no shared address.
 	Sharing Sharing
@@ -176,14 +176,13 @@ func (a *Account) MayMarkSpam(u UserID) bool {
 // surrounding space trimmed and letters lower-cased.
 func CanonicalAddress(addr string) string { return strings.ToLower(strings.TrimSpace(addr)) }
 
-// CanSendFrom reports whether user u may send as address addr of account
-// a: a user must be granted access to an address or alias to send from it
-// (F3:6827). The account's owner and delegated users may use every
-// address of it; otherwise the sharing that applies to addr decides: the
-// members (active or observers) of its team for a team-inbox sharing,
-// the users it is shared with for an Inbox-mode sharing, nobody for a
-// personal address. teams must hold the sharing's team. Guests send
-// nothing.
+// CanSendFrom reports whether user u may send as address addr of account a:
+// a user must be granted access to an address or alias to send from it. The
+// account's owner and delegated users may use every address of it; otherwise
+// the sharing that applies to addr decides: the members (active or
+// observers) of its team for a team-inbox sharing, the users it is shared
+// with for an Inbox-mode sharing, nobody for a personal address. teams must
+// hold the sharing's team. Guests send nothing.
 func CanSendFrom(a *Account, addr string, u *User, teams Teams) bool {
 	if a == nil || u == nil || u.Org != a.Org || u.Role == RoleGuest {
 		return false

@@ -12,26 +12,25 @@ const (
 	// Thread is a conversation of external messages (any channel), with
 	// its internal comments.
 	Thread Kind = iota
-	// Chat is an internal-only "New conversation" (F3:7496, F3:7537): it can
-	// be labelled, snoozed, assigned and archived like a thread.
+	// Chat is an internal-only "New conversation": it can be labelled,
+	// snoozed, assigned and archived like a thread.
 	Chat
 	// Room is a team, organization or one-to-one chat room: it can be
-	// archived but never assigned, closed or merged (F3:8372, F3:7926).
+	// archived but never assigned, closed or merged.
 	Room
 )
 
-// Snooze hides a conversation from Inbox and team inbox views until Until
-// (F3:7741-7823).
+// Snooze hides a conversation from Inbox and team inbox views until Until.
 type Snooze struct {
 	Until time.Time
 	// By is the user who snoozed.
 	By UserID
 	// At is when the snooze was set; replies after it can discard it.
 	At time.Time
-	// LeaveInInbox keeps the conversation visible while snoozed (F3:7799).
+	// LeaveInInbox keeps the conversation visible while snoozed.
 	LeaveInInbox bool
 	// DiscardOnReply cancels the snooze when an external message arrives
-	// before Until (F3:7795).
+	// before Until.
 	DiscardOnReply bool
 }
 
@@ -49,19 +48,19 @@ type Conversation struct {
 	// Subject is the subject of the most recent external message.
 	Subject string
 	// CustomSubject, when set, is the internal name a user gave the
-	// conversation (F3:8691); it is never sent externally.
+	// conversation; it is never sent externally.
 	CustomSubject string
 	// CustomSubjectShared records whether the custom subject was set while
-	// the conversation was shared (merge subject rules, F3:7898-7916).
+	// the conversation was shared (merge subject rules).
 	CustomSubjectShared bool
-	// Color is the conversation colour, set by rules only (F3:8151).
+	// Color is the conversation colour, set by rules only.
 	Color string
 
 	// Team is the team whose inbox the conversation belongs to ("team
 	// assignment"); zero means none.
 	Team TeamID
 	// InTeamInbox lists the conversation in Team's inbox. It is explicit
-	// state, not derived from Assignees (spec A16).
+	// state, not derived from Assignees.
 	InTeamInbox bool
 	// Assignees, sorted, without duplicates. Assignees always watch.
 	Assignees []UserID
@@ -92,25 +91,25 @@ type Conversation struct {
 	// holds, sorted.
 	Accounts []AccountID
 	// Labels applied to the conversation (organization and email labels),
-	// sorted. Label rules live in package labels. A team-inbox trash
-	// clears them (F3:8443).
+	// sorted. Label rules live in package labels. A team-inbox trash clears
+	// them.
 	Labels []LabelID
 	// LabelUsers are the auto-shared users of the conversation's labels,
-	// sorted: they may see it while a label sharing it with them is on it
-	// (F3:10019), and lose that access when it goes, unless another grant
-	// remains. The engine keeps it equal to the union of the labels'
-	// AutoShared (labels.AutoSharedUsers).
+	// sorted: they may see it while a label sharing it with them is on it,
+	// and lose that access when it goes, unless another grant remains. The
+	// engine keeps it equal to the union of the labels' AutoShared
+	// (labels.AutoSharedUsers).
 	LabelUsers []UserID
-	// TaskDescription, TaskDue and TaskInProgress are the attributes of
-	// the conversation as a task (F3:10766): its status is Closed when the
-	// conversation is, In progress when TaskInProgress (cleared on close),
-	// To-do otherwise (spec A36); see ConversationTaskOf.
+	// TaskDescription, TaskDue and TaskInProgress are the attributes of the
+	// conversation as a task: its status is Closed when the conversation is,
+	// In progress when TaskInProgress (cleared on close), To-do otherwise;
+	// see ConversationTaskOf.
 	TaskDescription string
 	TaskDue         Date
 	TaskInProgress  bool
 	// TaskAssignees are the assignees of the conversation's open subtasks,
-	// sorted: the "Assigned to" filter matches them as it matches
-	// Assignees (F3:9312). The engine keeps it in step with the tasks.
+	// sorted: the "Assigned to" filter matches them as it matches Assignees.
+	// The engine keeps it in step with the tasks.
 	TaskAssignees []UserID
 
 	// SnoozeForEveryone is a snooze that applies to all participants.
@@ -128,17 +127,16 @@ type Conversation struct {
 	// ThreadAudience is the new message's.
 	ThreadAudience string
 	// MergedInto is set on a merged-away conversation: a tombstone that
-	// redirects to the conversation it was merged into (F3:7937). It is in
-	// no mailbox and holds no content.
+	// redirects to the conversation it was merged into. It is in no mailbox
+	// and holds no content.
 	MergedInto ConversationID
 	// ContinuationOf links a conversation created because the one it
-	// continues was full (400 messages, F3:7932); ContinuedIn is the
-	// reverse link on the full one.
+	// continues was full (400 messages); ContinuedIn is the reverse link on
+	// the full one.
 	ContinuationOf ConversationID
 	ContinuedIn    ConversationID
 
-	// Messages counts the external messages (comments do not count,
-	// F3:7978).
+	// Messages counts the external messages (comments do not count).
 	Messages int
 	// HasSent is true once an outgoing message was recorded.
 	HasSent bool
@@ -151,7 +149,7 @@ type Conversation struct {
 
 	CreatedAt time.Time
 	// LastActivity orders every mailbox, newest first: a new message or
-	// comment, or a status change (F3:155).
+	// comment, or a status change.
 	LastActivity time.Time
 	// Version is maintained by the store for optimistic concurrency.
 	Version uint64
@@ -212,15 +210,15 @@ type UserState struct {
 	Starred  bool
 	Pinned   bool
 	// Trashed is trash for this user only (a delegated user or observer
-	// trashing outside a team inbox, F3:8448, F3:9621).
+	// trashing outside a team inbox).
 	Trashed bool
 	// Removed withdraws the user's access whatever else grants it (a
-	// delegated user's "delete forever", F3:8494).
+	// delegated user's "delete forever").
 	Removed bool
 	// Silenced mutes notifications of this conversation for the user.
 	Silenced bool
-	// SnoozeDue marks a conversation back from a snooze (orange, F3:175);
-	// cleared when read, archived or snoozed again.
+	// SnoozeDue marks a conversation back from a snooze (orange); cleared
+	// when read, archived or snoozed again.
 	SnoozeDue bool
 }
 
@@ -232,6 +230,12 @@ func (s *UserState) Clone() *UserState {
 		d.Snooze = &z
 	}
 	return &d
+}
+
+// Empty reports whether s holds nothing beyond its keys: it means what
+// no stored state means, so a store need not keep it.
+func (s *UserState) Empty() bool {
+	return *s == UserState{Conversation: s.Conversation, User: s.User}
 }
 
 // Unread reports whether the conversation has a message or comment the

@@ -31,10 +31,10 @@ const (
 	EventLinked
 	EventMarkedSpam
 	EventUnmarkedSpam
-	// EventMerged: Related were merged into this conversation (F3:7937).
+	// EventMerged: Related were merged into this conversation.
 	EventMerged
 	// EventForked: Message was moved out of this conversation into
-	// Related[0], or into this one from Related[0] (F3:241, F3:7947).
+	// Related[0], or into this one from Related[0].
 	EventForked
 	// EventGuestInvited: Email was invited as a guest (Users holds the
 	// guest identity when one exists).
@@ -45,17 +45,16 @@ const (
 	// cancelled, trashed, or turned into member access by an upgrade).
 	EventGuestRemoved
 	// EventLabelsChanged: labels were applied or removed (Labels says
-	// which); what a "label changed" rule trigger reads (F3:9988).
+	// which); what a "label changed" rule trigger reads.
 	EventLabelsChanged
 	// EventTaskChanged: a subtask of the conversation was created, edited,
 	// had its status changed or was deleted (Task, TaskChange).
 	EventTaskChanged
-	// EventExpungeRequested asks the host to delete one copy of Message
-	// on the provider's server: the copy Ref of Account, because the
-	// account's owner deleted the conversation forever (F3:6675). The host's
-	// event subscriber acts on it (an IMAP UID EXPUNGE, a Graph DELETE);
-	// it is dispatched after commit but kept on no timeline, since the
-	// conversation is gone.
+	// EventExpungeRequested asks the host to delete one copy of Message on
+	// the provider's server: the copy Ref of Account, because the account's
+	// owner deleted the conversation forever. The host's event subscriber
+	// acts on it (an IMAP UID EXPUNGE, a Graph DELETE); it is dispatched
+	// after commit but kept on no timeline, since the conversation is gone.
 	EventExpungeRequested
 	// EventUnshared: Users and Teams lost their access to the
 	// conversation (a user removed from it, an account made private).
@@ -64,7 +63,7 @@ const (
 	// to a private conversation of Users[0] because that user was removed
 	// from this one and the message came from their personal account
 	// ("Message was deleted because [User] was removed from the
-	// conversation", F3:6707-6711).
+	// conversation").
 	EventMessageWithdrawn
 	// EventDeliveryFailed: a reply Users[0] queued for sending could not
 	// be delivered (Subject is its subject, Error the reason); nothing was

@@ -6,21 +6,19 @@ import (
 	"time"
 )
 
-// GuestPolicy is the organization setting "Settings → Guests → Allow
-// guest invitations" (F0:57-69): who may invite guests.
+// GuestPolicy is the organization setting "Settings → Guests → Allow guest
+// invitations": who may invite guests.
 type GuestPolicy uint8
 
 const (
 	// GuestsAnyMember (the default) lets any member, admin or the owner
-	// invite guests ("By default, any team member can invite guests",
-	// F0:57).
+	// invite guests ("By default, any team member can invite guests").
 	GuestsAnyMember GuestPolicy = iota
 	// GuestsAdminsOnly restricts invitations to admins and the owner, one
-	// option (F0:64, F0:69, spec A5).
+	// option.
 	GuestsAdminsOnly
-	// GuestsDisabled disables new invitations across the organization
-	// (F0:63). Guests already invited keep their access until revoked
-	// (spec A6).
+	// GuestsDisabled disables new invitations across the organization.
+	// Guests already invited keep their access until revoked.
 	GuestsDisabled
 )
 
@@ -42,10 +40,10 @@ type GuestQuota uint8
 
 const (
 	// QuotaPooled (the default) pools the capacity: 5 guests per user
-	// holding a seat, shared by the organization (F1:28, spec A1).
+	// holding a seat, shared by the organization.
 	QuotaPooled GuestQuota = iota
 	// QuotaPerInviter gives each inviting user their own 5 guests, the
-	// blog's reading (F0:41).
+	// blog's reading.
 	QuotaPerInviter
 )
 
@@ -67,14 +65,13 @@ type TokenHash [32]byte
 // IsZero reports whether h is the zero hash (no pending invitation).
 func (h TokenHash) IsZero() bool { return h == TokenHash{} }
 
-// GuestAccess is one guest's access to one conversation of an
-// organization: a pending invitation (AcceptedAt zero, TokenHash set)
-// or, once accepted, a live grant. A guest is identified by the
-// canonical email address the invitation went to, before and after they
-// accept; (Org, Email, Conversation) is the key. A guest occupies one
-// slot of the organization's capacity while they hold at least one
-// record, pending or live (spec A3), and each record counts towards the
-// guest's 5 conversations (F1:29).
+// GuestAccess is one guest's access to one conversation of an organization:
+// a pending invitation (AcceptedAt zero, TokenHash set) or, once accepted, a
+// live grant. A guest is identified by the canonical email address the
+// invitation went to, before and after they accept; (Org, Email,
+// Conversation) is the key. A guest occupies one slot of the organization's
+// capacity while they hold at least one record, pending or live, and each
+// record counts towards the guest's 5 conversations.
 type GuestAccess struct {
 	Org          OrgID
 	Conversation ConversationID

@@ -5,8 +5,7 @@ import (
 	"time"
 )
 
-// LabelKind tells the two kinds of labels apart (F3:9969-9972). A label
-// never changes kind (F3:10333).
+// LabelKind tells the two kinds of labels apart. A label never changes kind.
 type LabelKind uint8
 
 const (
@@ -31,8 +30,8 @@ func (k LabelKind) String() string {
 	return "unknown"
 }
 
-// LabelVisibility is an organization label's "Label is visible to"
-// setting (F3:10023-10026): who may find, apply and remove it.
+// LabelVisibility is an organization label's "Label is visible to" setting:
+// who may find, apply and remove it.
 type LabelVisibility uint8
 
 const (
@@ -43,11 +42,11 @@ const (
 	VisibleToAdminsAndAutoShared
 )
 
-// Label is an organization label or an email (account) label. Labels nest
-// by Parent (a label of the same kind, and for email labels of the same
+// Label is an organization label or an email (account) label. Labels nest by
+// Parent (a label of the same kind, and for email labels of the same
 // account); Name is the label's own name, its path is computed by package
-// labels ("Features/Requested", F3:10049-10053). The rules about labels
-// live in package labels.
+// labels ("Features/Requested"). The rules about labels live in package
+// labels.
 type Label struct {
 	ID   LabelID
 	Org  OrgID
@@ -60,14 +59,14 @@ type Label struct {
 	Parent      LabelID
 	Color       string
 	Description string
-	// Emoji is the label's icon (F3:10030); Image an uploaded icon's
-	// reference, for organization labels only.
+	// Emoji is the label's icon; Image an uploaded icon's reference, for
+	// organization labels only.
 	Emoji string
 	Image string
 	// VisibleTo and AutoShared apply to organization labels only.
 	VisibleTo LabelVisibility
-	// AutoShared users gain access to every conversation carrying the
-	// label while it carries it (F3:10019, F3:10257), sorted.
+	// AutoShared users gain access to every conversation carrying the label
+	// while it carries it, sorted.
 	AutoShared []UserID
 	CreatedBy  UserID
 	CreatedAt  time.Time
@@ -88,7 +87,7 @@ func (l *Label) IsAutoShared(u UserID) bool {
 	return ok
 }
 
-// LabelCount says how a label's mailbox count is shown (F3:10069).
+// LabelCount says how a label's mailbox count is shown.
 type LabelCount uint8
 
 const (
@@ -98,15 +97,15 @@ const (
 	CountUnread
 )
 
-// LabelPrefs are one user's preferences for one label, kept apart from
-// the label so that nobody's sidebar changes anyone else's (F3:10142,
-// F3:10197, F3:10290-10303). The zero value is a label the user never
-// touched: not pinned, not favourite, not watched, total count.
+// LabelPrefs are one user's preferences for one label, kept apart from the
+// label so that nobody's sidebar changes anyone else's. The zero value is a
+// label the user never touched: not pinned, not favourite, not watched,
+// total count.
 type LabelPrefs struct {
 	User  UserID
 	Label LabelID
-	// Pinned keeps the label open in the sidebar (new labels are pinned
-	// for their creator only, F3:10302).
+	// Pinned keeps the label open in the sidebar (new labels are pinned for
+	// their creator only).
 	Pinned   bool
 	Favorite bool
 	// Watch shows the label whenever it holds unread conversations.

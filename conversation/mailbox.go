@@ -5,23 +5,23 @@ import "slices"
 // MailboxKind names a mailbox: a view of conversations for one user.
 type MailboxKind uint8
 
-// The mailboxes of F3:101-300 and the spec's §1.7. Team mailboxes
-// (TeamInbox, AssignedToOthers) are per team and per viewer.
+// The mailboxes a conversation can be listed in. Team mailboxes (TeamInbox,
+// AssignedToOthers) are per team and per viewer.
 const (
-	// Inbox: the user's personal Inbox ("yours alone", F3:119), less
-	// conversations a snooze hides.
+	// Inbox: the user's personal Inbox ("yours alone"), less conversations a
+	// snooze hides.
 	Inbox MailboxKind = iota + 1
 	// TeamInbox: one team's inbox, for its active members and observers,
 	// less conversations snoozed for everyone or for the viewer.
 	TeamInbox
 	// TeamInboxes: the unified team inboxes of the teams the user is an
-	// active member of (observers excluded, F3:9520).
+	// active member of (observers excluded).
 	TeamInboxes
 	// AssignedToMe: open conversations assigned to the user, snoozed ones
-	// included (F3:7757).
+	// included.
 	AssignedToMe
-	// AssignedToOthers: open conversations of one team assigned to
-	// someone other than the viewer (F3:9227).
+	// AssignedToOthers: open conversations of one team assigned to someone
+	// other than the viewer.
 	AssignedToOthers
 	// Closed: accessible closed conversations.
 	Closed
@@ -37,11 +37,10 @@ const (
 	Trash
 	// Spam: conversations marked as spam.
 	Spam
-	// Label: the conversations carrying one label (Box.Label) that the
-	// user may see, less Trash and Spam: "every label is its own mailbox"
-	// (F3:9812). It lists exactly what All lists, per label; a parent
-	// label's box lists only conversations labelled with it directly
-	// (spec A30).
+	// Label: the conversations carrying one label (Box.Label) that the user
+	// may see, less Trash and Spam: "every label is its own mailbox". It
+	// lists exactly what All lists, per label; a parent label's box lists
+	// only conversations labelled with it directly.
 	LabelMailbox
 	// TeamConversations is not a user mailbox: it indexes, per team (User
 	// zero), every conversation the team has access to, Trash and Spam

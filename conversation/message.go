@@ -45,7 +45,7 @@ type Message struct {
 	// ReplyTo is the Reply-To header: where replies go instead of From.
 	ReplyTo []Address
 	// DeliveredTo is the Delivered-To trace (the addresses the receiving
-	// transport delivered to), used for routing (F3:1281-1297).
+	// transport delivered to), used for routing.
 	DeliveredTo []Address
 	Subject     string
 	// Text is the plain-text body (decoded to UTF-8); for HTML-only mail,
@@ -66,8 +66,8 @@ type Message struct {
 	Automated   bool
 	AutomatedBy string
 	// ListID and MailingList are the raw List-Id and Mailing-list header
-	// values of mail that came through a group, used for routing
-	// (F3:6421-6425); empty otherwise.
+	// values of mail that came through a group, used for routing; empty
+	// otherwise.
 	ListID, MailingList string
 	// Size is the size of the raw message in bytes, when it was parsed
 	// from one.
@@ -81,8 +81,8 @@ type Message struct {
 	// (without angle brackets).
 	InReplyTo  []string
 	References []string
-	// Scope is the threading scope the message was filed in; a moved
-	// message keeps it, so replies still find it (F3:6455).
+	// Scope is the threading scope the message was filed in; a moved message
+	// keeps it, so replies still find it.
 	Scope string
 	// Ref is the transport's reference of the copy of Account the
 	// message was first filed from (for IMAP: mailbox, UIDVALIDITY and
@@ -90,8 +90,8 @@ type Message struct {
 	// inboxkit itself and not yet seen on the server.
 	Ref string
 	// Copies are the other accounts' copies of the message: the same
-	// Message-ID received again in the same scope attaches a copy instead
-	// of a second message (F3:6520, F3:7116).
+	// Message-ID received again in the same scope attaches a copy instead of
+	// a second message.
 	Copies []Copy
 	// SentBy is the user who sent an outbound message.
 	SentBy UserID

@@ -3,17 +3,17 @@ package conversation
 import "slices"
 
 // MultiTeamMode decides what happens to one email addressed to the team
-// inboxes of several teams (F3:9723-9758).
+// inboxes of several teams.
 type MultiTeamMode uint8
 
 const (
 	// DuplicatePerTeam (the default) puts a copy in each team inbox, each
 	// with a note linking to the others; closing one copy leaves the others
-	// open (F3:9739, F3:9756, F3:9758).
+	// open.
 	DuplicatePerTeam MultiTeamMode = iota
 	// SingleConversation creates one conversation in the team inbox of the
 	// alphabetically first team, and moves it when a later message of the
-	// thread concerns another team's account (F3:9723-9727, F3:9740).
+	// thread concerns another team's account.
 	SingleConversation
 )
 
@@ -22,22 +22,21 @@ const (
 type Org struct {
 	ID   OrgID
 	Name string
-	// Owner is the single organization owner (F3:10259).
+	// Owner is the single organization owner.
 	Owner UserID
 	// MultiTeamMode applies to mail addressed to several team inboxes.
 	MultiTeamMode MultiTeamMode
-	// MaxTeams caps the number of teams; zero means the documented 1,000
-	// (F3:9670).
+	// MaxTeams caps the number of teams; zero means the documented 1,000.
 	MaxTeams int
-	// GuestPolicy says who may invite guests (F0:57-69); the zero value
-	// lets any member.
+	// GuestPolicy says who may invite guests; the zero value lets any
+	// member.
 	GuestPolicy GuestPolicy
-	// GuestQuota says how guest capacity is counted; the zero value pools
-	// it per organization (F1:28).
+	// GuestQuota says how guest capacity is counted; the zero value pools it
+	// per organization.
 	GuestQuota GuestQuota
 }
 
-// DefaultMaxTeams is the documented cap on teams per organization (F3:9670).
+// DefaultMaxTeams is the documented cap on teams per organization.
 const DefaultMaxTeams = 1000
 
 // TeamLimit returns the effective team cap.
@@ -80,11 +79,11 @@ func (r Role) String() string {
 }
 
 // IsAdmin reports whether the role has admin rights (owners count as
-// admins, spec A25).
+// admins).
 func (r Role) IsAdmin() bool { return r == RoleAdmin || r == RoleOwner }
 
-// ArchiveAssigned is the preference "Archiving assigned conversations"
-// (F3:8352): what archiving from the Inbox does when the user is assigned.
+// ArchiveAssigned is the preference "Archiving assigned conversations": what
+// archiving from the Inbox does when the user is assigned.
 type ArchiveAssigned uint8
 
 const (
@@ -100,23 +99,22 @@ const (
 // Prefs are a user's personal preferences that change engine behaviour.
 // The zero value is the documented default of every field.
 type Prefs struct {
-	// RemoveWhenCoworkerCloses is "Remove from my Inbox" for conversations
-	// a coworker closes (default off: "Keep in my Inbox", F3:8308-8314). A
-	// conversation the user watches is kept either way.
+	// RemoveWhenCoworkerCloses is "Remove from my Inbox" for conversations a
+	// coworker closes (default off: "Keep in my Inbox"). A conversation the
+	// user watches is kept either way.
 	RemoveWhenCoworkerCloses bool
 	// ArchiveAssigned decides archive-and-close when archiving an assigned
-	// conversation from the Inbox (F3:8352, F3:8404).
+	// conversation from the Inbox.
 	ArchiveAssigned ArchiveAssigned
 	// NoWatchOnReply turns off auto-watching a conversation one replies in
-	// (auto-watch on drafts is on by default, F3:7441).
+	// (auto-watch on drafts is on by default).
 	NoWatchOnReply bool
 	// DragLabelCopy makes dragging a conversation from one label onto
-	// another copy it (keep both labels) instead of moving it, the
-	// default (F3:10117-10122).
+	// another copy it (keep both labels) instead of moving it, the default.
 	DragLabelCopy bool
 	// NoTaskNotifications turns task notifications off (they are on by
-	// default: a task assigned, completed or set in progress, its
-	// assignees changed, F3:10984-10991).
+	// default: a task assigned, completed or set in progress, its assignees
+	// changed).
 	NoTaskNotifications bool
 }
 
@@ -132,16 +130,16 @@ type User struct {
 	Role   Role
 	Prefs  Prefs
 	// Linked is set on a guest identity accepted by an existing user of
-	// another organization: that user, who keeps their own organization
-	// (F2:5-11). Zero otherwise.
+	// another organization: that user, who keeps their own organization.
+	// Zero otherwise.
 	Linked UserID
 }
 
-// HasSeat reports whether the user holds a seat (owner, admin or
-// member): seats are what guest capacity is counted from (F1:28).
+// HasSeat reports whether the user holds a seat (owner, admin or member):
+// seats are what guest capacity is counted from.
 func (u *User) HasSeat() bool { return u.Role != RoleGuest }
 
-// MembershipKind is how a user belongs to a team (F3:976-980).
+// MembershipKind is how a user belongs to a team.
 type MembershipKind uint8
 
 const (
@@ -169,7 +167,7 @@ type Membership struct {
 	Kind MembershipKind
 }
 
-// MentionOption decides who an @team mention reaches (F3:9458-9461).
+// MentionOption decides who an @team mention reaches.
 type MentionOption uint8
 
 const (
@@ -180,7 +178,7 @@ const (
 )
 
 // ReplyFromTeamInbox is the team option for a member replying to a
-// conversation that sits in the team inbox (F3:9463-9468).
+// conversation that sits in the team inbox.
 type ReplyFromTeamInbox uint8
 
 const (
@@ -192,7 +190,7 @@ const (
 )
 
 // ReplyToAssigned is the team option for an inbound reply on an assigned
-// conversation (F3:9470-9473).
+// conversation.
 type ReplyToAssigned uint8
 
 const (
@@ -202,7 +200,7 @@ const (
 	MoveBackToTeamInbox
 )
 
-// Team groups colleagues who share conversations (F3:9388).
+// Team groups colleagues who share conversations.
 type Team struct {
 	ID     TeamID
 	Org    OrgID
@@ -210,10 +208,10 @@ type Team struct {
 	Handle string
 	// Members holds each member once, sorted by user ID.
 	Members []Membership
-	// NoInbox is true for a team without a dedicated team inbox ("a team
-	// for internal mentions or chats", F3:9417). The zero value has one.
+	// NoInbox is true for a team without a dedicated team inbox ("a team for
+	// internal mentions or chats"). The zero value has one.
 	NoInbox bool
-	// ChatRoom is the dedicated chat room option (F3:9421).
+	// ChatRoom is the dedicated chat room option.
 	ChatRoom bool
 
 	Mention         MentionOption

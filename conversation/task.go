@@ -7,15 +7,14 @@ import (
 	"time"
 )
 
-// TaskKind tells the three kinds of tasks apart (F3:10724-10728).
+// TaskKind tells the three kinds of tasks apart.
 type TaskKind uint8
 
 const (
-	// ConversationTask is an assigned conversation seen as a task. It is
-	// not stored as a [Task]: [ConversationTaskOf] derives it from the
+	// ConversationTask is an assigned conversation seen as a task. It is not
+	// stored as a [Task]: [ConversationTaskOf] derives it from the
 	// conversation, so its assignees, team and status can never disagree
-	// with the conversation's (spec A36: Closed is the conversation's
-	// Closed).
+	// with the conversation's (Closed is the conversation's Closed).
 	ConversationTask TaskKind = iota + 1
 	// Subtask is a task created inside a conversation.
 	Subtask
@@ -36,7 +35,7 @@ func (k TaskKind) String() string {
 	return "unknown"
 }
 
-// TaskStatus is a task's status (F3:10755-10758).
+// TaskStatus is a task's status.
 type TaskStatus uint8
 
 const (
@@ -65,7 +64,7 @@ func (s TaskStatus) String() string {
 func (s TaskStatus) Valid() bool { return s >= ToDo && s <= TaskClosed }
 
 // Next is the status a click on the status checkbox moves to: To-do, In
-// progress, Closed, then To-do again (F3:10863, spec A37).
+// progress, Closed, then To-do again.
 func (s TaskStatus) Next() TaskStatus {
 	switch s {
 	case ToDo:
@@ -113,7 +112,7 @@ func (d Date) AddDays(n int) Date { return DateOf(d.Time(time.UTC).AddDate(0, 0,
 func (d Date) Weekday() time.Weekday { return d.Time(time.UTC).Weekday() }
 
 // Compare orders dates; the zero date sorts after every real one ("no due
-// date" comes last, F3:10957).
+// date" comes last).
 func (d Date) Compare(e Date) int {
 	switch {
 	case d.IsZero() && e.IsZero():
@@ -134,8 +133,8 @@ func (d Date) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
 }
 
-// Task is a subtask or a standalone task (F3:10718, spec §1.9).
-// Conversation tasks are derived, see [ConversationTaskOf].
+// Task is a subtask or a standalone task. Conversation tasks are derived,
+// see [ConversationTaskOf].
 type Task struct {
 	ID          TaskID
 	Org         OrgID
@@ -143,7 +142,7 @@ type Task struct {
 	Title       string
 	Description string
 	Status      TaskStatus
-	// Team is "the team the task is assigned to" (F3:10759); zero if none.
+	// Team is "the team the task is assigned to"; zero if none.
 	Team TeamID
 	// Assignees, sorted, without duplicates: organization members only,
 	// never guests.
@@ -153,7 +152,7 @@ type Task struct {
 	// Conversation holds a subtask; zero for a standalone task.
 	Conversation ConversationID
 	// SourceComment is the comment the task was created from ("[ ] ..."
-	// lines or "Add task" on one's own comment, F3:10907); zero if none.
+	// lines or "Add task" on one's own comment); zero if none.
 	SourceComment CommentID
 	CreatedBy     UserID
 	CreatedAt     time.Time
@@ -206,9 +205,9 @@ func (t *Task) Validate() error {
 	return nil
 }
 
-// CanBeAssignedTask returns nil if u may be a task's assignee:
-// organization members only, never guests (F2, spec §3.5). It is the one
-// place the "members only" rule lives; guest rules hook in here.
+// CanBeAssignedTask returns nil if u may be a task's assignee: organization
+// members only, never guests. It is the one place the "members only" rule
+// lives; guest rules hook in here.
 func CanBeAssignedTask(u *User, org OrgID) error {
 	switch {
 	case u == nil || u.Org != org:
@@ -220,12 +219,11 @@ func CanBeAssignedTask(u *User, org OrgID) error {
 }
 
 // ConversationTaskOf returns conversation c as a task: an assigned
-// conversation is a conversation task (F3:10726) whose title is its
-// subject, whose team and assignees are the conversation's, whose
-// description and due date are its task attributes, and whose status is
-// Closed when the conversation is closed, In progress when marked so, To-do
-// otherwise (spec A36). The second result is false when c is not assigned
-// (not a task).
+// conversation is a conversation task whose title is its subject, whose team
+// and assignees are the conversation's, whose description and due date are
+// its task attributes, and whose status is Closed when the conversation is
+// closed, In progress when marked so, To-do otherwise. The second result is
+// false when c is not assigned (not a task).
 func ConversationTaskOf(c *Conversation) (Task, bool) {
 	if len(c.Assignees) == 0 || !c.MergedInto.IsZero() {
 		return Task{}, false
@@ -242,18 +240,17 @@ func ConversationTaskOf(c *Conversation) (Task, bool) {
 		CreatedAt: c.CreatedAt, UpdatedAt: c.LastActivity}, true
 }
 
-// TaskFilter selects tasks in a Tasks view (F3:10997-10999, spec §4.5).
-// Several assignees or teams match any of them; the zero value matches
-// every open task.
+// TaskFilter selects tasks in a Tasks view. Several assignees or teams match
+// any of them; the zero value matches every open task.
 type TaskFilter struct {
 	// Assignees: tasks assigned to any of them.
 	Assignees []UserID
 	// Teams: tasks of any of them.
 	Teams []TeamID
 	// Statuses: tasks in any of them; empty means To-do and In progress
-	// (views hide closed tasks by default, spec A37).
+	// (views hide closed tasks by default).
 	Statuses []TaskStatus
-	// StandaloneOnly is the "Show: standalone tasks" filter (F3:10733).
+	// StandaloneOnly is the "Show: standalone tasks" filter.
 	StandaloneOnly bool
 	// DueFrom and DueTo bound the due date (inclusive, zero: unbounded); a
 	// bound excludes tasks without a due date.
@@ -287,7 +284,7 @@ func (f *TaskFilter) Match(t *Task) bool {
 	return true
 }
 
-// DueGroup is a "group by due date" section (F3:10941-10957).
+// DueGroup is a "group by due date" section.
 type DueGroup uint8
 
 // The due-date groups, in display order.
@@ -300,7 +297,7 @@ const (
 	DueThisWeek
 	DueNextWeek
 	DueLater
-	// DueAnytime: no due date (F3:10957).
+	// DueAnytime: no due date.
 	DueAnytime
 )
 
@@ -334,14 +331,14 @@ func GroupByDue(due, today Date) DueGroup {
 	return DueLater
 }
 
-// TaskOrder is a Tasks view's sort (F3:10949).
+// TaskOrder is a Tasks view's sort.
 type TaskOrder uint8
 
 // The sorts.
 const (
 	// ByCreation: newest first (the default).
 	ByCreation TaskOrder = iota
-	// ByDue: earliest due date first, tasks without one last (F3:10957).
+	// ByDue: earliest due date first, tasks without one last.
 	ByDue
 	// ByStatus: To-do, In progress, Closed.
 	ByStatus

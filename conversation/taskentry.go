@@ -8,9 +8,9 @@ import (
 	"unicode/utf8"
 )
 
-// TaskLine is one task written as a line of a comment (F3:10749,
-// F3:10843-10849): "[ ] Call client @jane" is an open subtask titled "Call
-// client" for the user or team with handle "jane".
+// TaskLine is one task written as a line of a comment: "[ ] Call client
+// @jane" is an open subtask titled "Call client" for the user or team with
+// handle "jane".
 type TaskLine struct {
 	// Line is the 0-based line of the comment it came from.
 	Line  int
@@ -24,10 +24,10 @@ type TaskLine struct {
 
 // ParseTaskLines returns the task lines of a comment: lines that start
 // (after optional spaces) with "[ ]", "[]", "- [ ]", "* [ ]", or the same
-// with "x" or "X" inside the brackets for a completed task (spec A38). The
-// rest of the line is the title, with @mentions taken out and spaces
-// collapsed. No due date can be set this way (F3:10897-10899): date words
-// stay in the title. Lines whose title ends up empty are skipped.
+// with "x" or "X" inside the brackets for a completed task. The rest of the
+// line is the title, with @mentions taken out and spaces collapsed. No due
+// date can be set this way: date words stay in the title. Lines whose title
+// ends up empty are skipped.
 func ParseTaskLines(text string) []TaskLine {
 	var out []TaskLine
 	for i, line := range strings.Split(text, "\n") {
@@ -97,26 +97,26 @@ func mention(w string) (string, bool) {
 	return h, true
 }
 
-// TaskTitle is a new-task title after quick entry (F3:10869-10891).
+// TaskTitle is a new-task title after quick entry.
 type TaskTitle struct {
 	Title string
-	// Mentions are the @handles of the title (users or teams; spec A38:
-	// a team sets the task's team), in order.
+	// Mentions are the @handles of the title (users or teams; a team sets
+	// the task's team), in order.
 	Mentions []string
 	// Due is the date a natural-language phrase set; zero if none.
 	Due Date
 }
 
-// ParseTaskTitle reads a new task's title typed on day today: @mentions
-// and one date phrase are taken out of the title ("Review contract @jane
+// ParseTaskTitle reads a new task's title typed on day today: @mentions and
+// one date phrase are taken out of the title ("Review contract @jane
 // tomorrow": title "Review contract", mention "jane", due tomorrow). The
-// date phrases are "today", "tomorrow", "next week" (its Monday), a
-// weekday name (its next occurrence, today excluded, spec A38; "next"
-// before it is allowed), an ISO date (2026-12-24), or a month name and day
-// in either order with an optional year ("Dec 24", "24 December 2027"; a
-// date without a year that has passed this year means next year). When
-// several phrases appear the last one counts and the others stay in the
-// title. If taking them out leaves nothing, the title is kept as typed.
+// date phrases are "today", "tomorrow", "next week" (its Monday), a weekday
+// name (its next occurrence, today excluded; "next" before it is allowed),
+// an ISO date (2026-12-24), or a month name and day in either order with an
+// optional year ("Dec 24", "24 December 2027"; a date without a year that
+// has passed this year means next year). When several phrases appear the
+// last one counts and the others stay in the title. If taking them out
+// leaves nothing, the title is kept as typed.
 func ParseTaskTitle(s string, today Date) TaskTitle {
 	words, mentions := splitMentions(s)
 	out := TaskTitle{Mentions: mentions}

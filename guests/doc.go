@@ -1,18 +1,17 @@
-// Package guests holds the pure rules of guest access (seeds F0, F1, F2;
-// spec teams-labels-tasks-guests.md §3): who may invite under the
-// organization's policy, the guest quotas and their arithmetic, the
+// Package guests holds the pure rules of guest access: who may invite under
+// the organization's policy, the guest quotas and their arithmetic, the
 // invitation token format, what a guest may and may not do in the
 // conversations they are invited to, and how what a guest receives is
 // redacted. It decides and never calls the engine; package inbox applies
 // these rules inside its transactions and keeps the grants in the store.
 //
 // A guest is a person outside the organization invited into specific
-// conversations (F0:23, F1:3). An invitation goes to an email address;
-// accepting it creates a guest identity (a user of the organization with
-// the guest role) or links an existing user of another organization, who
-// keeps their own organization (F2:5-11). A guest reads the whole history
-// of an invited conversation and posts comments with attachments, may
-// @mention only users already present, and cannot reply externally,
-// create conversations, be assigned, manage tasks, see or change labels,
-// see contacts, merge, or join teams and rooms ([Can]).
+// conversations. An invitation goes to an email address; accepting it
+// creates a guest identity (a user of the organization with the guest role)
+// or links an existing user of another organization, who keeps their own
+// organization. A guest reads the whole history of an invited conversation
+// and posts comments with attachments, may @mention only users already
+// present, and cannot reply externally, create conversations, be assigned,
+// manage tasks, see or change labels, see contacts, merge, or join teams and
+// rooms ([Can]).
 package guests

@@ -11,7 +11,7 @@ import (
 var ErrGuestForbidden = fmt.Errorf("%w: not allowed for guests", conversation.ErrForbidden)
 
 // ErrInvitationsDisabled is returned for an invitation in an organization
-// whose policy is [conversation.GuestsDisabled] (F0:63). It wraps
+// whose policy is [conversation.GuestsDisabled]. It wraps
 // [conversation.ErrForbidden].
 var ErrInvitationsDisabled = fmt.Errorf("%w: guest invitations are disabled in this organization", conversation.ErrForbidden)
 
@@ -25,74 +25,67 @@ type Action uint8
 // refused.
 const (
 	// ReadConversation: read messages, comments and the timeline of an
-	// invited conversation, including everything before the invitation
-	// (F0:100, F1:13).
+	// invited conversation, including everything before the invitation.
 	ReadConversation Action = iota + 1
 	// ReadTasks: see the conversation's tasks, description and status,
-	// read-only (F1:13, F2:31; spec G1).
+	// read-only.
 	ReadTasks
-	// DownloadAttachments of messages and comments (F1:14).
+	// DownloadAttachments of messages and comments.
 	DownloadAttachments
-	// Comment: post an internal chat message (F1:15).
+	// Comment: post an internal chat message.
 	Comment
-	// CommentAttachments: attach files to a comment (F1:15).
+	// CommentAttachments: attach files to a comment.
 	CommentAttachments
-	// MentionPresent: @mention a user already present in the
-	// conversation (F1:16).
+	// MentionPresent: @mention a user already present in the conversation.
 	MentionPresent
 	// PersonalState: mark read or unread, star, pin, watch, silence the
 	// conversation for oneself, archive it from one's own Inbox.
 	PersonalState
 
-	// MentionAbsent: @mention someone not present (F0:109).
+	// MentionAbsent: @mention someone not present.
 	MentionAbsent
-	// MentionGroup: @team or @all (spec A9).
+	// MentionGroup: @team or @all.
 	MentionGroup
-	// ReplyExternally: send an email, SMS, WhatsApp or any channel
-	// message (F1:20, F2:16-17).
+	// ReplyExternally: send an email, SMS, WhatsApp or any channel message.
 	ReplyExternally
-	// CreateConversation (F1:21).
+	// CreateConversation.
 	CreateConversation
 	// ChangeSettings: subject, sharing, team, close, archive or trash for
-	// everyone, snooze for everyone (F1:21 "Manage conversation
-	// settings").
+	// everyone, snooze for everyone ("Manage conversation settings").
 	ChangeSettings
-	// BeAssigned to a conversation (F2:12-13).
+	// BeAssigned to a conversation.
 	BeAssigned
-	// BeAssignedTask (F2:37, F0:81).
+	// BeAssignedTask.
 	BeAssignedTask
-	// CreateTask (F0:82, F2:34).
+	// CreateTask.
 	CreateTask
-	// EditTask: description, due date, assignees (F2:35).
+	// EditTask: description, due date, assignees.
 	EditTask
-	// CloseTask and ReopenTask (F2:36).
+	// CloseTask and ReopenTask.
 	CloseTask
 	ReopenTask
-	// SeeLabels on any conversation, "even if they are participants"
-	// (F2:26).
+	// SeeLabels on any conversation, "even if they are participants".
 	SeeLabels
-	// ChangeLabels: apply or remove a label (F2:27).
+	// ChangeLabels: apply or remove a label.
 	ChangeLabels
 	// ManageLabels: create, edit or delete a label, personal or
-	// organization-wide (F2:27).
+	// organization-wide.
 	ManageLabels
-	// UseCannedResponses: guests have no composer for external replies
-	// (spec §5.13 #146).
+	// UseCannedResponses: guests have no composer for external replies.
 	UseCannedResponses
-	// SeeContacts (F3:11858).
+	// SeeContacts.
 	SeeContacts
-	// Merge conversations (F3:7927).
+	// Merge conversations.
 	Merge
-	// JoinTeam: be a member or observer of any team (F1:22, spec A51).
+	// JoinTeam: be a member or observer of any team.
 	JoinTeam
-	// JoinRoom: be in a team or organization chat room (F1:22).
+	// JoinRoom: be in a team or organization chat room.
 	JoinRoom
-	// InviteGuests: guests never invite (F1:21).
+	// InviteGuests: guests never invite.
 	InviteGuests
-	// ManageGuests: list and revoke guests (F0:65-67).
+	// ManageGuests: list and revoke guests.
 	ManageGuests
-	// SeeOtherConversations: any conversation without a live grant
-	// (F0:83, F1:3).
+	// SeeOtherConversations: any conversation without a live grant.
 	SeeOtherConversations
 
 	lastAction = SeeOtherConversations
@@ -170,8 +163,8 @@ func CheckRole(r conversation.Role, a Action) error {
 }
 
 // CanInvite decides whether a user with role r may invite guests under
-// policy p (F0:57-69): never a guest; nobody when disabled; owners and
-// admins only under GuestsAdminsOnly; any member otherwise.
+// policy p: never a guest; nobody when disabled; owners and admins only
+// under GuestsAdminsOnly; any member otherwise.
 func CanInvite(p conversation.GuestPolicy, r conversation.Role) error {
 	if r == conversation.RoleGuest {
 		return Check(InviteGuests)
@@ -183,16 +176,16 @@ func CanInvite(p conversation.GuestPolicy, r conversation.Role) error {
 		if r.IsAdmin() {
 			return nil
 		}
-		return conversation.Errorf(conversation.ErrForbidden, "guest invitations are restricted to admins and the organization owner (F0:64)")
+		return conversation.Errorf(conversation.ErrForbidden, "guest invitations are restricted to admins and the organization owner")
 	case conversation.GuestsDisabled:
 		return ErrInvitationsDisabled
 	}
 	return conversation.Errorf(conversation.ErrInvalidArgument, "unknown guest policy %d", p)
 }
 
-// CanManage decides whether a user with role r may revoke the guest
-// access that inviter granted (spec A4): owners and admins always, the
-// inviter for their own invitations, nobody else.
+// CanManage decides whether a user with role r may revoke the guest access
+// that inviter granted: owners and admins always, the inviter for their own
+// invitations, nobody else.
 func CanManage(r conversation.Role, actor, inviter conversation.UserID) error {
 	switch {
 	case r == conversation.RoleGuest:
@@ -200,5 +193,5 @@ func CanManage(r conversation.Role, actor, inviter conversation.UserID) error {
 	case r.IsAdmin(), actor == inviter:
 		return nil
 	}
-	return conversation.Errorf(conversation.ErrForbidden, "only admins, the owner or the inviting user may remove a guest (spec A4)")
+	return conversation.Errorf(conversation.ErrForbidden, "only admins, the owner or the inviting user may remove a guest")
 }

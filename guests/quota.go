@@ -4,14 +4,14 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 )
 
-// Documented limits (F1:28-29, F0:41).
+// Documented limits.
 const (
-	// GuestsPerSeat is the guest capacity each user with a seat brings:
-	// "5 guests' access per Missive user" (F1:28). Under
-	// [conversation.QuotaPerInviter] it is each inviter's own allowance.
+	// GuestsPerSeat is the guest capacity each user with a seat brings: "5
+	// guests' access per Missive user". Under [conversation.QuotaPerInviter]
+	// it is each inviter's own allowance.
 	GuestsPerSeat = 5
-	// ConversationsPerGuest caps the conversations one guest holds
-	// access to in one organization (F1:29, spec A2).
+	// ConversationsPerGuest caps the conversations one guest holds access to
+	// in one organization.
 	ConversationsPerGuest = 5
 )
 
@@ -29,9 +29,9 @@ var ErrGuestConversationQuota = conversation.ErrGuestConversationQuota
 // enforces them in the transaction that writes it.
 type Limits = conversation.GuestLimits
 
-// Capacity returns the guest capacity of an organization with seats
-// seated users under mode q: 5 × seats pooled (F1:28: 8 users, 40
-// guests), or 5 for each inviter (F0:41).
+// Capacity returns the guest capacity of an organization with seats seated
+// users under mode q: 5 × seats pooled (8 users, 40 guests), or 5 for each
+// inviter.
 func Capacity(q conversation.GuestQuota, seats int) int {
 	if q == conversation.QuotaPerInviter {
 		return GuestsPerSeat

@@ -12,8 +12,8 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 )
 
-// DefaultInvitationTTL is how long an invitation can be accepted
-// [LIB-DEFAULT: the documents give no lifetime; a week].
+// DefaultInvitationTTL is how long an invitation can be accepted: a week
+// by default.
 const DefaultInvitationTTL = 7 * 24 * time.Hour
 
 // ErrInvalidToken is returned for a token that is malformed, unknown,

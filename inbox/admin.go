@@ -105,7 +105,7 @@ type TeamSpec struct {
 	Handle string
 	// Members, each once.
 	Members []conversation.Membership
-	// NoInbox makes a team without a team inbox (F3:9417).
+	// NoInbox makes a team without a team inbox.
 	NoInbox         bool
 	ChatRoom        bool
 	Mention         conversation.MentionOption
@@ -113,8 +113,8 @@ type TeamSpec struct {
 	ReplyToAssigned conversation.ReplyToAssigned
 }
 
-// CreateTeam creates a team in the actor's organization. Owners and
-// admins only (spec A22); at most Org.TeamLimit teams (F3:9670).
+// CreateTeam creates a team in the actor's organization. Owners and admins
+// only; at most Org.TeamLimit teams.
 func (e *Engine) CreateTeam(ctx context.Context, actor Actor, spec TeamSpec) (*conversation.Team, error) {
 	if strings.TrimSpace(spec.Name) == "" {
 		return nil, conversation.Errorf(ErrInvalidArgument, "team name is empty")
@@ -164,10 +164,9 @@ func (e *Engine) CreateTeam(ctx context.Context, actor Actor, spec TeamSpec) (*c
 	return team, err
 }
 
-// SetMembership makes user u an active member or observer of team, or
-// (kind 0) removes them. Owners and admins only (F3:7132). Every
-// conversation the team can see is re-placed, so team inbox and Team
-// Inboxes listings follow at once (F3:342).
+// SetMembership makes user u an active member or observer of team, or (kind
+// 0) removes them. Owners and admins only. Every conversation the team can
+// see is re-placed, so team inbox and Team Inboxes listings follow at once.
 func (e *Engine) SetMembership(ctx context.Context, actor Actor, team conversation.TeamID, u conversation.UserID, kind conversation.MembershipKind) error {
 	if kind > conversation.Observer {
 		return conversation.Errorf(ErrInvalidArgument, "membership kind %d", kind)
@@ -253,7 +252,7 @@ func (o *op) checkMember(org conversation.OrgID, u conversation.UserID) error {
 		return conversation.Errorf(ErrNotFound, "user %s", u)
 	}
 	if usr.Role == conversation.RoleGuest {
-		return conversation.Errorf(ErrGuestForbidden, "guests cannot be team members, assignees or shared with as users (F1:22, F2:12-13)")
+		return conversation.Errorf(ErrGuestForbidden, "guests cannot be team members, assignees or shared with as users")
 	}
 	return nil
 }
@@ -267,9 +266,8 @@ type AccountSpec struct {
 	Sharing   conversation.Sharing
 }
 
-// ConnectAccount connects an account owned by the actor. Its addresses
-// must be free in the organization: one address routes to at most one
-// place (F3:9690).
+// ConnectAccount connects an account owned by the actor. Its addresses must
+// be free in the organization: one address routes to at most one place.
 func (e *Engine) ConnectAccount(ctx context.Context, actor Actor, spec AccountSpec) (*conversation.Account, error) {
 	if strings.TrimSpace(spec.Address) == "" {
 		return nil, conversation.Errorf(ErrInvalidArgument, "account address is empty")
@@ -297,10 +295,9 @@ func (e *Engine) ConnectAccount(ctx context.Context, actor Actor, spec AccountSp
 }
 
 // ShareAddress shares one address of an account (an alias, a group, a
-// forwarder) with its own sharing mode (F3:1009-1027), or replaces the
-// sharing of an address already shared. The account owner or an admin
-// may. An address already used elsewhere in the organization is
-// ErrConflict.
+// forwarder) with its own sharing mode, or replaces the sharing of an
+// address already shared. The account owner or an admin may. An address
+// already used elsewhere in the organization is ErrConflict.
 func (e *Engine) ShareAddress(ctx context.Context, actor Actor, account conversation.AccountID, address string, sharing conversation.Sharing) error {
 	address = conversation.CanonicalAddress(address)
 	if address == "" {
@@ -357,7 +354,7 @@ func (o *op) putAccount(a *conversation.Account) error {
 	for _, addr := range a.Addresses() {
 		other, err := o.tx.AccountByAddress(o.ctx, a.Org, addr)
 		if err == nil && other.ID != a.ID {
-			return conversation.Errorf(ErrConflict, "address %s is already routed by account %s; an address can feed only one inbox (F3:9690)", addr, other.ID)
+			return conversation.Errorf(ErrConflict, "address %s is already routed by account %s; an address can feed only one inbox", addr, other.ID)
 		}
 	}
 	return o.tx.PutAccount(o.ctx, a)
@@ -382,8 +379,8 @@ func (o *op) checkSharing(org conversation.OrgID, s conversation.Sharing) error 
 			return conversation.Errorf(ErrInvalidArgument, "team %s has no team inbox", t.Name)
 		}
 	case conversation.SharedToInboxes:
-		// No users is a shared address without auto-share recipients
-		// (F3:6421-6425): see finishRoutes.
+		// No users is a shared address without auto-share recipients: see
+		// finishRoutes.
 		if !s.Team.IsZero() {
 			return conversation.Errorf(ErrInvalidArgument, "inbox sharing names users, not a team")
 		}
@@ -401,10 +398,10 @@ func (o *op) checkSharing(org conversation.OrgID, s conversation.Sharing) error 
 	return nil
 }
 
-// mentionAll is the mention of everyone with access (F3:7327): a
-// mention of its own, so no user, guest or team may take it as a handle.
-// It is the only reserved mention the seeds define (the "@" references
-// of AI prompts, F3:13225, are not comment mentions).
+// mentionAll is the mention of everyone with access: a mention of its own,
+// so no user, guest or team may take it as a handle. It is the only reserved
+// mention the product defines (the "@" references of AI prompts are not
+// comment mentions).
 const mentionAll = "all"
 
 // isMentionAll reports whether handle h is the reserved mention "@all",

@@ -5,10 +5,11 @@ import (
 	"slices"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
-// AssignMode says whether Assign replaces the assignees or adds to them
-// (⌘D versus ⌘⇧D, F3:9250-9251).
+// AssignMode says whether Assign replaces the assignees or adds to them (⌘D
+// versus ⌘⇧D).
 type AssignMode uint8
 
 const (
@@ -18,11 +19,11 @@ const (
 	Add
 )
 
-// Assign assigns users to a conversation. Assignees must be members of
-// the organization, never guests (F2:13); rooms cannot be assigned
-// (F3:8372). Each new assignee gains access, gets the conversation at the
-// top of their Inbox, starts watching and is notified (F3:7365, F3:9207,
-// F3:7439); the conversation leaves the team inbox for everyone (F3:970).
+// Assign assigns users to a conversation. Assignees must be members of the
+// organization, never guests; rooms cannot be assigned. Each new assignee
+// gains access, gets the conversation at the top of their Inbox, starts
+// watching and is notified; the conversation leaves the team inbox for
+// everyone.
 func (e *Engine) Assign(ctx context.Context, actor Actor, id conversation.ConversationID, users []conversation.UserID, mode AssignMode) error {
 	if mode != Replace && mode != Add {
 		return conversation.Errorf(ErrInvalidArgument, "assign mode %d", mode)
@@ -38,10 +39,9 @@ func (e *Engine) Assign(ctx context.Context, actor Actor, id conversation.Conver
 	})
 }
 
-// Unassign removes users from the assignees. They keep watching until
-// they unwatch (spec OP-06). When the last assignee goes, a conversation
-// of a team goes back to its team inbox [LIB-DEFAULT: unassigned team
-// work is triage work].
+// Unassign removes users from the assignees. They keep watching until they
+// unwatch. When the last assignee goes, a conversation of a team goes back
+// to its team inbox: unassigned team work is triage work.
 func (e *Engine) Unassign(ctx context.Context, actor Actor, id conversation.ConversationID, users []conversation.UserID) error {
 	if len(users) == 0 {
 		return conversation.Errorf(ErrInvalidArgument, "no users to remove")
@@ -55,10 +55,9 @@ func (e *Engine) Unassign(ctx context.Context, actor Actor, id conversation.Conv
 	})
 }
 
-// MoveToTeam assigns the conversation to a team: it is listed in that
-// team's inbox (F3:9200, F3:9658-9662), reopened if it was closed; a
-// conversation already in another team is transferred (F3:9363). The
-// team must have an inbox.
+// MoveToTeam assigns the conversation to a team: it is listed in that team's
+// inbox, reopened if it was closed; a conversation already in another team
+// is transferred. The team must have an inbox.
 func (e *Engine) MoveToTeam(ctx context.Context, actor Actor, id conversation.ConversationID, team conversation.TeamID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
@@ -78,9 +77,9 @@ func (e *Engine) MoveToTeam(ctx context.Context, actor Actor, id conversation.Co
 		if c.Team == t.ID && c.InTeamInbox && !c.Closed {
 			return nil
 		}
-		// Work moved into a team inbox is work to do: a closed
-		// conversation is reopened there (the team inbox never lists
-		// closed conversations, spec conversations-detail §1.15).
+		// Work moved into a team inbox is work to do: a closed conversation
+		// is reopened there (the team inbox never lists closed
+		// conversations).
 		if c.Closed {
 			c.Closed = false
 			o.emit(conversation.Event{Type: conversation.EventReopened})
@@ -91,7 +90,7 @@ func (e *Engine) MoveToTeam(ctx context.Context, actor Actor, id conversation.Co
 }
 
 // UnassignTeam removes the conversation from its team without moving it
-// elsewhere (F3:14481).
+// elsewhere.
 func (e *Engine) UnassignTeam(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
@@ -101,9 +100,7 @@ func (e *Engine) UnassignTeam(ctx context.Context, actor Actor, id conversation.
 		if c.Team.IsZero() {
 			return nil
 		}
-		o.emit(conversation.Event{Type: conversation.EventTeamChanged, Teams: []conversation.TeamID{{}, c.Team}})
-		c.Team = conversation.TeamID{}
-		c.InTeamInbox = false
+		o.decide(triage.LeaveTeam)
 		o.touch(true)
 		return nil
 	})
@@ -118,7 +115,7 @@ func (o *op) loadAs(id conversation.ConversationID) (*conversation.User, error) 
 		return nil, err
 	}
 	if o.user != nil && o.user.Role == conversation.RoleGuest {
-		return nil, conversation.Errorf(ErrGuestForbidden, "guests may only read, comment and change their own state of a conversation (F1:20-22)")
+		return nil, conversation.Errorf(ErrGuestForbidden, "guests may only read, comment and change their own state of a conversation")
 	}
 	return o.user, nil
 }
@@ -137,7 +134,7 @@ func (o *op) loadAsUser(id conversation.ConversationID) (*conversation.User, err
 func (o *op) assign(users []conversation.UserID, replace bool) error {
 	c := o.conv
 	if c.Kind == conversation.Room {
-		return conversation.Errorf(ErrInvalidArgument, "rooms cannot be assigned (F3:8372)")
+		return conversation.Errorf(ErrInvalidArgument, "rooms cannot be assigned")
 	}
 	want := slices.Clone(users)
 	slices.SortFunc(want, conversation.UserID.Compare)
@@ -166,16 +163,11 @@ func (o *op) assign(users []conversation.UserID, replace bool) error {
 		added = append(added, u)
 		conversation.AddSorted(&c.Users, u)
 		o.restore(u)
-		st := o.state(u)
-		st.InInbox = true
-		st.Watching = true
-		o.notify(u, Assigned)
 	}
 	if len(added) == 0 {
 		return nil
 	}
-	c.InTeamInbox = false
-	o.emit(conversation.Event{Type: conversation.EventAssigned, Users: added})
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.Assign(f, added) })
 	o.touch(true)
 	return nil
 }
@@ -192,26 +184,14 @@ func (o *op) unassign(users []conversation.UserID) {
 	if len(removed) == 0 {
 		return
 	}
-	if len(c.Assignees) == 0 && !c.Team.IsZero() && !c.Closed && !c.Trashed {
-		if t := o.teams[c.Team]; t != nil && !t.NoInbox {
-			c.InTeamInbox = true
-		}
-	}
-	o.emit(conversation.Event{Type: conversation.EventUnassigned, Users: removed})
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.Unassign(f, removed) })
 	o.touch(true)
 }
 
 // moveTeam sets the conversation's team and lists it in that team's
 // inbox unless it is assigned.
 func (o *op) moveTeam(t *conversation.Team, byMessage bool) {
-	c := o.conv
-	ev := conversation.Event{Type: conversation.EventTeamChanged, ByMessage: byMessage, Teams: []conversation.TeamID{t.ID}}
-	if !c.Team.IsZero() {
-		ev.Teams = append(ev.Teams, c.Team)
-	}
-	c.Team = t.ID
-	c.InTeamInbox = !byMessage || len(c.Assignees) == 0
 	o.teams[t.ID] = t
-	o.emit(ev)
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.MoveTeam(f, t.ID, byMessage) })
 	o.touch(true)
 }

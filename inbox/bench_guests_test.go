@@ -113,3 +113,39 @@ func BenchmarkGuestGet(b *testing.B) {
 		}
 	}
 }
+
+// guestRound invites, accepts and removes one new guest on conversation c.
+func (bg *benchGuests) guestRound(b *testing.B, c conversation.ConversationID, i int) {
+	ctx := context.Background()
+	email := fmt.Sprintf("round%d@ext.test", i)
+	if _, err := bg.e.InviteGuest(ctx, bg.admin, c, email); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := bg.e.AcceptInvitation(ctx, bg.token, inbox.Acceptance{}); err != nil {
+		b.Fatal(err)
+	}
+	if err := bg.e.RemoveGuest(ctx, bg.admin, c, email); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkGuestRoundTripOneConversation repeats the guest round trip on
+// one conversation, after 0 and after 4,000 earlier rounds on it: a
+// removed guest leaves nothing the next operation has to read, so the
+// cost is flat.
+func BenchmarkGuestRoundTripOneConversation(b *testing.B) {
+	for _, before := range []int{0, 4000} {
+		b.Run(fmt.Sprint("after=", before), func(b *testing.B) {
+			bg := benchGuestOrg(b, 10, 10, 0)
+			c := bg.ids[0]
+			for i := range before {
+				bg.guestRound(b, c, i)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				bg.guestRound(b, c, before+i)
+			}
+		})
+	}
+}

@@ -120,16 +120,39 @@ func TestDefect10_7_HiddenLabelAnswersAsRandomID(t *testing.T) {
 	assert.Equal(t, wantLabels, gotLabels, "the conversation's labels are unchanged")
 }
 
-// Sibling names are unique, so a member naming a label like one they
-// cannot find is refused, but the refusal names no ID of the hidden label.
+// Sibling names are unique among the labels the actor can find: a member
+// naming a label like one they cannot find succeeds (a refusal would be an
+// existence oracle), and a clash with a sibling they can find is refused,
+// naming no label ID. Issue 10 point 7.
 func TestDefect10_7_NameClashNamesNoHiddenLabel(t *testing.T) {
 	a := tltgAcme()
 	board := slLabel(t, a, "Adm", inbox.LabelSpec{Name: "Board", VisibleTo: conversation.VisibleToAdminsAndAutoShared})
-	_, err := a.Engine.CreateLabel(tltgCtx, a.As("A"), inbox.LabelSpec{Name: "board"})
-	require.ErrorIs(t, err, inbox.ErrConflict)
+	open := slLabel(t, a, "Adm", inbox.LabelSpec{Name: "Open"})
+	as := a.As("A")
+	mine, err := a.Engine.CreateLabel(tltgCtx, as, inbox.LabelSpec{Name: "board"})
+	require.NoError(t, err, "a name only a hidden sibling holds is free")
+	require.NoError(t, a.Engine.UpdateLabel(tltgCtx, as, mine.ID, inbox.LabelPatch{Name: ptr("BOARD")}), "renaming to it too")
+	_, err = a.Engine.CreateLabel(tltgCtx, a.As("Adm"), inbox.LabelSpec{Name: "board"})
+	require.ErrorIs(t, err, inbox.ErrConflict, "the admin can find both")
 	assert.NotContains(t, err.Error(), board.ID.String())
-	mine := slLabel(t, a, "A", inbox.LabelSpec{Name: "Mine"})
-	err = a.Engine.UpdateLabel(tltgCtx, a.As("A"), mine.ID, inbox.LabelPatch{Name: ptr("BOARD")})
+	assert.NotContains(t, err.Error(), mine.ID.String())
+
+	// A sibling the actor can find clashes, case-insensitively, on create,
+	// rename and move.
+	_, err = a.Engine.CreateLabel(tltgCtx, as, inbox.LabelSpec{Name: "OPEN"})
 	require.ErrorIs(t, err, inbox.ErrConflict)
-	assert.NotContains(t, err.Error(), board.ID.String())
+	assert.NotContains(t, err.Error(), open.ID.String())
+	err = a.Engine.UpdateLabel(tltgCtx, as, mine.ID, inbox.LabelPatch{Name: ptr("open")})
+	require.ErrorIs(t, err, inbox.ErrConflict)
+	sub := slLabel(t, a, "A", inbox.LabelSpec{Name: "Open", Parent: mine.ID})
+	err = a.Engine.UpdateLabel(tltgCtx, as, sub.ID, inbox.LabelPatch{Parent: ptr(conversation.LabelID{})})
+	require.ErrorIs(t, err, inbox.ErrConflict, "moving next to a same-named sibling")
+
+	// EnsureLabel resolves through what A can find: "board" is A's own.
+	got, err := a.Engine.EnsureLabel(tltgCtx, as, conversation.OrgID{}, "Board")
+	require.NoError(t, err)
+	assert.Equal(t, mine.ID, got.ID)
+	got, err = a.Engine.EnsureLabel(tltgCtx, a.As("B"), conversation.OrgID{}, "open")
+	require.NoError(t, err)
+	assert.Equal(t, open.ID, got.ID)
 }

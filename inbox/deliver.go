@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/threading"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // Incoming is a message a connected account received.
@@ -18,8 +18,17 @@ type Incoming struct {
 	Account conversation.AccountID
 	// Ref is the transport's reference of this copy (for IMAP: mailbox,
 	// UIDVALIDITY and UID), kept with the message or, when the message
-	// is already known, with the copy attached to it.
+	// is already known, with the copy attached to it. Delivering the
+	// same message again for the same account (a transport that resumes
+	// from a cursor it had not yet saved) changes nothing.
 	Ref string
+	// Supersedes, when set, is a prefix of the account's references that
+	// are stale: the transport renumbered its copies (for IMAP, a folder's
+	// UIDVALIDITY changed) and delivers each again under its new Ref. When
+	// the message is already known for the account under a reference
+	// with this prefix, that reference is replaced by Ref; nothing else
+	// changes (no message, event, reopen or notification).
+	Supersedes string
 	// Message holds what the transport parsed: From, To, Cc, Bcc, Subject,
 	// Text, Attachments, HeaderID, InReplyTo, References and At (zero
 	// means now). Its ID, Conversation, Direction, Channel and Seq are set
@@ -46,26 +55,25 @@ type route struct {
 
 // Deliver files an incoming message. Only the [System] actor delivers.
 //
-// Routing follows each recipient address that belongs to the
-// organization (and the receiving account itself): a team-inbox address
-// lists the conversation in that team's inbox and notifies its active
-// members, never its observers (F3:970-980); an Inbox-mode address puts it
-// in the Inbox of users set to "to inbox" and only gives access to
-// "auto-archive" users (F3:986-999); a personal account puts it in its
-// owner's Inbox. Mail to several team inboxes makes one linked copy per
-// team, or one conversation in the alphabetically first team, by the
-// organization's MultiTeamMode (F3:9723-9758).
+// Routing follows each recipient address that belongs to the organization
+// (and the receiving account itself): a team-inbox address lists the
+// conversation in that team's inbox and notifies its active members, never
+// its observers; an Inbox-mode address puts it in the Inbox of users set to
+// "to inbox" and only gives access to "auto-archive" users; a personal
+// account puts it in its owner's Inbox. Mail to several team inboxes makes
+// one linked copy per team, or one conversation in the alphabetically first
+// team, by the organization's MultiTeamMode.
 //
-// A reply (In-Reply-To, then References newest first) joins the
-// conversation of the first known parent it names; on a closed
-// conversation it reopens it, back in the assignees' Inbox with only the
-// assignees notified (F3:9373). A conversation already holding
-// MaxMessages messages is not joined: a new, linked one starts (F3:7932).
+// A reply (In-Reply-To, then References newest first) joins the conversation
+// of the first known parent it names; on a closed conversation it reopens
+// it, back in the assignees' Inbox with only the assignees notified. A
+// conversation already holding MaxMessages messages is not joined: a new,
+// linked one starts.
 //
 // A zero in.Account is ErrInvalidArgument; a message over the limits of
 // Config (subject, header fields, recipients, body size) is refused with
-// ErrLimitReached, whether it was parsed from raw mail or not, and
-// nothing is stored.
+// ErrLimitReached, whether it was parsed from raw mail or not, and nothing
+// is stored.
 func (e *Engine) Deliver(ctx context.Context, actor Actor, in Incoming) (Delivery, error) {
 	if !actor.system {
 		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor delivers mail")
@@ -113,51 +121,28 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 		return err
 	}
 
-	// Split routes into team inboxes and the rest.
-	var teams []*conversation.Team
-	var others []route
+	// One target per team inbox by the organization's multi-team mode (or
+	// a single target without team); each is threaded in its own scope
+	// (accountScope).
+	teams := map[conversation.TeamID]*conversation.Team{}
 	for _, r := range routes {
-		if r.sharing.Kind != conversation.SharedToTeamInbox {
-			others = append(others, r)
-			continue
-		}
-		if slices.ContainsFunc(teams, func(t *conversation.Team) bool { return t.ID == r.sharing.Team }) {
+		if r.sharing.Kind != conversation.SharedToTeamInbox || teams[r.sharing.Team] != nil {
 			continue
 		}
 		t, err := o.tx.Team(o.ctx, r.sharing.Team)
 		if err != nil {
 			return err
 		}
-		teams = append(teams, t)
+		teams[t.ID] = t
 	}
-	slices.SortFunc(teams, func(a, b *conversation.Team) int {
-		if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
-			return c
-		}
-		return a.ID.Compare(b.ID)
-	})
-	single := org.MultiTeamMode == conversation.SingleConversation
-	if single && len(teams) > 1 {
-		teams = teams[:1]
-	}
-
-	// One target per team (or a single target without team); the first
-	// target also takes the non-team routes. Each is threaded in its own
-	// scope (accountScope).
 	var targets []*target
-	for _, t := range teams {
-		tg := &target{team: t}
-		for _, r := range routes {
-			if r.sharing.Kind == conversation.SharedToTeamInbox && r.sharing.Team == t.ID {
-				tg.routes = append(tg.routes, r)
-			}
+	for _, tt := range triage.Targets(org, triageRoutes(routes), teams) {
+		tg := &target{team: tt.Team}
+		for _, r := range tt.Routes {
+			tg.routes = append(tg.routes, route{acct: r.Account, sharing: r.Sharing})
 		}
 		targets = append(targets, tg)
 	}
-	if len(targets) == 0 {
-		targets = append(targets, &target{})
-	}
-	targets[0].routes = append(targets[0].routes, others...)
 	th, err := o.threader()
 	if err != nil {
 		return err
@@ -192,7 +177,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 		switch d.Action {
 		case threading.Duplicate:
 			duplicates++
-			if err := o.attachCopy(org.ID, d.Conversation, m, in.Ref); err != nil {
+			if err := o.attachCopy(org.ID, d.Conversation, m, in.Ref, in.Supersedes); err != nil {
 				return err
 			}
 			res.Conversations = append(res.Conversations, d.Conversation)
@@ -210,7 +195,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 			if err != nil {
 				return err
 			}
-			if err := o.inboundReply(org, tg.team, tg.routes, m, parents); err != nil {
+			if err := o.inbound(org, tg, m, parents, false); err != nil {
 				return err
 			}
 		default: // New, Continue
@@ -222,7 +207,7 @@ func (o *op) deliver(in Incoming, res *Delivery) error {
 			if err := o.switchTo(c, true); err != nil {
 				return err
 			}
-			if err := o.inboundNew(tg.team, tg.routes, m); err != nil {
+			if err := o.inbound(org, tg, m, nil, true); err != nil {
 				return err
 			}
 			if related := slices.DeleteFunc(slices.Clone(created), func(id conversation.ConversationID) bool { return id == tg.id }); len(related) > 0 && d.Action == threading.New {
@@ -274,8 +259,8 @@ func (o *op) checkDecision(d *threading.Decision[conversation.ConversationID]) e
 		}
 		return c, err
 	}
-	// Guests, live or invited, block merging (F3:7927): the message
-	// then joins one conversation and the others stay apart.
+	// Guests, live or invited, block merging: the message then joins one
+	// conversation and the others stay apart.
 	mergeable := func(c *conversation.Conversation) (bool, error) {
 		if c == nil {
 			return false, nil
@@ -354,28 +339,36 @@ func (o *op) targetScope(org *conversation.Org, acct *conversation.Account, tg *
 }
 
 // attachCopy records another account's copy of a message already in
-// conversation c (T1): no new message, no event, no notification. A
-// re-delivery to the same account changes nothing.
-func (o *op) attachCopy(org conversation.OrgID, c conversation.ConversationID, m *conversation.Message, ref string) error {
+// conversation c: no new message, no event, no notification. A
+// re-delivery to the same account changes nothing but the reference: a
+// message inboxkit recorded (no reference yet) takes ref, and a reference
+// starting with supersedes (stale after the transport renumbered its
+// copies) is replaced by ref.
+func (o *op) attachCopy(org conversation.OrgID, c conversation.ConversationID, m *conversation.Message, ref, supersedes string) error {
 	known, err := o.tx.MessagesByHeaderID(o.ctx, org, m.HeaderID)
 	if err != nil {
 		return err
+	}
+	stale := func(old string) bool {
+		return ref != "" && old != ref && (old == "" || supersedes != "" && strings.HasPrefix(old, supersedes))
 	}
 	for _, k := range known {
 		if k.Conversation != c || k.Scope != m.Scope {
 			continue
 		}
 		if k.Account == m.Account {
-			if k.Ref != "" || ref == "" {
+			if !stale(k.Ref) {
 				return nil
 			}
-			// A message inboxkit recorded (a sent reply), now seen on
-			// the server: keep its reference.
 			k.Ref = ref
 			return o.tx.UpdateMessage(o.ctx, k)
 		}
-		if slices.ContainsFunc(k.Copies, func(cp conversation.Copy) bool { return cp.Account == m.Account }) {
-			return nil
+		if i := slices.IndexFunc(k.Copies, func(cp conversation.Copy) bool { return cp.Account == m.Account }); i >= 0 {
+			if !stale(k.Copies[i].Ref) {
+				return nil
+			}
+			k.Copies[i].Ref = ref
+			return o.tx.UpdateMessage(o.ctx, k)
 		}
 		k.Copies = append(k.Copies, conversation.Copy{Account: m.Account, Ref: ref, At: o.now})
 		return o.tx.UpdateMessage(o.ctx, k)
@@ -383,8 +376,9 @@ func (o *op) attachCopy(org conversation.OrgID, c conversation.ConversationID, m
 	return nil
 }
 
-// parentMessages returns the messages the decision matched by id (a
-// reply's parents), for the direct-reply rule of F3:7419.
+// parentMessages returns the messages the decision matched by id (a reply's
+// parents), for the direct-reply rule: a direct reply to a user brings the
+// conversation back to their Inbox even if they do not watch it.
 func (o *op) parentMessages(org conversation.OrgID, d threading.Decision[conversation.ConversationID]) ([]*conversation.Message, error) {
 	if d.By != threading.ByInReplyTo && d.By != threading.ByReferences {
 		return nil, nil
@@ -416,12 +410,11 @@ func (o *op) linkContinuation(full, to conversation.ConversationID) error {
 //
 // Mail that came through a group (a Mailing-list or List-Id header) is
 // routed to shared addresses by the group's identity only, the primary
-// address of its Mailing-list header or the address its List-Id names:
-// the alias the sender typed in To is not what the group is known by, so
-// a shared address set up only for an alias is not matched (the
-// documented failure of F3:1293-1297), and adding the primary address
-// fixes it. The routes are then settled by finishRoutes (co-recipient
-// addresses, private copies).
+// address of its Mailing-list header or the address its List-Id names: the
+// alias the sender typed in To is not what the group is known by, so a
+// shared address set up only for an alias is not matched (a documented
+// failure), and adding the primary address fixes it. The routes are then
+// settled by finishRoutes (co-recipient addresses, private copies).
 func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]route, error) {
 	var out []route
 	seen := map[string]bool{}
@@ -475,10 +468,10 @@ func (o *op) routes(acct *conversation.Account, m *conversation.Message) ([]rout
 	return finishRoutes(acct, out), nil
 }
 
-// addMessage appends m to the operation's conversation. Every path that
-// adds a message decided first, through the Threader (Decide, Room), that
-// the conversation has room: a full one here is a broken invariant,
-// refused rather than carried past the cap (F3:7932).
+// addMessage appends m to the operation's conversation. Every path that adds
+// a message decided first, through the Threader (Decide, Room), that the
+// conversation has room: a full one here is a broken invariant, refused
+// rather than carried past the cap.
 func (o *op) addMessage(m *conversation.Message) error {
 	c := o.conv
 	if c.Messages >= o.e.maxMessages {
@@ -501,159 +494,21 @@ func (o *op) addMessage(m *conversation.Message) error {
 	return o.tx.AddMessage(o.ctx, c.Org, m)
 }
 
-// applyRoutes grants the access each route implies and returns the users
-// a new message puts in their Inbox (personal owners, delegates and
-// "to inbox" users) and the team whose inbox it feeds, if any.
-func (o *op) applyRoutes(routes []route) (inboxUsers []conversation.UserID, team conversation.TeamID) {
-	c := o.conv
-	for _, r := range routes {
-		conversation.AddSorted(&c.Accounts, r.acct.ID)
-		conversation.AddSorted(&c.Users, r.acct.Owner)
-		for _, d := range r.acct.Delegates {
-			conversation.AddSorted(&c.Users, d)
-		}
-		switch r.sharing.Kind {
-		case conversation.NotShared:
-			inboxUsers = append(inboxUsers, r.acct.Owner)
-			inboxUsers = append(inboxUsers, r.acct.Delegates...)
-		case conversation.SharedToInboxes:
-			for _, u := range slices.SortedFunc(maps.Keys(r.sharing.Users), conversation.UserID.Compare) {
-				conversation.AddSorted(&c.Users, u)
-				if r.sharing.Users[u] == conversation.ToInbox {
-					inboxUsers = append(inboxUsers, u)
-				}
-			}
-		case conversation.SharedToTeamInbox:
-			conversation.AddSorted(&c.Teams, r.sharing.Team)
-			team = r.sharing.Team
-		}
+// inbound files message m, addressed by target tg, in the operation's
+// conversation (created if new): triage decides what it does to Inboxes,
+// the team inbox and notifications, with the parents m answers.
+func (o *op) inbound(org *conversation.Org, tg *target, m *conversation.Message, parents []*conversation.Message, created bool) error {
+	out := triage.Deliver(triage.Delivery{Org: org, Conversation: o.conv, New: created, States: o.states, Teams: o.teams,
+		Target: triage.Target{Team: tg.team, Routes: triageRoutes(tg.routes)}, Message: m, Parents: parents})
+	if created {
+		o.emit(conversation.Event{Type: conversation.EventCreated})
 	}
-	o.touch(false)
-	return inboxUsers, team
-}
-
-// inboundNew fills a new conversation with its first message.
-func (o *op) inboundNew(team *conversation.Team, routes []route, m *conversation.Message) error {
-	o.emit(conversation.Event{Type: conversation.EventCreated})
-	inboxUsers, _ := o.applyRoutes(routes)
-	if team != nil {
-		o.conv.Team = team.ID
-		o.conv.InTeamInbox = true
-		o.teams[team.ID] = team // loaded by deliver in this transaction
-		if err := o.loadTeams(); err != nil {
-			return err
-		}
-		o.notifyActive(team, NewMessage)
-	}
-	for _, u := range inboxUsers {
-		o.state(u).InInbox = true
-		o.notify(u, NewMessage)
-	}
-	return o.addMessage(m)
-}
-
-// inboundReply adds an external message to an existing conversation and
-// applies the reply rules of F3:9373 and F3:9470-9473.
-func (o *op) inboundReply(org *conversation.Org, team *conversation.Team, routes []route, m *conversation.Message, parents []*conversation.Message) error {
-	c := o.conv
-	inboxUsers, _ := o.applyRoutes(routes)
-	if team != nil && c.Team != team.ID && (c.Team.IsZero() || org.MultiTeamMode == conversation.SingleConversation) {
-		o.moveTeam(team, true)
-	}
-	if err := o.loadTeams(); err != nil {
-		return err
+	if out.Team != nil && tg.team != nil && *out.Team == tg.team.ID {
+		o.teams[tg.team.ID] = tg.team // loaded by deliver in this transaction
 	}
 	if err := o.addMessage(m); err != nil {
 		return err
 	}
-	o.discardSnoozesOnReply(m)
-	teamOf := o.teams[c.Team]
-	if c.Closed {
-		c.Closed = false
-		o.emit(conversation.Event{Type: conversation.EventReopened, ByMessage: true})
-		// Only the assignees are told (F3:9373); watchers still get it
-		// back in their Inbox (F3:7418).
-		for _, a := range c.Assignees {
-			o.state(a).InInbox = true
-			o.notify(a, NewMessage)
-		}
-		if len(c.Assignees) == 0 && teamOf != nil && !teamOf.NoInbox {
-			c.InTeamInbox = true
-			o.notifyActive(teamOf, NewMessage)
-		}
-		o.reinboxWatchers(false)
-	} else {
-		switch {
-		case len(c.Assignees) > 0 && teamOf != nil && teamOf.ReplyToAssigned == conversation.MoveBackToTeamInbox:
-			c.InTeamInbox = true
-			for _, a := range c.Assignees {
-				o.notify(a, NewMessage)
-			}
-		case len(c.Assignees) > 0:
-			for _, a := range c.Assignees {
-				o.state(a).InInbox = true
-				o.notify(a, NewMessage)
-			}
-		case teamOf != nil && !teamOf.NoInbox:
-			c.InTeamInbox = true
-			o.notifyActive(teamOf, NewMessage)
-		}
-		o.reinboxWatchers(true)
-	}
-	// A direct reply, to a message the user sent, brings it back even
-	// to a user who does not watch (F3:7419).
-	for _, p := range parents {
-		if p.Conversation == c.ID && p.Direction == conversation.Outbound && !p.SentBy.IsZero() {
-			inboxUsers = append(inboxUsers, p.SentBy)
-		}
-	}
-	for _, u := range inboxUsers {
-		if st := o.peek(u); st != nil && (st.Removed || st.Trashed) {
-			continue
-		}
-		o.state(u).InInbox = true
-		o.notify(u, NewMessage)
-	}
+	o.apply(&out)
 	return nil
-}
-
-// reinboxWatchers puts the conversation back in the Inbox of every
-// watcher but the actor (F3:7418), notifying them if notify is set.
-func (o *op) reinboxWatchers(notify bool) {
-	for u, st := range o.states {
-		if !st.Watching || u == o.actor.user || st.Removed || st.Trashed {
-			continue
-		}
-		o.state(u).InInbox = true
-		if notify {
-			o.notify(u, NewMessage)
-		}
-	}
-}
-
-// notifyActive notifies the active members of team (never observers,
-// F3:980).
-func (o *op) notifyActive(team *conversation.Team, r Reason) {
-	o.notes = slices.Grow(o.notes, len(team.Members))
-	for _, m := range team.Members {
-		if m.Kind == conversation.Active {
-			o.notify(m.User, r)
-		}
-	}
-}
-
-// discardSnoozesOnReply cancels snoozes set with "discard if someone
-// replies" before this external message (F3:7795).
-func (o *op) discardSnoozesOnReply(m *conversation.Message) {
-	c := o.conv
-	if s := c.SnoozeForEveryone; s != nil && s.DiscardOnReply && !m.At.Before(s.At) {
-		c.SnoozeForEveryone = nil
-		o.emit(conversation.Event{Type: conversation.EventSnoozeDiscarded, ForEveryone: true})
-	}
-	for u, st := range o.states {
-		if s := st.Snooze; s != nil && s.DiscardOnReply && !m.At.Before(s.At) {
-			o.state(u).Snooze = nil
-			o.emit(conversation.Event{Type: conversation.EventSnoozeDiscarded, Users: []conversation.UserID{u}})
-		}
-	}
 }

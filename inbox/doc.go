@@ -12,10 +12,11 @@
 // Trash, ..., and one per label: [LabelMailbox]) are read with
 // [Engine.List] and [Engine.Count] straight from the store's indexes;
 // which conversation belongs in which mailbox for whom is decided by
-// [conversation.Placements].
+// [conversation.Placements] from the Inbox and team-inbox flags, which
+// only apply.go writes, applying the outcomes package triage decides.
 //
 // Files: engine.go (construction, actors, errors), op.go (the transaction
-// wrapper every operation uses), admin.go (organizations, users, teams,
+// wrapper every operation uses), apply.go (applying triage outcomes), admin.go (organizations, users, teams,
 // accounts), private.go (making a shared account private), deliver.go,
 // route.go, reply.go and sent.go (messages in and out: routing, replies,
 // the account's own sent mail seen by sync), raw.go (raw RFC 5322 mail in

@@ -32,8 +32,8 @@ var (
 
 // ErrDecisionRequired is returned when an operation needs a choice the
 // caller did not make: archiving an assigned conversation with the "Ask"
-// preference and no close decision (F3:8404), trashing from a team inbox
-// without confirmation (F3:8552). It wraps [ErrInvalidArgument].
+// preference and no close decision, trashing from a team inbox without
+// confirmation. It wraps [ErrInvalidArgument].
 var ErrDecisionRequired = fmt.Errorf("%w: a decision is required", ErrInvalidArgument)
 
 // Clock tells the engine the time. Hosts and tests substitute their own.
@@ -106,18 +106,17 @@ type Config struct {
 	OnError func(error)
 	// MaxMessages is the number of external messages a conversation holds
 	// before new ones start a new conversation. Zero means the documented
-	// 400 (F3:7932).
+	// 400.
 	MaxMessages int
-	// SubjectWindow turns on subject-only grouping when positive: a
-	// message whose ids name no known message joins the conversation of
-	// its scope that last received a message with the same normalized
-	// subject (localized Re/Fwd prefixes and list tags removed) dated
-	// within SubjectWindow. Zero, the default, never groups by subject
-	// alone (F3:8506-8507); threading.DefaultSubjectWindow is a sensible
-	// value. The fallback only groups messages that arrived with the same
-	// audience (who can see them through the account or address they
-	// arrived on): two strangers writing "Question" to two differently
-	// shared addresses stay apart.
+	// SubjectWindow turns on subject-only grouping when positive: a message
+	// whose ids name no known message joins the conversation of its scope
+	// that last received a message with the same normalized subject
+	// (localized Re/Fwd prefixes and list tags removed) dated within
+	// SubjectWindow. Zero, the default, never groups by subject alone;
+	// threading.DefaultSubjectWindow is a sensible value. The fallback only
+	// groups messages that arrived with the same audience (who can see them
+	// through the account or address they arrived on): two strangers writing
+	// "Question" to two differently shared addresses stay apart.
 	SubjectWindow time.Duration
 	// MaxRetries bounds how often an operation is retried after the store
 	// reports a conflict. Zero means 8.
@@ -129,7 +128,7 @@ type Config struct {
 	// [Engine.RecordSentRaw] accept, in bytes; larger ones fail with
 	// mail.ErrTooLarge (an ErrLimitReached). It bounds each body (Text,
 	// HTML) of a structured message the same way. Zero means
-	// mail.DefaultMaxSize (25 MiB, F3:9104-9110); negative means no limit.
+	// mail.DefaultMaxSize (25 MiB); negative means no limit.
 	MaxMessageSize int64
 	// MaxReferences bounds the References header of composed replies
 	// (oldest ids dropped, the thread's root kept). Zero means

@@ -5,9 +5,9 @@ import "github.com/inboxkit/inboxkit/conversation"
 // requestExpunge emits an [conversation.EventExpungeRequested] for every
 // server copy, on an account owner owns, of the operation's conversation's
 // messages: the account owner's "delete forever" deletes the email on the
-// server (F3:6675). A message the server never reported (no Ref: recorded
-// by inboxkit and not synced back yet) has no copy to name. Copies on
-// other users' accounts are left alone.
+// server. A message the server never reported (no Ref: recorded by inboxkit
+// and not synced back yet) has no copy to name. Copies on other users'
+// accounts are left alone.
 func (o *op) requestExpunge(owner conversation.UserID) error {
 	owned := map[conversation.AccountID]bool{}
 	owns := func(id conversation.AccountID) (bool, error) {

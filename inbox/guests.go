@@ -8,6 +8,7 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/guests"
 	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // Guest errors, the values of package guests and conversation, so callers
@@ -35,16 +36,15 @@ var (
 // access and are shared with, not invited. It wraps ErrInvalidArgument.
 var ErrAlreadyMember = fmt.Errorf("%w: the address belongs to a member of this organization", ErrInvalidArgument)
 
-// ErrMergeWithGuests matches a merge refused because guests are involved:
-// a conversation with guests, live or invited, or a guest actor
-// ("Merging is not available when … You are a guest in the conversation",
-// F3:7927). The error returned is a [*MergeNotAllowedError] with Reason
-// MergeRefusedGuest; it wraps ErrMergeNotAllowed (and so
-// ErrInvalidArgument).
-var ErrMergeWithGuests = fmt.Errorf("%w: conversations with guests cannot be merged (F3:7927)", ErrMergeNotAllowed)
+// ErrMergeWithGuests matches a merge refused because guests are involved: a
+// conversation with guests, live or invited, or a guest actor ("Merging is
+// not available when … You are a guest in the conversation"). The error
+// returned is a [*MergeNotAllowedError] with Reason MergeRefusedGuest; it
+// wraps ErrMergeNotAllowed (and so ErrInvalidArgument).
+var ErrMergeWithGuests = fmt.Errorf("%w: conversations with guests cannot be merged", ErrMergeNotAllowed)
 
 // Invitation is a guest invitation as the host's [Notifier] receives it
-// (Notification.Invitation), to send to the invitee (F0:33).
+// (Notification.Invitation), to send to the invitee.
 type Invitation struct {
 	Org          conversation.OrgID          `json:"org"`
 	Conversation conversation.ConversationID `json:"conversation"`
@@ -73,15 +73,14 @@ type Invited struct {
 	Renewed bool
 }
 
-// InviteGuest invites an email address into one conversation (F0:29-33).
-// The actor must see the conversation and be allowed by the
-// organization's policy (F0:57-69); guests never invite. The invitation
-// takes a guest slot at once (spec A3) and counts towards the invitee's
-// conversations; the store checks both quotas in the same transaction
-// (F1:28-29). The Notifier receives the invitation with its token. An
-// address that belongs to a member is refused with [ErrAlreadyMember];
-// one that already holds a live grant on the conversation with
-// ErrConflict; a pending invitation is renewed.
+// InviteGuest invites an email address into one conversation. The actor must
+// see the conversation and be allowed by the organization's policy; guests
+// never invite. The invitation takes a guest slot at once and counts towards
+// the invitee's conversations; the store checks both quotas in the same
+// transaction. The Notifier receives the invitation with its token. An
+// address that belongs to a member is refused with [ErrAlreadyMember]; one
+// that already holds a live grant on the conversation with ErrConflict; a
+// pending invitation is renewed.
 func (e *Engine) InviteGuest(ctx context.Context, actor Actor, id conversation.ConversationID, email string) (Invited, error) {
 	addr, err := guests.Email(email)
 	if err != nil {
@@ -116,7 +115,7 @@ func (o *op) invite(addr string, res *Invited) error {
 	}
 	switch {
 	case c.Kind == conversation.Room:
-		return conversation.Errorf(ErrGuestForbidden, "guests cannot join chat rooms (F1:22)")
+		return conversation.Errorf(ErrGuestForbidden, "guests cannot join chat rooms")
 	case c.Trashed:
 		return conversation.Errorf(ErrInvalidArgument, "conversation %s is in Trash", c.ID)
 	case !c.MergedInto.IsZero():
@@ -193,12 +192,11 @@ func (o *op) guestIdentity(org conversation.OrgID, addr string) (*conversation.U
 
 // Acceptance says who accepts an invitation.
 type Acceptance struct {
-	// Link is set when an existing user of another organization accepts
-	// with their own login (F2:5-11): the guest identity is linked to
-	// them and they keep their own organization. The host vouches that
-	// the person holding the token is this user. Zero means a person
-	// without an account of any organization, who gets a free guest
-	// account (F0:33).
+	// Link is set when an existing user of another organization accepts with
+	// their own login: the guest identity is linked to them and they keep
+	// their own organization. The host vouches that the person holding the
+	// token is this user. Zero means a person without an account of any
+	// organization, who gets a free guest account.
 	Link conversation.UserID
 	// Name and Handle describe a new guest identity; both are optional
 	// (Name defaults to the linked user's name or the address). A guest
@@ -219,11 +217,11 @@ type Accepted struct {
 }
 
 // AcceptInvitation accepts an invitation with its token: the token is the
-// credential and is single-use. Accepting creates the guest identity if
-// the address has none in the organization (or links it to acc.Link),
-// turns the invitation into a live grant and lands the guest in the
-// conversation: in their Inbox, watching it (F0:33, F2:22-23). A token
-// that is malformed, unknown, used or expired is [ErrInvalidToken].
+// credential and is single-use. Accepting creates the guest identity if the
+// address has none in the organization (or links it to acc.Link), turns the
+// invitation into a live grant and lands the guest in the conversation: in
+// their Inbox, watching it. A token that is malformed, unknown, used or
+// expired is [ErrInvalidToken].
 func (e *Engine) AcceptInvitation(ctx context.Context, token string, acc Acceptance) (Accepted, error) {
 	tok, err := guests.ParseToken(token)
 	if err != nil {
@@ -259,7 +257,7 @@ func (e *Engine) AcceptInvitation(ctx context.Context, token string, acc Accepta
 		conversation.AddSorted(&c.Guests, guest.ID)
 		st := o.state(guest.ID)
 		st.Removed, st.Trashed = false, false
-		st.InInbox, st.Watching = true, true
+		o.apply(ptr(triage.Join(guest.ID)))
 		ev := o.emit(conversation.Event{Type: conversation.EventGuestJoined, Users: []conversation.UserID{guest.ID}, Email: rec.Email})
 		ev.Actor = guest.ID
 		o.touch(false)
@@ -322,12 +320,11 @@ func (o *op) acceptAs(rec *conversation.GuestAccess, acc Acceptance) (*conversat
 	return guest, nil
 }
 
-// RemoveGuest ends one guest's access to one conversation, a live grant
-// or a pending invitation: the guest loses the conversation and all its
-// content at once (F0:112) and the slot is freed when it was their last
-// one (F0:89). Owners and admins may remove any guest, the inviting user
-// their own invitees (spec A4). The guest may be re-invited later
-// (F0:115).
+// RemoveGuest ends one guest's access to one conversation, a live grant or a
+// pending invitation: the guest loses the conversation and all its content
+// at once and the slot is freed when it was their last one. Owners and
+// admins may remove any guest, the inviting user their own invitees. The
+// guest may be re-invited later.
 func (e *Engine) RemoveGuest(ctx context.Context, actor Actor, id conversation.ConversationID, email string) error {
 	addr, err := guests.Email(email)
 	if err != nil {
@@ -354,9 +351,9 @@ func (e *Engine) RemoveGuest(ctx context.Context, actor Actor, id conversation.C
 	})
 }
 
-// RevokeGuest ends every access of one guest in the actor's organization
-// (F0:67): their grants and pending invitations. The guest's slot is
-// freed at once. Owners and admins only.
+// RevokeGuest ends every access of one guest in the actor's organization:
+// their grants and pending invitations. The guest's slot is freed at once.
+// Owners and admins only.
 func (e *Engine) RevokeGuest(ctx context.Context, actor Actor, email string) error {
 	addr, err := guests.Email(email)
 	if err != nil {
@@ -379,8 +376,8 @@ func (e *Engine) RevokeGuest(ctx context.Context, actor Actor, email string) err
 }
 
 // RemoveAllGuests ends the access of every guest of one conversation,
-// granted or invited: the rule action "Remove user(s) from conversation:
-// all guests" (F3:14614). The system (automation), owners and admins may.
+// granted or invited: the rule action "Remove user(s) from conversation: all
+// guests". The system (automation), owners and admins may.
 func (e *Engine) RemoveAllGuests(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	if err := needID("conversation", id); err != nil {
 		return err
@@ -402,11 +399,11 @@ func (e *Engine) RemoveAllGuests(ctx context.Context, actor Actor, id conversati
 	})
 }
 
-// UpgradeGuest gives a guest a seat (F0:118): the guest identity becomes a
-// user with role (RoleMember or RoleAdmin) and full member capabilities,
-// their live grants become normal access (they are added to the
-// conversations' users), pending invitations are dropped, and their guest
-// slot is freed (spec A11). Owners and admins only.
+// UpgradeGuest gives a guest a seat: the guest identity becomes a user with
+// role (RoleMember or RoleAdmin) and full member capabilities, their live
+// grants become normal access (they are added to the conversations' users),
+// pending invitations are dropped, and their guest slot is freed. Owners and
+// admins only.
 func (e *Engine) UpgradeGuest(ctx context.Context, actor Actor, guest conversation.UserID, role conversation.Role) (*conversation.User, error) {
 	if role != conversation.RoleMember && role != conversation.RoleAdmin {
 		return nil, conversation.Errorf(ErrInvalidArgument, "a guest is upgraded to member or admin, not %s", role)
@@ -455,10 +452,10 @@ func (e *Engine) UpgradeGuest(ctx context.Context, actor Actor, guest conversati
 	return out, err
 }
 
-// SetGuestSettings changes the organization's guest policy (F0:57-69)
-// and quota mode (F1:28 or F0:41). Owners and admins only. Disabling
-// invitations, or a mode with less capacity, only stops new invitations:
-// guests keep the access they hold until it is revoked (spec A6).
+// SetGuestSettings changes the organization's guest policy and quota mode.
+// Owners and admins only. Disabling invitations, or a mode with less
+// capacity, only stops new invitations: guests keep the access they hold
+// until it is revoked.
 func (e *Engine) SetGuestSettings(ctx context.Context, actor Actor, policy conversation.GuestPolicy, quota conversation.GuestQuota) error {
 	if policy > conversation.GuestsDisabled {
 		return conversation.Errorf(ErrInvalidArgument, "guest policy %d", policy)
@@ -505,8 +502,8 @@ type GuestInfo struct {
 }
 
 // Guests lists the organization's guests, by email, each with the
-// conversations they are in or invited to and who invited them
-// (F0:65-66, F0:89): the "Settings → Guests" view. Owners and admins only.
+// conversations they are in or invited to and who invited them: the
+// "Settings → Guests" view. Owners and admins only.
 func (e *Engine) Guests(ctx context.Context, actor Actor) ([]GuestInfo, error) {
 	var out []GuestInfo
 	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
@@ -545,8 +542,8 @@ func (e *Engine) Guests(ctx context.Context, actor Actor) ([]GuestInfo, error) {
 	return out, err
 }
 
-// GuestUsage returns the organization's guest usage and capacity, from
-// the store's counters (F1:30). Owners and admins only.
+// GuestUsage returns the organization's guest usage and capacity, from the
+// store's counters. Owners and admins only.
 func (e *Engine) GuestUsage(ctx context.Context, actor Actor) (guests.Usage, error) {
 	var out guests.Usage
 	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
@@ -569,10 +566,9 @@ func (e *Engine) GuestUsage(ctx context.Context, actor Actor) (guests.Usage, err
 
 // GuestIdentities returns the guest identities, in other organizations,
 // linked to the acting user: one per organization whose invitation they
-// accepted with their own login (F2:5-11). A host lists their mailboxes
-// (acting as each identity) beside the user's own, so invited
-// conversations appear in the person's normal interface "like any other
-// conversation" (F0:121).
+// accepted with their own login. A host lists their mailboxes (acting as
+// each identity) beside the user's own, so invited conversations appear in
+// the person's normal interface "like any other conversation".
 func (e *Engine) GuestIdentities(ctx context.Context, actor Actor) ([]*conversation.User, error) {
 	var out []*conversation.User
 	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
@@ -624,7 +620,7 @@ func guestAdminRole(u *conversation.User) error {
 		return err
 	}
 	if !u.Role.IsAdmin() {
-		return conversation.Errorf(ErrForbidden, "only owners and admins manage guests (F0:61-67)")
+		return conversation.Errorf(ErrForbidden, "only owners and admins manage guests")
 	}
 	return nil
 }
@@ -638,8 +634,8 @@ func (o *op) guestAdmin() (*conversation.User, error) {
 }
 
 // loadForGuestAdmin loads a conversation for guest management: owners and
-// admins manage the guests of every conversation of their organization,
-// as the admin view lists them (F0:65-67); anyone else must see it.
+// admins manage the guests of every conversation of their organization, as
+// the admin view lists them; anyone else must see it.
 func (o *op) loadForGuestAdmin(id conversation.ConversationID) error {
 	if err := needID("conversation", id); err != nil {
 		return err
@@ -674,10 +670,10 @@ func (o *op) eachGuestConversation(recs []*conversation.GuestAccess, fn func(rec
 	return nil
 }
 
-// endGuestAccess deletes a record of the loaded conversation and, for a
-// live grant, withdraws the guest's access in the same transaction: off
-// Guests, and their state reset so no Inbox entry, snooze or watch
-// survives to notify them (F0:112).
+// endGuestAccess deletes a record of the loaded conversation and, for a live
+// grant, withdraws the guest's access in the same transaction: off Guests,
+// and their state reset so no Inbox entry, snooze or watch survives to
+// notify them.
 func (o *op) endGuestAccess(rec *conversation.GuestAccess) error {
 	if err := o.tx.DeleteGuestAccess(o.ctx, rec.Org, rec.Email, rec.Conversation); err != nil {
 		return err
@@ -687,9 +683,11 @@ func (o *op) endGuestAccess(rec *conversation.GuestAccess) error {
 		g := rec.Guest
 		conversation.RemoveSorted(&o.conv.Guests, g)
 		if st := o.peek(g); st != nil {
-			st = o.state(g)
-			st.InInbox, st.Watching, st.Starred, st.Pinned, st.SnoozeDue = false, false, false, false, false
-			st.Snooze = nil
+			o.apply(ptr(triage.Leave(g)))
+			// Nothing of the guest's state means anything once their
+			// access ended: it is emptied, and so deleted, not kept to be
+			// read back by every later operation on the conversation.
+			*o.state(g) = conversation.UserState{Conversation: o.conv.ID, User: g}
 		}
 		ev.Users = []conversation.UserID{g}
 	}
@@ -697,8 +695,8 @@ func (o *op) endGuestAccess(rec *conversation.GuestAccess) error {
 	return nil
 }
 
-// removeGuests ends every guest access of the loaded conversation: a
-// trash for everyone "removes all assignees, guests" (F3:14569).
+// removeGuests ends every guest access of the loaded conversation: a trash
+// for everyone "removes all assignees, guests".
 func (o *op) removeGuests() error {
 	recs, err := o.tx.ConversationGuestAccess(o.ctx, o.conv.ID)
 	if err != nil {
@@ -712,22 +710,22 @@ func (o *op) removeGuests() error {
 	return nil
 }
 
-// refuseMergeWithGuests refuses a merge involving c when c has guests,
-// live or invited ("Merging is not available when … You are a guest in
-// the conversation", F3:7927): merging would hand the guests the other
-// conversation's content. The merge operation calls it for each
-// conversation it merges (a guest actor is refused before, by
-// checkMerge), and threading drops such merges (checkDecision).
+// refuseMergeWithGuests refuses a merge involving c when c has guests, live
+// or invited ("Merging is not available when … You are a guest in the
+// conversation"): merging would hand the guests the other conversation's
+// content. The merge operation calls it for each conversation it merges (a
+// guest actor is refused before, by checkMerge), and threading drops such
+// merges (checkDecision).
 func (o *op) refuseMergeWithGuests(c *conversation.Conversation) error {
 	if len(c.Guests) > 0 {
-		return &MergeNotAllowedError{Reason: MergeRefusedGuest, Detail: fmt.Sprintf("conversation %s has %d guest(s); remove them first (F3:7927)", c.ID, len(c.Guests))}
+		return &MergeNotAllowedError{Reason: MergeRefusedGuest, Detail: fmt.Sprintf("conversation %s has %d guest(s); remove them first", c.ID, len(c.Guests))}
 	}
 	recs, err := o.tx.ConversationGuestAccess(o.ctx, c.ID)
 	if err != nil {
 		return err
 	}
 	if len(recs) > 0 {
-		return &MergeNotAllowedError{Reason: MergeRefusedGuest, Detail: fmt.Sprintf("conversation %s has pending guest invitations; cancel them first (F3:7927)", c.ID)}
+		return &MergeNotAllowedError{Reason: MergeRefusedGuest, Detail: fmt.Sprintf("conversation %s has pending guest invitations; cancel them first", c.ID)}
 	}
 	return nil
 }
@@ -755,6 +753,12 @@ func (o *op) loadAsReader(id conversation.ConversationID, a guests.Action) (*con
 	if err := o.load(id); err != nil {
 		return nil, err
 	}
+	return o.reader(a)
+}
+
+// reader returns the acting user if their role may do a on the loaded
+// conversation.
+func (o *op) reader(a guests.Action) (*conversation.User, error) {
 	if o.user == nil {
 		return nil, conversation.Errorf(ErrForbidden, "this operation needs a user actor")
 	}
@@ -765,8 +769,8 @@ func (o *op) loadAsReader(id conversation.ConversationID, a guests.Action) (*con
 }
 
 // guestMentionable reports whether the comment author may mention user
-// target: a guest author only users present in the conversation (F0:109,
-// F1:16); anyone may mention a guest only if that guest is present.
+// target: a guest author only users present in the conversation; anyone may
+// mention a guest only if that guest is present.
 func (o *op) guestMentionable(author, target *conversation.User) bool {
 	if target.Role == conversation.RoleGuest {
 		return o.conv.IsGuest(target.ID)
@@ -787,7 +791,10 @@ func redactFor(u *conversation.User, v *View) *View {
 	if u.Role != conversation.RoleGuest {
 		return v
 	}
-	out := &View{State: v.State, Comments: v.Comments}
+	out := &View{State: v.State}
+	for _, c := range v.Comments {
+		out.Comments = append(out.Comments, guests.CommentView(c))
+	}
 	if v.Conversation != nil {
 		out.Conversation = guests.Conversation(v.Conversation)
 	}

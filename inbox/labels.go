@@ -9,12 +9,13 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/labels"
 	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
-// LabelMailbox returns the mailbox of label l: the conversations carrying
-// it that the viewer may see ("every label is its own mailbox", F3:9812).
-// Only a viewer who may find the label may open it; for anyone else it
-// does not exist (ErrNotFound).
+// LabelMailbox returns the mailbox of label l: the conversations carrying it
+// that the viewer may see ("every label is its own mailbox"). Only a viewer
+// who may find the label may open it; for anyone else it does not exist
+// (ErrNotFound).
 func LabelMailbox(l conversation.LabelID) Mailbox {
 	return Mailbox{Kind: conversation.LabelMailbox, Label: l}
 }
@@ -22,8 +23,8 @@ func LabelMailbox(l conversation.LabelID) Mailbox {
 // LabelSpec describes a new label for [Engine.CreateLabel]. The zero Kind
 // is an organization label.
 type LabelSpec struct {
-	// Org is the organization of a label the system actor creates (rules,
-	// F3:14495); a user's labels go in their own organization.
+	// Org is the organization of a label the system actor creates (rules); a
+	// user's labels go in their own organization.
 	Org  conversation.OrgID
 	Kind conversation.LabelKind
 	// Account owns an email label.
@@ -36,14 +37,14 @@ type LabelSpec struct {
 	Emoji       string
 	Image       string
 	// VisibleTo and AutoShared may be set by any member when creating an
-	// organization label (F3:10259).
+	// organization label.
 	VisibleTo  conversation.LabelVisibility
 	AutoShared []conversation.UserID
 }
 
 // LabelPatch changes a label; nil fields are left alone. VisibleTo and
-// AutoShared need an owner or admin (F3:10259); the rest any member
-// (F3:10313). There is no way to change a label's kind (F3:10333).
+// AutoShared need an owner or admin; the rest any member. There is no way to
+// change a label's kind.
 type LabelPatch struct {
 	Name        *string
 	Parent      *conversation.LabelID
@@ -267,9 +268,8 @@ func stripLabels(ctx context.Context, tx storage.ReadTx, u *conversation.User, v
 	return nil
 }
 
-// Labels returns the labels the actor may find (labels.CanSee), both
-// kinds, sorted by path, each with the actor's own preferences. Guests
-// get none (F2:26).
+// Labels returns the labels the actor may find (labels.CanSee), both kinds,
+// sorted by path, each with the actor's own preferences. Guests get none.
 func (e *Engine) Labels(ctx context.Context, actor Actor) ([]LabelInfo, error) {
 	var out []LabelInfo
 	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
@@ -349,12 +349,11 @@ func (e *Engine) Label(ctx context.Context, actor Actor, id conversation.LabelID
 	return info, err
 }
 
-// CreateLabel creates a label. Any member may create an organization
-// label, with its visibility and auto-shared users (F3:10259), up to
-// 10,000 per organization (F3:10267); an email label of an account needs
-// full access to that account. The new label is pinned in the creator's
-// sidebar only (F3:10302). The system actor (rules, F3:14495) may create
-// labels too.
+// CreateLabel creates a label. Any member may create an organization label,
+// with its visibility and auto-shared users, up to 10,000 per organization;
+// an email label of an account needs full access to that account. The new
+// label is pinned in the creator's sidebar only. The system actor (rules)
+// may create labels too.
 func (e *Engine) CreateLabel(ctx context.Context, actor Actor, spec LabelSpec) (*conversation.Label, error) {
 	var out *conversation.Label
 	err := e.update(ctx, actor, func(o *op) error {
@@ -444,7 +443,7 @@ func (o *op) setAutoShared(l *conversation.Label, users []conversation.UserID) e
 			return err
 		}
 		if u.Role == conversation.RoleGuest {
-			return conversation.Errorf(ErrForbidden, "guests cannot be auto-shared users of a label (F2:26)")
+			return conversation.Errorf(ErrForbidden, "guests cannot be auto-shared users of a label")
 		}
 	}
 	if len(out) == 0 {
@@ -470,7 +469,58 @@ func (o *op) checkLabel(l *conversation.Label) error {
 	if err := labels.CheckParent(l, set.get); err != nil {
 		return err
 	}
-	return set.err
+	if set.err != nil {
+		return set.err
+	}
+	return o.checkSiblingName(l)
+}
+
+// checkSiblingName refuses l's name when a sibling the actor can find (same
+// organization, kind, account and parent) has it, compared
+// case-insensitively: the one place sibling names are kept apart. The store
+// does not enforce it, and a sibling the actor cannot find never clashes, so
+// a create or rename answers exactly as for a free name and no label name is
+// an existence oracle. The refusal names no label.
+func (o *op) checkSiblingName(l *conversation.Label) error {
+	sibs, err := o.siblings(l.Org, l.Parent)
+	if err != nil {
+		return err
+	}
+	for _, s := range sibs {
+		if s.ID == l.ID || s.Kind != l.Kind || s.Account != l.Account || !strings.EqualFold(s.Name, l.Name) {
+			continue
+		}
+		ok, err := o.canFind(s)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return conversation.Errorf(ErrConflict, "label %q: a sibling label has that name", l.Name)
+		}
+	}
+	return nil
+}
+
+// siblings returns the labels of org directly under parent (top-level ones
+// for a zero parent), every kind.
+func (o *op) siblings(org conversation.OrgID, parent conversation.LabelID) ([]*conversation.Label, error) {
+	if !parent.IsZero() {
+		return o.tx.LabelChildren(o.ctx, parent)
+	}
+	all, err := o.tx.Labels(o.ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(l *conversation.Label) bool { return !l.Parent.IsZero() }), nil
+}
+
+// canFind reports whether the actor may find l (canSeeLabel); the system
+// finds every label.
+func (o *op) canFind(l *conversation.Label) (bool, error) {
+	if o.user == nil {
+		return true, nil
+	}
+	return canSeeLabel(o.ctx, o.tx, o.user, l)
 }
 
 // findLabel loads a label the actor may find, as visibleLabel does
@@ -501,12 +551,12 @@ func (o *op) accountAccess(l *conversation.Label) (bool, error) {
 	return fullAccess(o.ctx, o.tx, o.user.ID, l.Account)
 }
 
-// UpdateLabel edits a label: name, parent, colour, description and icon
-// by any member (F3:10313; of an email label, those with full access to
-// its account), visibility and auto-shared users by the owner and admins
-// only (F3:10259). Changing the auto-shared users re-shares every
-// conversation carrying the label at once, in the same transaction: the
-// new users gain access, removed ones lose the access the label gave them.
+// UpdateLabel edits a label: name, parent, colour, description and icon by
+// any member (of an email label, those with full access to its account),
+// visibility and auto-shared users by the owner and admins only. Changing
+// the auto-shared users re-shares every conversation carrying the label at
+// once, in the same transaction: the new users gain access, removed ones
+// lose the access the label gave them.
 func (e *Engine) UpdateLabel(ctx context.Context, actor Actor, id conversation.LabelID, p LabelPatch) error {
 	if err := needID("label", id); err != nil {
 		return err
@@ -586,10 +636,9 @@ func (o *op) editableLabel(id conversation.LabelID) (*conversation.Label, error)
 }
 
 // DeleteLabel deletes a label and removes it from every conversation
-// carrying it, in one transaction: an organization label by the owner or
-// an admin (F3:10315), an email label also by its account's owner
-// (F3:10325). A label with children is refused: delete or move them first
-// (spec A30).
+// carrying it, in one transaction: an organization label by the owner or an
+// admin, an email label also by its account's owner. A label with children
+// is refused: delete or move them first.
 func (e *Engine) DeleteLabel(ctx context.Context, actor Actor, id conversation.LabelID) error {
 	if err := needID("label", id); err != nil {
 		return err
@@ -683,10 +732,9 @@ func (o *op) eachLabelled(id conversation.LabelID, fn func() error) error {
 	return nil
 }
 
-// reshare recomputes the operation's conversation's label-granted users
-// from its labels (labels.AutoSharedUsers): the one place label access is
-// derived. Users who gain access this way get no Inbox placement (spec
-// §2.10 [LIB-DEFAULT]).
+// reshare recomputes the operation's conversation's label-granted users from
+// its labels (labels.AutoSharedUsers): the one place label access is
+// derived. Users who gain access this way get no Inbox placement.
 func (o *op) reshare() error {
 	c := o.conv
 	set := newLabelSet(o.ctx, o.tx)
@@ -704,12 +752,11 @@ func (o *op) reshare() error {
 	return nil
 }
 
-// ApplyLabel applies a label to a conversation ("Label as", F3:10098): it
-// stays in the current mailbox. Whoever may find the label may apply it
-// (F3:10025-10026); an email label only goes on a conversation holding an
-// email of its account (F3:9982), an organization label on any, up to 100
-// per conversation (F3:10275). The label's auto-shared users gain access
-// (F3:10019), without an Inbox placement.
+// ApplyLabel applies a label to a conversation ("Label as"): it stays in the
+// current mailbox. Whoever may find the label may apply it; an email label
+// only goes on a conversation holding an email of its account, an
+// organization label on any, up to 100 per conversation. The label's
+// auto-shared users gain access, without an Inbox placement.
 func (e *Engine) ApplyLabel(ctx context.Context, actor Actor, id conversation.ConversationID, label conversation.LabelID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
@@ -752,8 +799,7 @@ func (o *op) applyLabel(id conversation.LabelID) error {
 	return o.reshare()
 }
 
-// usedLabel records that the actor just used a label ("recently used",
-// F3:9998).
+// usedLabel records that the actor just used a label ("recently used").
 func (o *op) usedLabel(id conversation.LabelID) error {
 	p, err := o.tx.LabelPrefs(o.ctx, o.user.ID, id)
 	switch {
@@ -766,9 +812,9 @@ func (o *op) usedLabel(id conversation.LabelID) error {
 	return o.tx.PutLabelPrefs(o.ctx, p)
 }
 
-// RemoveLabel removes a label from a conversation; the same people who
-// may apply it may remove it (F3:10025-10026). Users who had access only
-// through the label lose it.
+// RemoveLabel removes a label from a conversation; the same people who may
+// apply it may remove it. Users who had access only through the label lose
+// it.
 func (e *Engine) RemoveLabel(ctx context.Context, actor Actor, id conversation.ConversationID, label conversation.LabelID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
@@ -791,13 +837,13 @@ func (o *op) removeLabel(id conversation.LabelID) error {
 	return o.reshare()
 }
 
-// MoveToLabel applies a label and takes the conversation out of the
-// mailbox the actor is in ("Move to", F3:10099), which spec A28 reads as:
-// from the Inbox, the actor's own archive; from a team inbox (TeamInbox
-// or Team Inboxes), the archive from that team inbox for everyone; from a
-// label mailbox, the removal of that label for everyone (dragging from
-// one label to another with the "Move" preference, F3:10117-10122).
-// Other mailboxes cannot be left by labelling: ErrInvalidArgument.
+// MoveToLabel applies a label and takes the conversation out of the mailbox
+// the actor is in ("Move to"), which means: from the Inbox, the actor's own
+// archive; from a team inbox (TeamInbox or Team Inboxes), the archive from
+// that team inbox for everyone; from a label mailbox, the removal of that
+// label for everyone (dragging from one label to another with the "Move"
+// preference). Other mailboxes cannot be left by labelling:
+// ErrInvalidArgument.
 func (e *Engine) MoveToLabel(ctx context.Context, actor Actor, id conversation.ConversationID, label conversation.LabelID, from Mailbox) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -818,10 +864,7 @@ func (e *Engine) MoveToLabel(ctx context.Context, actor Actor, id conversation.C
 			if t := o.teams[c.Team]; t == nil || t.MemberKind(u.ID) == 0 || (from.Kind == conversation.TeamInbox && from.Team != c.Team) {
 				return conversation.Errorf(ErrInvalidArgument, "conversation %s is not in that team inbox of yours", id)
 			}
-			if c.InTeamInbox {
-				c.InTeamInbox = false
-				o.emit(conversation.Event{Type: conversation.EventArchived, ForEveryone: true})
-			}
+			o.decide(triage.ArchiveTeamInbox)
 		case conversation.LabelMailbox:
 			return o.removeLabel(from.Label)
 		default:
@@ -831,10 +874,10 @@ func (e *Engine) MoveToLabel(ctx context.Context, actor Actor, id conversation.C
 	})
 }
 
-// DragToLabel is dropping a conversation listed in label mailbox from
-// onto label to: with the actor's preference DragLabelCopy it is copied
-// (both labels kept), otherwise moved (from removed) (F3:10117-10122).
-// Both must be labels the actor may find.
+// DragToLabel is dropping a conversation listed in label mailbox from onto
+// label to: with the actor's preference DragLabelCopy it is copied (both
+// labels kept), otherwise moved (from removed). Both must be labels the
+// actor may find.
 func (e *Engine) DragToLabel(ctx context.Context, actor Actor, id conversation.ConversationID, from, to conversation.LabelID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -855,8 +898,8 @@ func (e *Engine) DragToLabel(ctx context.Context, actor Actor, id conversation.C
 }
 
 // SetLabelPrefs stores the actor's own preferences for a label they may
-// find: pinned, favourite, watched, count mode (F3:10142-10197). They
-// change nobody else's sidebar. LastUsed is kept as the engine records it.
+// find: pinned, favourite, watched, count mode. They change nobody else's
+// sidebar. LastUsed is kept as the engine records it.
 func (e *Engine) SetLabelPrefs(ctx context.Context, actor Actor, id conversation.LabelID, p conversation.LabelPrefs) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.member()
@@ -884,9 +927,9 @@ func (e *Engine) SetLabelPrefs(ctx context.Context, actor Actor, id conversation
 }
 
 // clearSharedLabels takes the organization ("shared") labels off the
-// operation's conversation, as a trash from a team inbox does (F3:8443;
-// not restored on recovery, F3:8538); email labels stay with their
-// provider. Label-granted access goes with them.
+// operation's conversation, as a trash from a team inbox does (not restored
+// on recovery); email labels stay with their provider. Label-granted access
+// goes with them.
 func (o *op) clearSharedLabels() error {
 	c := o.conv
 	set := newLabelSet(o.ctx, o.tx)
@@ -918,9 +961,9 @@ func (o *op) clearSharedLabels() error {
 	return o.reshare()
 }
 
-// AddSharedLabels applies organization labels to a conversation, the way
-// the API's add_shared_labels does (F3:10215-10217): an email label among
-// ids is ErrInvalidArgument and nothing is applied.
+// AddSharedLabels applies organization labels to a conversation, the way the
+// API's add_shared_labels does: an email label among ids is
+// ErrInvalidArgument and nothing is applied.
 func (e *Engine) AddSharedLabels(ctx context.Context, actor Actor, id conversation.ConversationID, ids []conversation.LabelID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
@@ -932,7 +975,7 @@ func (e *Engine) AddSharedLabels(ctx context.Context, actor Actor, id conversati
 				return err
 			}
 			if lb.Kind != conversation.OrgLabel {
-				return conversation.Errorf(ErrInvalidArgument, "add_shared_labels takes organization labels only; %q is an email label (F3:10217)", lb.Name)
+				return conversation.Errorf(ErrInvalidArgument, "add_shared_labels takes organization labels only; %q is an email label", lb.Name)
 			}
 		}
 		for _, l := range ids {
@@ -946,11 +989,12 @@ func (e *Engine) AddSharedLabels(ctx context.Context, actor Actor, id conversati
 
 // EnsureLabel returns the organization label at path ("Refunds",
 // "Features/Requested") in the actor's organization (org, for the system
-// actor), creating it and any missing parent, with default settings, if
-// it does not exist: what a rule's "Add label(s)" action needs ("Labels
-// are created if they don't exist", F3:14495). Path segments are matched
-// case-insensitively. A user actor must be able to find an existing
-// label to use it.
+// actor), creating it and any missing parent, with default settings, if it
+// does not exist: what a rule's "Add label(s)" action needs ("Labels are
+// created if they don't exist"). Path segments are matched
+// case-insensitively, and only against labels the actor can find: for a
+// user, a part whose only same-named label is hidden is created, so the
+// answer is the same as for a free name.
 func (e *Engine) EnsureLabel(ctx context.Context, actor Actor, org conversation.OrgID, path string) (*conversation.Label, error) {
 	if actor.system {
 		if err := needID("organization", org); err != nil {
@@ -976,16 +1020,17 @@ func (e *Engine) EnsureLabel(ctx context.Context, actor Actor, org conversation.
 		}
 		var parent conversation.LabelID
 		for _, name := range parts {
-			i := slices.IndexFunc(all, func(l *conversation.Label) bool {
-				return l.Kind == conversation.OrgLabel && l.Parent == parent && strings.EqualFold(l.Name, name)
-			})
-			if i >= 0 {
-				out, parent = all[i], all[i].ID
+			found, err := o.findNamed(all, parent, name)
+			if err != nil {
+				return err
+			}
+			if found != nil {
+				out, parent = found, found.ID
 				continue
 			}
 			l := &conversation.Label{ID: conversation.LabelID(o.e.newID()), Org: org, Kind: conversation.OrgLabel,
 				Name: name, Parent: parent, CreatedBy: o.actor.user, CreatedAt: o.now}
-			if err := labels.Validate(l); err != nil {
+			if err := o.checkLabel(l); err != nil {
 				return err
 			}
 			n, err := o.tx.CountOrgLabels(o.ctx, org)
@@ -1001,21 +1046,24 @@ func (e *Engine) EnsureLabel(ctx context.Context, actor Actor, org conversation.
 			all = append(all, l)
 			out, parent = l, l.ID
 		}
-		if o.user != nil {
-			if ok, err := canSeeLabel(o.ctx, o.tx, o.user, out); err != nil || !ok {
-				return cmpErr(err, conversation.Errorf(ErrNotFound, "label %q", path))
-			}
-		}
 		out = out.Clone()
 		return nil
 	})
 	return out, err
 }
 
-// cmpErr returns err if set, else fallback.
-func cmpErr(err, fallback error) error {
-	if err != nil {
-		return err
+// findNamed returns the organization label among all under parent named
+// name (case-insensitively) that the actor may find, nil if none: a
+// same-named label the actor cannot find is passed over, as if absent.
+func (o *op) findNamed(all []*conversation.Label, parent conversation.LabelID, name string) (*conversation.Label, error) {
+	for _, l := range all {
+		if l.Kind != conversation.OrgLabel || l.Parent != parent || !strings.EqualFold(l.Name, name) {
+			continue
+		}
+		ok, err := o.canFind(l)
+		if err != nil || ok {
+			return l, err
+		}
 	}
-	return fallback
+	return nil, nil
 }

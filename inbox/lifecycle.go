@@ -6,14 +6,15 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/guests"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
-// Close marks a conversation done (F3:8370, F3:8420): it leaves the team
-// inbox and the assignees' Tasks (Assigned to me) for everyone, is listed
-// in Closed, keeps its assignees, and leaves the closer's Inbox. Others
-// keep it in their Inbox unless they chose "remove when a coworker closes"
-// and are not watching (F3:8308-8314). Rooms cannot be closed (F3:8372).
-// Closing a closed conversation does nothing.
+// Close marks a conversation done: it leaves the team inbox and the
+// assignees' Tasks (Assigned to me) for everyone, is listed in Closed,
+// keeps its assignees, and leaves the closer's Inbox. Others keep it in
+// their Inbox unless they chose "remove when a coworker closes" and are
+// not watching. Rooms cannot be closed. Closing a closed conversation does
+// nothing.
 func (e *Engine) Close(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
@@ -24,8 +25,8 @@ func (e *Engine) Close(ctx context.Context, actor Actor, id conversation.Convers
 }
 
 // Reopen reopens a closed conversation: it is back in each assignee's
-// Inbox (F3:357), or in its team inbox when nobody is assigned
-// [LIB-DEFAULT, spec OP-08]. Reopening an open conversation does nothing.
+// Inbox, or in its team inbox when nobody is assigned. Reopening an open
+// conversation does nothing.
 func (e *Engine) Reopen(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAs(id); err != nil {
@@ -38,48 +39,32 @@ func (e *Engine) Reopen(ctx context.Context, actor Actor, id conversation.Conver
 
 // reopen implements Reopen on the loaded conversation.
 func (o *op) reopen() {
-	c := o.conv
-	if !c.Closed {
+	if !o.conv.Closed {
 		return
 	}
-	c.Closed = false
-	for _, a := range c.Assignees {
-		o.state(a).InInbox = true
-	}
-	if t := o.teams[c.Team]; len(c.Assignees) == 0 && t != nil && !t.NoInbox {
-		c.InTeamInbox = true
-	}
-	o.emit(conversation.Event{Type: conversation.EventReopened})
+	o.decide(triage.Reopen)
 	o.touch(true)
 }
 
 func (o *op) close() error {
 	c := o.conv
 	if c.Kind == conversation.Room {
-		return conversation.Errorf(ErrInvalidArgument, "rooms cannot be closed (F3:8372)")
+		return conversation.Errorf(ErrInvalidArgument, "rooms cannot be closed")
 	}
 	if c.Closed {
 		return nil
 	}
-	c.Closed = true
-	c.InTeamInbox = false
-	c.TaskInProgress = false // a closed conversation task is Closed (spec A36)
-	if o.user != nil {
-		o.state(o.user.ID).InInbox = false
-	}
-	for u, st := range o.states {
-		if !st.InInbox || st.Watching || u == o.actor.user {
-			continue
-		}
+	removeOnClose := map[conversation.UserID]bool{}
+	for _, u := range triage.CloseAsks(o.facts(o.actor.user)) {
 		usr, err := o.tx.User(o.ctx, u)
 		if err != nil {
 			return err
 		}
-		if usr.Prefs.RemoveWhenCoworkerCloses {
-			o.state(u).InInbox = false
-		}
+		removeOnClose[u] = usr.Prefs.RemoveWhenCoworkerCloses
 	}
-	o.emit(conversation.Event{Type: conversation.EventClosed})
+	c.Closed = true
+	c.TaskInProgress = false // a closed conversation task is Closed
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.Close(f, removeOnClose) })
 	o.touch(true)
 	return nil
 }
@@ -101,18 +86,18 @@ type ArchiveOptions struct {
 	From From
 	// Close decides "archive & close" for an assigned actor archiving from
 	// the Inbox. Nil means use the actor's preference; with the default
-	// preference "Ask" that is [ErrDecisionRequired] (F3:8352, F3:8404).
+	// preference "Ask" that is [ErrDecisionRequired].
 	Close *bool
 }
 
 // Archive removes a conversation from the current inbox only, keeping
-// assignments; it stays in All (F3:8419, F3:8423).
+// assignments; it stays in All.
 //
 // From the Inbox it changes only the actor's Inbox (an unassigned actor
-// just archives, F3:8405). From the team inbox it takes the conversation
-// out of that inbox for everyone without closing it (spec A15; a UI whose
-// box icon closes in team inboxes, F3:8400, calls Close instead). Guests
-// archive from their own Inbox.
+// just archives). From the team inbox it takes the conversation out of
+// that inbox for everyone without closing it (a UI whose box icon closes
+// in team inboxes calls Close instead). Guests archive from their own
+// Inbox.
 func (e *Engine) Archive(ctx context.Context, actor Actor, id conversation.ConversationID, opts ArchiveOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		// A guest archives from their own Inbox only: they are in no team,
@@ -123,18 +108,14 @@ func (e *Engine) Archive(ctx context.Context, actor Actor, id conversation.Conve
 		}
 		c := o.conv
 		if st := o.peek(u.ID); c.Trashed || (st != nil && st.Trashed) {
-			// "Archive it (press Backspace)" is how Trash is left (F3:8536).
+			// "Archive it (press Backspace)" is how Trash is left.
 			return o.recover(u)
 		}
 		if opts.From == FromTeamInbox {
 			if t := o.teams[c.Team]; t == nil || t.MemberKind(u.ID) == 0 {
 				return conversation.Errorf(ErrForbidden, "only members of its team archive from a team inbox")
 			}
-			if !c.InTeamInbox {
-				return nil
-			}
-			c.InTeamInbox = false
-			o.emit(conversation.Event{Type: conversation.EventArchived, ForEveryone: true})
+			o.decide(triage.ArchiveTeamInbox)
 			return nil
 		}
 		if c.IsAssigned(u.ID) && !c.Closed {
@@ -145,7 +126,7 @@ func (e *Engine) Archive(ctx context.Context, actor Actor, id conversation.Conve
 			case u.Prefs.ArchiveAssigned == conversation.ArchiveAndClose:
 				closeToo = true
 			case u.Prefs.ArchiveAssigned == conversation.ArchiveAsk:
-				return conversation.Errorf(ErrDecisionRequired, "you are assigned: archive & close, or just archive? (F3:8404)")
+				return conversation.Errorf(ErrDecisionRequired, "you are assigned: archive & close, or just archive?")
 			}
 			if closeToo {
 				if err := o.close(); err != nil {
@@ -163,32 +144,28 @@ func (o *op) archiveForActor() {
 	if o.user == nil {
 		return
 	}
-	st := o.state(o.user.ID)
-	if st.InInbox {
-		o.emit(conversation.Event{Type: conversation.EventArchived, Users: []conversation.UserID{o.user.ID}})
-	}
-	st.InInbox = false
-	st.SnoozeDue = false
+	o.decide(triage.Archive)
+	o.state(o.user.ID).SnoozeDue = false
 }
 
 // TrashOptions qualify [Engine.Trash].
 type TrashOptions struct {
 	From From
 	// Confirmed acknowledges "This affects all your coworkers" for a trash
-	// from the team inbox (F3:8552); without it the engine returns
+	// from the team inbox; without it the engine returns
 	// [ErrDecisionRequired].
 	Confirmed bool
 }
 
-// Trash moves a conversation to Trash (F3:8421-8448, F3:8552-8561).
+// Trash moves a conversation to Trash.
 //
 // From the team inbox (confirmed) it is trashed for everyone with access:
-// the actor is unassigned (others stay), the team assignment, snoozes
-// and pins are cleared, and it leaves every Inbox. Elsewhere, the owner
-// of its account and the active members of its team trash it for
-// everyone, keeping the team; anyone else (a delegated user, an
-// observer, a user who receives the account in their Inbox, a mentioned
-// or added user) trashes it for themselves only and is unassigned
+// the actor is unassigned (others stay), the team assignment, snoozes and
+// pins are cleared, and it leaves every Inbox. Elsewhere, the owner of
+// its account and the active members of its team trash it for everyone,
+// keeping the team; anyone else (a delegated user, an observer, a user
+// who receives the account in their Inbox, a mentioned or added user)
+// trashes it for themselves only and is unassigned
 // ([conversation.TrashesForEveryone] says which). A trash for everyone
 // also removes every guest, granted or invited.
 func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.ConversationID, opts TrashOptions) error {
@@ -206,13 +183,13 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 				return conversation.Errorf(ErrInvalidArgument, "conversation %s is not in a team inbox of yours", id)
 			}
 			if !opts.Confirmed {
-				return conversation.Errorf(ErrDecisionRequired, "trashing from a team inbox affects all your coworkers; confirm it (F3:8552)")
+				return conversation.Errorf(ErrDecisionRequired, "trashing from a team inbox affects all your coworkers; confirm it")
 			}
 			o.trashForEveryone(u.ID, true)
-			if err := o.removeGuests(); err != nil { // F3:14569
+			if err := o.removeGuests(); err != nil {
 				return err
 			}
-			return o.clearSharedLabels() // not restored on recovery (F3:8443, F3:8538)
+			return o.clearSharedLabels() // not restored on recovery
 		}
 		personal, err := o.trashesForSelf(u)
 		if err != nil {
@@ -220,17 +197,17 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 		}
 		if !personal {
 			o.trashForEveryone(u.ID, false)
-			if err := o.removeGuests(); err != nil { // F3:14569
+			if err := o.removeGuests(); err != nil {
 				return err
 			}
-			return o.clearSharedLabels() // not restored on recovery (F3:8443, F3:8538)
+			return o.clearSharedLabels() // not restored on recovery
 		}
 		st := o.state(u.ID)
 		if st.Trashed {
 			return nil
 		}
 		st.Trashed = true
-		st.InInbox = false
+		o.apply(ptr(triage.Leave(u.ID)))
 		st.Snooze = nil
 		st.Pinned = false
 		o.unassign([]conversation.UserID{u.ID})
@@ -240,10 +217,10 @@ func (e *Engine) Trash(ctx context.Context, actor Actor, id conversation.Convers
 }
 
 // trashesForSelf reports whether u's trash outside a team inbox only
-// removes their own access (conversation.TrashesForEveryone decides):
-// a delegated user, an observer, or anyone seeing it through a grant of
+// removes their own access (conversation.TrashesForEveryone decides): a
+// delegated user, an observer, or anyone seeing it through a grant of
 // their own rather than as its account's owner or an active member of
-// its team (F3:990, F3:8448, F3:9621, spec OP-11 and A-16).
+// its team.
 func (o *op) trashesForSelf(u *conversation.User) (bool, error) {
 	owner, delegate, err := o.accountRole(u.ID)
 	if err != nil {
@@ -284,25 +261,25 @@ func (o *op) anyAccount(pred func(*conversation.Account) bool) (bool, error) {
 	return false, nil
 }
 
-// trashForEveryone trashes the conversation for all (F3:8439-8446).
+// trashForEveryone trashes the conversation for all.
 func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 	c := o.conv
 	c.Trashed = true
 	c.TrashedAt = o.now
-	c.InTeamInbox = false
+	o.decide(triage.TrashForEveryone)
 	c.SnoozeForEveryone = nil
 	if fromTeamInbox {
-		// The team assignment goes (F3:8444) but not the team's access:
-		// "everyone can still find it in their trash mailbox" (F3:8484).
+		// The team assignment goes but not the team's access: "everyone
+		// can still find it in their trash mailbox".
 		if !c.Team.IsZero() {
 			conversation.AddSorted(&c.Teams, c.Team)
 		}
 		c.Team = conversation.TeamID{}
 	}
 	for u, st := range o.states {
-		if st.InInbox || st.Snooze != nil || st.Pinned || st.SnoozeDue {
+		if st.Snooze != nil || st.Pinned || st.SnoozeDue {
 			st = o.state(u)
-			st.InInbox, st.Snooze, st.Pinned, st.SnoozeDue = false, nil, false, false
+			st.Snooze, st.Pinned, st.SnoozeDue = nil, false, false
 		}
 	}
 	o.unassign([]conversation.UserID{actor})
@@ -310,13 +287,13 @@ func (o *op) trashForEveryone(actor conversation.UserID, fromTeamInbox bool) {
 	o.touch(false)
 }
 
-// DeleteForever deletes a trashed conversation (F3:8462-8471). The owner
-// of one of its accounts deletes it for everyone, irreversibly, and the
-// copies of its messages on the accounts that user owns are to be deleted
-// on the server too: one [conversation.EventExpungeRequested] per copy
-// goes to the subscribers (F3:6675). Anyone else only removes their own
-// access and the server is untouched (F3:8494). For a conversation with
-// no account, owners and admins delete it for everyone.
+// DeleteForever deletes a trashed conversation. The owner of one of its
+// accounts deletes it for everyone, irreversibly, and the copies of its
+// messages on the accounts that user owns are to be deleted on the server
+// too: one [conversation.EventExpungeRequested] per copy goes to the
+// subscribers. Anyone else only removes their own access and the server
+// is untouched. For a conversation with no account, owners and admins
+// delete it for everyone.
 func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -326,7 +303,7 @@ func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation
 		c := o.conv
 		st := o.peek(u.ID)
 		if !c.Trashed && (st == nil || !st.Trashed) {
-			return conversation.Errorf(ErrInvalidArgument, "only conversations in Trash can be deleted forever (F3:8462)")
+			return conversation.Errorf(ErrInvalidArgument, "only conversations in Trash can be deleted forever")
 		}
 		owner, _, err := o.accountRole(u.ID)
 		if err != nil {
@@ -342,7 +319,7 @@ func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation
 		}
 		mine := o.state(u.ID)
 		mine.Removed = true
-		mine.InInbox = false
+		o.apply(ptr(triage.Leave(u.ID)))
 		conversation.RemoveSorted(&c.Users, u.ID)
 		o.unassign([]conversation.UserID{u.ID})
 		o.emit(conversation.Event{Type: conversation.EventDeletedForUser, Users: []conversation.UserID{u.ID}})
@@ -351,9 +328,9 @@ func (e *Engine) DeleteForever(ctx context.Context, actor Actor, id conversation
 	})
 }
 
-// Recover takes a conversation out of Trash (F3:8534-8538). It comes back
-// archived for the actor; assignments, labels and team removed by the
-// trash are not restored.
+// Recover takes a conversation out of Trash. It comes back archived for
+// the actor; assignments, labels and team removed by the trash are not
+// restored.
 func (e *Engine) Recover(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -365,13 +342,12 @@ func (e *Engine) Recover(ctx context.Context, actor Actor, id conversation.Conve
 }
 
 // MarkSpam moves a conversation to Spam for everyone, out of every Inbox
-// and team inbox [LIB-DEFAULT: "Mark as spam" is only an action name,
-// F3:8597]; NotSpam (spam false) brings it back to All. Marking as spam
-// is for the owner or a delegated user of one of the conversation's email
-// accounts (and the system actor, for rules); anyone else who sees it,
-// a team member of a shared account or a user mentioned in someone
-// else's private email, gets ErrForbidden (F3:3043). Any member who sees
-// it may mark it not spam (F3:3260).
+// and team inbox; NotSpam (spam false) brings it back to All. Marking as
+// spam is for the owner or a delegated user of one of the conversation's
+// email accounts (and the system actor, for rules); anyone else who sees
+// it, a team member of a shared account or a user mentioned in someone
+// else's private email, gets ErrForbidden. Any member who sees it may
+// mark it not spam.
 func (e *Engine) MarkSpam(ctx context.Context, actor Actor, id conversation.ConversationID, spam bool) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAs(id)
@@ -393,7 +369,7 @@ func (e *Engine) MarkSpam(ctx context.Context, actor Actor, id conversation.Conv
 		}
 		c.Spam = spam
 		if spam {
-			c.InTeamInbox = false
+			o.decide(triage.Spam)
 			o.emit(conversation.Event{Type: conversation.EventMarkedSpam})
 		} else {
 			o.emit(conversation.Event{Type: conversation.EventUnmarkedSpam})

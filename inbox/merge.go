@@ -8,17 +8,18 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // ErrMergeNotAllowed is returned when a merge is refused: a chat room, a
-// guest, two organizations, or two conversations both at the message cap
-// (F3:7924-7929). It matches ErrInvalidArgument too.
+// guest, two organizations, or two conversations both at the message
+// cap. It matches ErrInvalidArgument too.
 var ErrMergeNotAllowed = fmt.Errorf("%w: merge not allowed", ErrInvalidArgument)
 
 // MergeRefusal is the reason of a [MergeNotAllowedError].
 type MergeRefusal string
 
-// The reasons a merge is refused (F3:7924-7929).
+// The reasons a merge is refused.
 const (
 	MergeRefusedRoom         MergeRefusal = "room"
 	MergeRefusedGuest        MergeRefusal = "guest"
@@ -49,13 +50,13 @@ func (e *MergeNotAllowedError) Is(target error) bool {
 }
 
 // ErrCommentsNotMovable is returned when a comment is to be moved out of
-// its conversation: only messages can (F3:7954). It matches
-// ErrInvalidArgument too.
+// its conversation: only messages can. It matches ErrInvalidArgument
+// too.
 var ErrCommentsNotMovable = fmt.Errorf("%w: comments cannot be moved out of a conversation", ErrInvalidArgument)
 
 // MergedError is what reading or changing a merged conversation returns:
-// it no longer exists on its own, its content lives in Target (F3:7937).
-// It matches ErrNotFound with errors.Is. Only an actor who could see the
+// it no longer exists on its own, its content lives in Target. It
+// matches ErrNotFound with errors.Is. Only an actor who could see the
 // merged conversation and can get Target gets it; anyone else gets a
 // plain ErrNotFound.
 type MergedError struct {
@@ -70,28 +71,28 @@ func (e *MergedError) Error() string {
 // Is makes a MergedError match ErrNotFound.
 func (e *MergedError) Is(target error) bool { return target == ErrNotFound }
 
-// MergeOptions tune [Engine.Merge]. The zero value applies the subject
-// rules of F3:7896-7916.
+// MergeOptions tune [Engine.Merge]. The zero value applies the merge
+// subject rules (see mergeSubject).
 type MergeOptions struct {
 	// Subject, when set, becomes the merged conversation's custom
-	// subject, as chosen in the merge dialog (F3:7863).
+	// subject, as chosen in the merge dialog.
 	Subject string
 }
 
-// Merge merges sources into target, in order, irreversibly (F3:7848-7937;
-// a batch merge of a selection merges into its first, F3:7878). The target
-// receives every message and comment (combined chronologically), labels,
-// assignees, access and the users' states; its subject follows F3:7896-
-// 7916 unless opts.Subject is set. Each source becomes a tombstone:
-// reading it returns a [MergedError] naming the target, replies to its
-// messages land in the target, and it is in no mailbox. A merge event is
-// added to the target's timeline.
+// Merge merges sources into target, in order, irreversibly (a batch merge
+// of a selection merges into its first). The target receives every message
+// and comment (combined chronologically), labels, assignees, access and
+// the users' states; its subject follows the merge subject rules unless
+// opts.Subject is set. Each source becomes a tombstone: reading it returns a
+// [MergedError] naming the target, replies to its messages land in the
+// target, and it is in no mailbox. A merge event is added to the target's
+// timeline.
 //
 // Refused with [ErrMergeNotAllowed]: chat rooms, a guest actor,
 // conversations of another organization, and two conversations that each
-// hold the message cap (F3:7929), as a [MergeNotAllowedError] naming the
-// reason; a conversation with guests or pending guest invitations
-// ([ErrMergeWithGuests], F3:7927). The actor must see every conversation.
+// hold the message cap, as a [MergeNotAllowedError] naming the reason; a
+// conversation with guests or pending guest invitations
+// ([ErrMergeWithGuests]). The actor must see every conversation.
 func (e *Engine) Merge(ctx context.Context, actor Actor, target conversation.ConversationID, sources []conversation.ConversationID, opts MergeOptions) error {
 	if len(sources) == 0 {
 		return conversation.Errorf(ErrInvalidArgument, "no conversation to merge")
@@ -126,7 +127,7 @@ func (e *Engine) Merge(ctx context.Context, actor Actor, target conversation.Con
 // checkMerge authorizes merging src into dst for the actor.
 func (o *op) checkMerge(dst, src conversation.ConversationID) error {
 	if o.user != nil && o.user.Role == conversation.RoleGuest {
-		return &MergeNotAllowedError{Reason: MergeRefusedGuest, Detail: "guests cannot merge (F3:7927)"}
+		return &MergeNotAllowedError{Reason: MergeRefusedGuest, Detail: "guests cannot merge"}
 	}
 	var convs [2]*conversation.Conversation
 	for i, id := range []conversation.ConversationID{dst, src} {
@@ -141,11 +142,11 @@ func (o *op) checkMerge(dst, src conversation.ConversationID) error {
 	d, s := convs[0], convs[1]
 	switch {
 	case d.Kind == conversation.Room || s.Kind == conversation.Room:
-		return &MergeNotAllowedError{Reason: MergeRefusedRoom, Detail: "chat rooms cannot be merged (F3:7926)"}
+		return &MergeNotAllowedError{Reason: MergeRefusedRoom, Detail: "chat rooms cannot be merged"}
 	case d.Org != s.Org:
-		return &MergeNotAllowedError{Reason: MergeRefusedOrganization, Detail: "conversations of two organizations cannot be merged (F3:7928)"}
+		return &MergeNotAllowedError{Reason: MergeRefusedOrganization, Detail: "conversations of two organizations cannot be merged"}
 	case d.Messages >= o.e.maxMessages && s.Messages >= o.e.maxMessages:
-		return &MergeNotAllowedError{Reason: MergeRefusedSize, Detail: fmt.Sprintf("both conversations hold %d messages or more (F3:7929)", o.e.maxMessages)}
+		return &MergeNotAllowedError{Reason: MergeRefusedSize, Detail: fmt.Sprintf("both conversations hold %d messages or more", o.e.maxMessages)}
 	}
 	for _, c := range convs {
 		if err := o.refuseMergeWithGuests(c); err != nil {
@@ -201,8 +202,8 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 	}
 	c := o.conv
 	dstStates := cloneStates(o.states)
-	// Whether the target was shared decides the subject (F3:7902); it is
-	// read before the target takes the source's access.
+	// Whether the target was shared decides the subject; it is read
+	// before the target takes the source's access.
 	dstShared := c.Shared()
 	for _, u := range src.Users {
 		conversation.AddSorted(&c.Users, u)
@@ -278,12 +279,12 @@ func (o *op) mergeThread(from, into conversation.ConversationID) error {
 		}
 		st.ReadSeq = read
 		if ss != nil {
-			st.InInbox = st.InInbox || ss.InInbox
 			st.Starred = st.Starred || ss.Starred
 			st.Pinned = st.Pinned || ss.Pinned
 			st.Watching = st.Watching || ss.Watching
 		}
 	}
+	o.apply(ptr(triage.Carry(srcStates)))
 	o.emit(conversation.Event{Type: conversation.EventMerged, Related: []conversation.ConversationID{from}})
 	o.touch(true)
 	if err := o.flush(); err != nil {
@@ -361,7 +362,7 @@ func (o *op) mergeContent(src, dst *conversation.Conversation) ([]content, error
 	return items, nil
 }
 
-// mergeSubject applies the subject rules of F3:7896-7916 to dst merging
+// mergeSubject applies the merge subject rules to dst merging
 // src: custom subjects win over email subjects; between two custom ones
 // the shared conversation's wins over a private one's, else the
 // target's; with none, the most recent email subject of both. dstShared

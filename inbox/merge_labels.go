@@ -5,13 +5,13 @@ import (
 	"github.com/inboxkit/inboxkit/labels"
 )
 
-// mergeLabelsAndTasks is merge's share of labels and tasks (F3:7892:
-// "labels combined ... tasks moved to the target"), run inside the merge's
-// transaction before both conversations are flushed. It changes the two
-// conversations in place and writes the moved tasks:
+// mergeLabelsAndTasks is merge's share of labels and tasks ("labels combined
+// ... tasks moved to the target"), run inside the merge's transaction before
+// both conversations are flushed. It changes the two conversations in place
+// and writes the moved tasks:
 //
 //   - into gets the union of both conversations' labels. A conversation
-//     holds at most 100 shared labels (F3:10275): into's own come first,
+//     holds at most 100 shared labels: into's own come first,
 //     then from's in label-ID (creation) order, and from's organization
 //     labels that do not fit are dropped (labels.Union); email labels are
 //     never capped. Merging never fails because of labels.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // Reason says why a user is notified.
@@ -31,7 +32,7 @@ const (
 	// watches.
 	Replied
 	// GuestInvited: an email address was invited as a guest; the
-	// notification carries the [Invitation] to send (F0:33, F2:22).
+	// notification carries the [Invitation] to send.
 	GuestInvited
 	// DeliveryFailed: a reply the user queued with [Engine.SendReply]
 	// could not be delivered.
@@ -153,28 +154,18 @@ type EventHandlerFunc func(ctx context.Context, ev *conversation.Event)
 func (f EventHandlerFunc) HandleEvent(ctx context.Context, ev *conversation.Event) { f(ctx, ev) }
 
 // wakeWatchers brings the operation's conversation back to the Inbox of
-// its watchers other than by (who acted), as new activity does
-// (F3:7418), and notifies them with r when notify is set. Watchers who
-// removed or trashed it for themselves stay out.
+// its watchers other than by (who acted), as new activity does, and
+// notifies them with r when notify is set (see triage.Activity).
 func (o *op) wakeWatchers(by conversation.UserID, r Reason, notify bool) {
-	for w, ws := range o.states {
-		if ws.Watching && w != by && !ws.Removed && !ws.Trashed {
-			o.state(w).InInbox = true
-			if notify {
-				o.notify(w, r)
-			}
-		}
-	}
+	out := triage.Activity(o.facts(by), triage.Reason(r), notify)
+	o.apply(&out)
 }
 
 // notify queues a notification for u unless u is the actor, u silenced
 // the conversation (mentions and assignments still get through), or u
 // was already notified by this operation.
 func (o *op) notify(u conversation.UserID, r Reason) {
-	if u == o.actor.user && !o.actor.system && r != SnoozeDue {
-		return
-	}
-	if st := o.peek(u); st != nil && st.Silenced && r != Mentioned && r != Assigned {
+	if !triage.Notifies(o.actor.user, u, o.peek(u), triage.Reason(r)) {
 		return
 	}
 	if o.wasNotified(u) {

@@ -24,11 +24,16 @@ type op struct {
 	// user is the acting user, nil for the system.
 	user *conversation.User
 
-	conv     *conversation.Conversation
-	created  bool
-	deleted  bool
-	states   map[conversation.UserID]*conversation.UserState
-	dirty    map[conversation.UserID]bool
+	conv    *conversation.Conversation
+	created bool
+	deleted bool
+	states  map[conversation.UserID]*conversation.UserState
+	dirty   map[conversation.UserID]bool
+	// loaded, when not nil, holds the users whose states are loaded: the
+	// operation loaded only those (see adoptOnly); others load on demand,
+	// and a failure to load is kept in loadErr for flush to return.
+	loaded   map[conversation.UserID]bool
+	loadErr  error
 	teams    conversation.Teams
 	changed  bool
 	activity bool
@@ -132,6 +137,12 @@ func (o *op) admin(org conversation.OrgID) (*conversation.User, error) {
 // load reads conversation id with its states and access teams and checks
 // that the actor may see it; one the actor cannot see is ErrNotFound.
 func (o *op) load(id conversation.ConversationID) error {
+	return o.loadOnly(id, nil)
+}
+
+// loadOnly is load reading, with only set, the states of those users
+// only (see adoptOnly).
+func (o *op) loadOnly(id conversation.ConversationID, only []conversation.UserID) error {
 	if err := needID("conversation", id); err != nil {
 		return err
 	}
@@ -143,7 +154,7 @@ func (o *op) load(id conversation.ConversationID) error {
 	if err != nil {
 		return err
 	}
-	if err := o.adopt(c, false); err != nil {
+	if err := o.adoptOnly(c, false, only); err != nil {
 		return err
 	}
 	if !c.MergedInto.IsZero() {
@@ -154,10 +165,26 @@ func (o *op) load(id conversation.ConversationID) error {
 
 // adopt makes c the operation's conversation (new if created).
 func (o *op) adopt(c *conversation.Conversation, created bool) error {
+	return o.adoptOnly(c, created, nil)
+}
+
+// adoptOnly is adopt loading, with only set, the states of those users
+// only: for an operation that reads and changes nobody else's, so that
+// its cost does not grow with everyone who ever had the conversation.
+func (o *op) adoptOnly(c *conversation.Conversation, created bool, only []conversation.UserID) error {
 	o.conv, o.created, o.deleted, o.changed, o.activity = c, created, false, created, created
 	o.dirty = map[conversation.UserID]bool{}
 	o.teams = conversation.Teams{}
-	if created {
+	o.loaded, o.loadErr = nil, nil
+	if !created && only != nil {
+		o.states = make(map[conversation.UserID]*conversation.UserState, len(only))
+		o.loaded = make(map[conversation.UserID]bool, len(only))
+		for _, u := range only {
+			if err := o.loadState(u); err != nil {
+				return err
+			}
+		}
+	} else if created {
 		// Stored at once so messages and comments can reference it; flush
 		// writes the final state over it.
 		if err := o.tx.CreateConversation(o.ctx, c); err != nil {
@@ -220,9 +247,52 @@ func (o *op) canAccess(u *conversation.User) bool {
 	return conversation.CanAccess(o.conv, u, o.states[u.ID], o.teams)
 }
 
+// loadState loads u's state into a partly loaded operation.
+func (o *op) loadState(u conversation.UserID) error {
+	st, err := o.tx.UserState(o.ctx, o.conv.ID, u)
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	if err == nil {
+		o.states[u] = st
+	}
+	o.loaded[u] = true
+	return nil
+}
+
+// need makes sure u's state is loaded in a partly loaded operation.
+func (o *op) need(u conversation.UserID) {
+	if o.loaded == nil || o.loaded[u] {
+		return
+	}
+	if err := o.loadState(u); err != nil && o.loadErr == nil {
+		o.loadErr = err
+	}
+}
+
+// loadAll completes the states of a partly loaded operation; states
+// already loaded (and maybe changed) are kept.
+func (o *op) loadAll() error {
+	if o.loaded == nil {
+		return nil
+	}
+	all, err := o.tx.UserStates(o.ctx, o.conv.ID)
+	if err != nil {
+		return err
+	}
+	for u, st := range all {
+		if !o.loaded[u] {
+			o.states[u] = st
+		}
+	}
+	o.loaded = nil
+	return nil
+}
+
 // state returns u's state of the conversation for change, creating the
 // zero state if none is stored.
 func (o *op) state(u conversation.UserID) *conversation.UserState {
+	o.need(u)
 	st := o.states[u]
 	if st == nil {
 		st = &conversation.UserState{Conversation: o.conv.ID, User: u}
@@ -233,10 +303,13 @@ func (o *op) state(u conversation.UserID) *conversation.UserState {
 }
 
 // peek returns u's state without marking it changed (nil if none).
-func (o *op) peek(u conversation.UserID) *conversation.UserState { return o.states[u] }
+func (o *op) peek(u conversation.UserID) *conversation.UserState {
+	o.need(u)
+	return o.states[u]
+}
 
 // touch marks the shared state changed; with activity it also moves the
-// conversation to the top of every mailbox (F3:155).
+// conversation to the top of every mailbox.
 func (o *op) touch(activity bool) {
 	o.changed = true
 	if activity {
@@ -273,8 +346,20 @@ func (o *op) flush() error {
 		o.conv, o.events, o.notes, o.notified = nil, nil, nil, nil
 		return nil
 	}
+	if o.loadErr != nil {
+		return o.loadErr
+	}
 	if !o.changed && len(o.dirty) == 0 {
 		return nil
+	}
+	if o.loaded != nil && !o.changed && len(o.notes) == 0 {
+		// Only some users' states changed, the conversation did not.
+		if done, err := o.flushUsers(); done || err != nil {
+			return err
+		}
+	}
+	if err := o.loadAll(); err != nil {
+		return err
 	}
 	if o.activity {
 		c.LastActivity = o.now
@@ -284,10 +369,8 @@ func (o *op) flush() error {
 			return err
 		}
 	}
-	for u := range o.dirty {
-		if err := o.tx.PutUserState(ctx, o.states[u]); err != nil {
-			return err
-		}
+	if err := o.putStates(); err != nil {
+		return err
 	}
 	if err := o.scheduleSnoozes(); err != nil {
 		return err
@@ -308,6 +391,64 @@ func (o *op) flush() error {
 	o.out.notes = append(o.out.notes, o.audienceOnly(o.notes)...)
 	o.conv, o.events, o.notes, o.notified = nil, nil, nil, nil
 	return nil
+}
+
+// putStates writes the changed user states. A state left empty (a
+// removed guest's) is deleted where the store can, and dropped from the
+// loaded ones, so no later operation reads it back: what an operation on
+// a conversation loads does not grow with everyone who ever held access.
+func (o *op) putStates() error {
+	del, canDelete := o.tx.(storage.UserStateDeleter)
+	for u := range o.dirty {
+		st := o.states[u]
+		if canDelete && st.Empty() {
+			if err := del.DeleteUserState(o.ctx, st.Conversation, u); err != nil {
+				return err
+			}
+			delete(o.states, u)
+			continue
+		}
+		if err := o.tx.PutUserState(o.ctx, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flushUsers writes the changed states of a partly loaded operation
+// whose conversation did not change, and updates the mailbox placements
+// of those users only, when the store can (storage.UserPlacementsSetter).
+// It reports whether it did.
+func (o *op) flushUsers() (bool, error) {
+	setter, ok := o.tx.(storage.UserPlacementsSetter)
+	if !ok {
+		return false, nil
+	}
+	c := o.conv
+	users := make([]conversation.UserID, 0, len(o.dirty))
+	states := make(map[conversation.UserID]*conversation.UserState, len(o.dirty))
+	for u := range o.dirty {
+		if err := o.tx.PutUserState(o.ctx, o.states[u]); err != nil {
+			return true, err
+		}
+		users = append(users, u)
+		states[u] = o.states[u]
+	}
+	slices.SortFunc(users, conversation.UserID.Compare)
+	if err := o.loadTeams(); err != nil {
+		return true, err
+	}
+	pl := slices.DeleteFunc(conversation.Placements(nil, c, states, o.teams), func(p conversation.Placement) bool {
+		_, ok := slices.BinarySearchFunc(users, p.Box.User, conversation.UserID.Compare)
+		return !ok
+	})
+	if err := setter.SetUserPlacements(o.ctx, c.ID, users, pl); err != nil {
+		return true, err
+	}
+	o.out.events = append(o.out.events, o.events...)
+	o.out.notes = append(o.out.notes, o.notes...)
+	o.conv, o.events, o.notes, o.notified, o.loaded = nil, nil, nil, nil, nil
+	return true, nil
 }
 
 // audienceOnly drops the notifications about the operation's conversation

@@ -8,33 +8,33 @@ import (
 	"github.com/inboxkit/inboxkit/labels"
 	"github.com/inboxkit/inboxkit/storage"
 	"github.com/inboxkit/inboxkit/threading"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
-// MakeAccountPrivate makes a shared account private again ("Edit
-// sharing > Make account private", F3:7200-7214); the account owner or an
-// organization admin may. From then on only the owner (and the account's
-// delegated users, as for any personal account) has access to its mail.
-// The addresses shared separately from the account ([Engine.ShareAddress])
-// keep their own sharing.
+// MakeAccountPrivate makes a shared account private again ("Edit sharing >
+// Make account private"); the account owner or an organization admin may.
+// From then on only the owner (and the account's delegated users, as for any
+// personal account) has access to its mail. The addresses shared separately
+// from the account ([Engine.ShareAddress]) keep their own sharing.
 //
 // Existing conversations holding the account's mail change at once:
 //
 //   - A conversation whose emails all came through this account becomes
 //     private: only the owner (and delegates) keep access, with every
-//     colleague's comment (F3:7210). It leaves the team inbox for the
+//     colleague's comment. It leaves the team inbox for the
 //     owner's Inbox, its guests' access ends, the organization labels
 //     auto-shared with others come off, and its messages are
 //     re-filed in the account's private threading scope so later replies
 //     still find it.
 //   - A conversation that also holds emails of other accounts stays
 //     visible to whoever those emails grant access: the audience of
-//     another shared account (F3:7211), a colleague whose personal account
-//     took part (F3:7212).
+//     another shared account, a colleague whose personal account
+//     took part.
 //
-// Access that came only from this account's sharing is withdrawn:
-// explicit grants (mentions, added people) end too, as the account's
-// messages are "only the owner's" going forward; assignees who lose access
-// are unassigned. Each changed conversation records an
+// Access that came only from this account's sharing is withdrawn: explicit
+// grants (mentions, added people) end too, as the account's messages are
+// "only the owner's" going forward; assignees who lose access are
+// unassigned. Each changed conversation records an
 // [conversation.EventUnshared] naming who lost access. Making a private
 // account private does nothing.
 func (e *Engine) MakeAccountPrivate(ctx context.Context, actor Actor, account conversation.AccountID) error {
@@ -171,15 +171,11 @@ func (o *op) privatize(org *conversation.Org, acct *conversation.Account, id con
 		}
 	}
 	c.MentionTeams = keptMention
-	wasInTeamInbox := c.InTeamInbox
 	if !c.Team.IsZero() && !teams[c.Team] {
 		if !slices.Contains(ev.Teams, c.Team) {
 			ev.Teams = append(ev.Teams, c.Team)
 		}
-		c.Team, c.InTeamInbox = conversation.TeamID{}, false
-		if wasInTeamInbox {
-			o.state(acct.Owner).InInbox = true
-		}
+		o.decide(func(f triage.Facts) triage.Outcome { return triage.Unteam(f, acct.Owner) })
 	}
 	if onlyThis {
 		// Private to the owner: its guests go too, and the labels that
@@ -221,8 +217,9 @@ func (o *op) withdrawn(ev conversation.Event) error {
 			return err
 		}
 		if !o.canAccess(usr) && (st.InInbox || st.Snooze != nil || st.Pinned) {
+			o.apply(ptr(triage.Leave(u)))
 			st = o.state(u)
-			st.InInbox, st.Snooze, st.Pinned, st.SnoozeDue = false, nil, false, false
+			st.Snooze, st.Pinned, st.SnoozeDue = nil, false, false
 		}
 	}
 	for _, a := range c.Assignees {
@@ -323,9 +320,9 @@ func (o *op) grants(acct *conversation.Account, msgs []*conversation.Message) (u
 }
 
 // unshareLabels takes off the operation's conversation the organization
-// labels auto-shared with anyone not in keep (sorted): a label's
-// auto-share gives access (F3:10019), which a conversation made private
-// must not keep. Other labels stay.
+// labels auto-shared with anyone not in keep (sorted): a label's auto-share
+// gives access, which a conversation made private must not keep. Other
+// labels stay.
 func (o *op) unshareLabels(keep []conversation.UserID) error {
 	c := o.conv
 	set := newLabelSet(o.ctx, o.tx)

@@ -52,11 +52,11 @@ type ListOptions struct {
 	// Limit is the page size: zero means DefaultPageSize; above
 	// MaxPageSize it is capped.
 	Limit int
-	// NotSnoozed drops conversations snoozed for the viewer or for
-	// everyone (the "Not snoozed" filter, F3:7764).
+	// NotSnoozed drops conversations snoozed for the viewer or for everyone
+	// (the "Not snoozed" filter).
 	NotSnoozed bool
 	// AssignedTo keeps conversations assigned to that user or holding an
-	// open task assigned to them (the "Assigned to" filter, F3:9312).
+	// open task assigned to them (the "Assigned to" filter).
 	AssignedTo conversation.UserID
 }
 
@@ -84,9 +84,9 @@ type Page struct {
 }
 
 // List returns a page of a mailbox as the actor sees it, newest activity
-// first (F3:155). Listings come from the store's mailbox indexes, so a
-// page costs the same however many conversations the store holds. Team
-// mailboxes are for the team's members only.
+// first. Listings come from the store's mailbox indexes, so a page costs the
+// same however many conversations the store holds. Team mailboxes are for
+// the team's members only.
 func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOptions) (Page, error) {
 	limit, err := pageLimit(opts.Limit)
 	if err != nil {
@@ -103,7 +103,14 @@ func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOpt
 			return err
 		}
 		page = Page{Items: make([]Summary, 0, limit)}
-		// With a filter (AssignedTo, NotSnoozed) a page reads at most
+		filter := storage.Filter{AssignedTo: opts.AssignedTo}
+		if opts.NotSnoozed {
+			filter.NotSnoozedFor = u.ID
+		}
+		if fl, ok := tx.(storage.FilteredLister); ok && filter != (storage.Filter{}) {
+			return listFiltered(ctx, fl, tx, u, box, filter, after, limit, &page)
+		}
+		// Without the store's filtered index, with a filter (AssignedTo, NotSnoozed) a page reads at most
 		// maxFilterScan index entries per item asked and may come back
 		// short, with Next set to go on.
 		for scanned := 0; len(page.Items) < limit && scanned < maxFilterScan*limit; {
@@ -147,6 +154,34 @@ func (e *Engine) List(ctx context.Context, actor Actor, mb Mailbox, opts ListOpt
 		return nil
 	})
 	return page, err
+}
+
+// listFiltered reads a filtered page from the store's filtered index: a
+// full page unless the box ends, whatever the filter drops.
+func listFiltered(ctx context.Context, fl storage.FilteredLister, tx storage.ReadTx, u *conversation.User, box conversation.Box,
+	f storage.Filter, after storage.Cursor, limit int, page *Page) error {
+	entries, err := fl.ListFiltered(ctx, box, f, after, limit)
+	if err != nil {
+		return err
+	}
+	for _, en := range entries {
+		c, err := tx.Conversation(ctx, en.Conversation)
+		if err != nil {
+			return err
+		}
+		page.Items = append(page.Items, summarize(redactFor(u, &View{Conversation: c}).Conversation, en.Unread))
+	}
+	if len(entries) < limit {
+		return nil
+	}
+	more, err := fl.ListFiltered(ctx, box, f, entries[len(entries)-1].Cursor(), 1)
+	if err != nil {
+		return err
+	}
+	if len(more) > 0 {
+		page.Next = encodeCursor(entries[len(entries)-1].Cursor())
+	}
+	return nil
 }
 
 // pageLimit is the page size asked for: zero means DefaultPageSize, above

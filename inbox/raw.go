@@ -19,6 +19,9 @@ type RawIncoming struct {
 	Account conversation.AccountID
 	// Ref is the transport's reference of this copy; see Incoming.Ref.
 	Ref string
+	// Supersedes is a prefix of stale references this copy replaces; see
+	// Incoming.Supersedes.
+	Supersedes string
 	// Message is the raw message. It is read up to Config.MaxMessageSize
 	// (plus one byte, to tell a message that is too large).
 	Message io.Reader
@@ -73,7 +76,7 @@ func (e *Engine) parseRaw(in RawIncoming) (Incoming, error) {
 	if err != nil {
 		return Incoming{}, err
 	}
-	return Incoming{Account: in.Account, Ref: in.Ref, Message: *m}, nil
+	return Incoming{Account: in.Account, Ref: in.Ref, Supersedes: in.Supersedes, Message: *m}, nil
 }
 
 // ReplyDraft is what a user writes to answer a conversation.
@@ -103,11 +106,10 @@ type Composed struct {
 	// Account sends it.
 	Account conversation.AccountID
 	// Message holds the header fields and bodies: a new HeaderID,
-	// In-Reply-To the parent's id, References the parent's plus the
-	// parent's id (bounded by Config.MaxReferences, the root kept), the
-	// Subject of the parent's email with one "Re: " (never the
-	// conversation's custom subject, F3:6845-6847), From the account
-	// address or alias.
+	// In-Reply-To the parent's id, References the parent's plus the parent's
+	// id (bounded by Config.MaxReferences, the root kept), the Subject of
+	// the parent's email with one "Re: " (never the conversation's custom
+	// subject), From the account address or alias.
 	Message conversation.Message
 	// Raw is the RFC 5322 message to hand to the transport (Bcc not
 	// written: give it to the transport's envelope).
@@ -115,12 +117,12 @@ type Composed struct {
 }
 
 // ComposeReply composes the actor's reply in conversation id, without
-// recording or sending anything. The actor must see the conversation and
-// be a member (never a guest) who may send from the account and address
-// (conversation.CanSendFrom, F3:6827); the account must belong to the
-// conversation's organization, and From must be one of its addresses.
-// The message is rendered after the read transaction, so reading the
-// attachments' content holds no lock of the store.
+// recording or sending anything. The actor must see the conversation and be
+// a member (never a guest) who may send from the account and address
+// (conversation.CanSendFrom); the account must belong to the conversation's
+// organization, and From must be one of its addresses. The message is
+// rendered after the read transaction, so reading the attachments' content
+// holds no lock of the store.
 func (e *Engine) ComposeReply(ctx context.Context, actor Actor, id conversation.ConversationID, d ReplyDraft) (*Composed, error) {
 	var (
 		parent *conversation.Message
@@ -188,13 +190,13 @@ func (e *Engine) ComposeReply(ctx context.Context, actor Actor, id conversation.
 	return &Composed{Account: acct.ID, Message: *m, Raw: raw.Bytes()}, nil
 }
 
-// sendingAccount loads account id of org for u to send from and returns
-// it with the address to send as: from when it is one of the account's
+// sendingAccount loads account id of org for u to send from and returns it
+// with the address to send as: from when it is one of the account's
 // addresses (an alias), else the account's own. A from that is not the
 // account's is ErrInvalidArgument when strict, and ignored otherwise (a
-// transport's From line). ErrNotFound for an account of another
-// organization or none; ErrForbidden when u may not send from the address
-// (conversation.CanSendFrom, F3:6827).
+// transport's From line). ErrNotFound for an account of another organization
+// or none; ErrForbidden when u may not send from the address
+// (conversation.CanSendFrom).
 func sendingAccount(ctx context.Context, tx storage.ReadTx, u *conversation.User, org conversation.OrgID, id conversation.AccountID, from string, strict bool) (*conversation.Account, string, error) {
 	acct, err := tx.Account(ctx, id)
 	if err != nil || acct.Org != org {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/threading"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // RemoveUser takes user u out of a conversation ("remove from
@@ -16,15 +17,14 @@ import (
 //
 // Emails that came from u's personal accounts (messages u's own private
 // accounts received or sent, filed in their private threading scope) are
-// pulled out to preserve the privacy of u's mailbox (F3:6709-6714): they
-// move together into a new private conversation only u can see, in u's
-// Inbox if the conversation was there, archived otherwise (F3:6711), and
-// replies to them follow (F3:6455). Where each was, the conversation
-// keeps a [conversation.EventMessageWithdrawn] notice naming u
-// ("Message was deleted because [User] was removed from the
-// conversation", F3:6707); an [conversation.EventUnshared] records the
-// removal. Re-adding u and merging the private conversation back restores
-// the messages (F3:6716-6723).
+// pulled out to preserve the privacy of u's mailbox: they move together into
+// a new private conversation only u can see, in u's Inbox if the
+// conversation was there, archived otherwise, and replies to them follow.
+// Where each was, the conversation keeps a
+// [conversation.EventMessageWithdrawn] notice naming u ("Message was deleted
+// because [User] was removed from the conversation"); an
+// [conversation.EventUnshared] records the removal. Re-adding u and merging
+// the private conversation back restores the messages.
 //
 // The messages that moved are only those received on (or sent through)
 // u's personal account; another account's message of which u's account
@@ -65,8 +65,9 @@ func (e *Engine) RemoveUser(ctx context.Context, actor Actor, id conversation.Co
 		// u leaves the conversation.
 		conversation.RemoveSorted(&c.Users, u)
 		o.unassign([]conversation.UserID{u})
+		o.apply(ptr(triage.Leave(u)))
 		st := o.state(u)
-		st.Removed, st.InInbox, st.Watching, st.Snooze, st.Pinned, st.SnoozeDue = true, false, false, nil, false, false
+		st.Removed, st.Watching, st.Snooze, st.Pinned, st.SnoozeDue = true, false, nil, false, false
 		o.emit(conversation.Event{Type: conversation.EventUnshared, Users: []conversation.UserID{u}})
 		o.touch(false)
 		if len(private) == 0 {
@@ -112,8 +113,9 @@ func (e *Engine) RemoveUser(ctx context.Context, actor Actor, id conversation.Co
 			o.emit(conversation.Event{Type: conversation.EventForked, Message: m.ID, Related: []conversation.ConversationID{id}})
 		}
 		recount(nc, private)
+		o.apply(ptr(triage.Carry(map[conversation.UserID]*conversation.UserState{u: &was})))
 		mine := o.state(u)
-		mine.InInbox, mine.Watching, mine.Starred = was.InInbox, was.Watching, was.Starred
+		mine.Watching, mine.Starred = was.Watching, was.Starred
 		if read {
 			mine.ReadSeq = nc.Seq
 		}

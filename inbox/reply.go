@@ -14,12 +14,12 @@ type Then uint8
 const (
 	// ThenNothing: plain Send.
 	ThenNothing Then = iota
-	// ThenClose: Send & Close, which also removes the conversation from
-	// the sender's Inbox (F3:8227).
+	// ThenClose: Send & Close, which also removes the conversation from the
+	// sender's Inbox.
 	ThenClose
-	// ThenArchive: Send & Archive (F3:8988).
+	// ThenArchive: Send & Archive.
 	ThenArchive
-	// ThenSnooze: Send & Snooze with Reply.Snooze (F3:7678).
+	// ThenSnooze: Send & Snooze with Reply.Snooze.
 	ThenSnooze
 )
 
@@ -48,33 +48,30 @@ type Reply struct {
 	CustomSend channels.CustomSend
 }
 
-// RecordReply records a message the actor sent in a conversation. The
-// actor must be allowed to send from the account, and from the alias the
-// message's From names if it is one of the account's addresses
-// (conversation.CanSendFrom, F3:6827): ErrForbidden otherwise.
+// RecordReply records a message the actor sent in a conversation. The actor
+// must be allowed to send from the account, and from the alias the message's
+// From names if it is one of the account's addresses
+// (conversation.CanSendFrom): ErrForbidden otherwise.
 //
-// If the conversation sits in its team's inbox and the team uses "assign
-// the replier" (the default), the actor is assigned, which takes it out of
-// the team inbox for everyone (F3:9463-9468). The actor starts watching
-// (unless their preference says otherwise) and watchers are brought back
-// to it. In single-conversation mode a reply addressed to another team's
-// account moves the conversation to that team, "by message"
-// (F3:9723-9727).
+// If the conversation sits in its team's inbox and the team uses "assign the
+// replier" (the default), the actor is assigned, which takes it out of the
+// team inbox for everyone. The actor starts watching (unless their
+// preference says otherwise) and watchers are brought back to it. In
+// single-conversation mode a reply addressed to another team's account moves
+// the conversation to that team, "by message".
 //
-// The message cap holds as for every message (Config.MaxMessages): a
-// reply in a full conversation goes to its continuation, the linked
-// conversation later messages of the thread go to, or starts it, exactly
-// as the synced sent copy of the reply would ([Engine.RecordSent]); the
-// full conversation keeps its messages and is read (and closed, archived
-// or snoozed by Then) like any conversation replied in. A continuation
-// started this way has the sending address's audience and sits in the
-// Sent mailbox.
+// The message cap holds as for every message (Config.MaxMessages): a reply
+// in a full conversation goes to its continuation, the linked conversation
+// later messages of the thread go to, or starts it, exactly as the synced
+// sent copy of the reply would ([Engine.RecordSent]); the full conversation
+// keeps its messages and is read (and closed, archived or snoozed by Then)
+// like any conversation replied in. A continuation started this way has the
+// sending address's audience and sits in the Sent mailbox.
 //
 // On a non-email account the channel's send rules apply first
-// (channels.CheckSend): the WhatsApp 24-hour and Messenger/Instagram
-// 7-day windows since the customer's last message, templates, the SMS
-// recipient cap and opt-outs, custom channel settings; a refused send
-// records nothing.
+// (channels.CheckSend): the WhatsApp 24-hour and Messenger/Instagram 7-day
+// windows since the customer's last message, templates, the SMS recipient
+// cap and opt-outs, custom channel settings; a refused send records nothing.
 func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.ConversationID, r Reply) (conversation.MessageID, error) {
 	if err := e.checkMessage(&r.Message); err != nil {
 		return conversation.MessageID{}, err
@@ -126,7 +123,7 @@ func (o *op) recordReply(id conversation.ConversationID, r Reply, mid *conversat
 		m.At = o.now
 	}
 	// Filed where replies to it will be looked up: the scope of the
-	// sending account (T6: explicit placement wins over lookup).
+	// sending account (explicit placement wins over lookup).
 	scope, err := o.sendingScope(org, acct, m)
 	if err != nil {
 		return err
@@ -137,9 +134,9 @@ func (o *op) recordReply(id conversation.ConversationID, r Reply, mid *conversat
 	if err != nil {
 		return err
 	}
-	// The cap holds for replies too (F3:7932, F3:7978): a full
-	// conversation's reply joins its continuation, or starts one, as
-	// the synced sent copy of the same reply would.
+	// The cap holds for replies too: a full conversation's reply joins
+	// its continuation, or starts one, as the synced sent copy of the
+	// same reply would.
 	d, err := th.Room(o.ctx, c.ID)
 	if err != nil {
 		return err
@@ -167,6 +164,12 @@ func (o *op) recordReply(id conversation.ConversationID, r Reply, mid *conversat
 		return err
 	}
 	*mid = m.ID
+	// The recipients become past recipients of the sender, and of the
+	// organization when the address is shared.
+	sent, _ := acct.SharingFor(from)
+	if err := o.recordRecipients(c.Org, u.ID, sent, m); err != nil {
+		return err
+	}
 	if org.MultiTeamMode == conversation.SingleConversation {
 		if err := o.moveByMessage(acct, m); err != nil {
 			return err

@@ -2,10 +2,9 @@ package inbox
 
 import "github.com/inboxkit/inboxkit/conversation"
 
-// coRecipient reports whether s is the sharing of a shared address with
-// no auto-share recipients (F3:6421-6425): mail to it alone stays private
-// to its owner, mail to several such addresses is shared among their
-// owners.
+// coRecipient reports whether s is the sharing of a shared address with no
+// auto-share recipients: mail to it alone stays private to its owner, mail
+// to several such addresses is shared among their owners.
 func coRecipient(s conversation.Sharing) bool {
 	return s.Kind == conversation.SharedToInboxes && len(s.Users) == 0
 }
@@ -15,12 +14,12 @@ func coRecipient(s conversation.Sharing) bool {
 //
 //   - Addresses with no auto-share recipients (coRecipient): when the
 //     message names the addresses of two or more owners, each owner gets
-//     it shared, in their Inbox (F3:6425, F3:7246); when it names only
-//     one owner's, it is private to that owner (F3:6423).
+//     it shared, in their Inbox; when it names only
+//     one owner's, it is private to that owner.
 //   - With no shared route left, the copy is private to the receiving
 //     account: other users' personal accounts it names receive their own
 //     copies, in their own private conversations, and gain nothing
-//     through this one (F3:7226, F3:1281).
+//     through this one.
 func finishRoutes(acct *conversation.Account, routes []route) []route {
 	owners := map[conversation.UserID]bool{}
 	for _, r := range routes {

@@ -109,9 +109,9 @@ func newOwner(e *Engine) string {
 // in the transaction that applies it.
 //
 // A snooze for one user puts the conversation back in that user's
-// Inbox, marked due, and reminds them (F3:7741, F3:358); a snooze for
+// Inbox, marked due, and reminds them; a snooze for
 // everyone puts it back in the team inbox, or the assignees' Inboxes if
-// assigned (spec A49), and reminds every participant (F3:7806).
+// assigned, and reminds every participant.
 func (e *Engine) RunDue(ctx context.Context) (int, error) {
 	woken := 0
 	for {

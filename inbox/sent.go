@@ -12,24 +12,24 @@ import (
 // provider's web UI or another client, an auto-responder's answer. Only
 // the [System] actor records sync results.
 //
-// The message is outgoing, sent by the account's owner, and threaded like
-// a reply (In-Reply-To, then References, in the account's threading
-// scope): it joins the conversation of the message it answers instead of
-// starting a duplicate one, which is where the library deliberately does
-// better than the documented quirk of F3:6865-6867 ([DEVIATION], spec
-// §1.9). A Message-ID already known in the scope (a reply sent from
-// inboxkit, or the same message synced from another folder) is the same
-// message: in.Ref is recorded as its server reference, or as the copy of
-// another account, and nothing else changes ([Delivery.Duplicate]).
+// The message is outgoing, sent by the account's owner, and threaded like a
+// reply (In-Reply-To, then References, in the account's threading scope): it
+// joins the conversation of the message it answers instead of starting a
+// duplicate one, which is where the library deliberately does better than
+// the documented quirk where mail sent from outside the product comes back
+// as a duplicate conversation. A Message-ID already known in the scope (a
+// reply sent from inboxkit, or the same message synced from another folder)
+// is the same message: in.Ref is recorded as its server reference, or as the
+// copy of another account, and nothing else changes ([Delivery.Duplicate]).
 //
 // A sent message that answers nothing known starts a conversation of its
-// own, with the account's access (its owner and delegates, or the
-// audience it is shared with), in the Sent mailbox and nobody's Inbox. A
-// joined conversation is not reopened, does not return to an Inbox and
-// notifies nobody but its watchers (a teammate replied, as with
+// own, with the account's access (its owner and delegates, or the audience
+// it is shared with), in the Sent mailbox and nobody's Inbox. A joined
+// conversation is not reopened, does not return to an Inbox and notifies
+// nobody but its watchers (a teammate replied, as with
 // [Engine.RecordReply]); the owner has read it up to the sent message. In
 // single-conversation mode it moves the conversation "by message" like a
-// reply recorded in inboxkit (F3:9723-9727).
+// reply recorded in inboxkit.
 func (e *Engine) RecordSent(ctx context.Context, actor Actor, in Incoming) (Delivery, error) {
 	if !actor.system {
 		return Delivery{}, conversation.Errorf(ErrForbidden, "only the system actor records sync results")
@@ -81,20 +81,24 @@ func (o *op) recordSent(in Incoming, res *Delivery) error {
 	if d.Action == threading.Duplicate {
 		res.Duplicate = true
 		res.Conversations = []conversation.ConversationID{d.Conversation}
-		return o.attachCopy(org.ID, d.Conversation, m, in.Ref)
+		return o.attachCopy(org.ID, d.Conversation, m, in.Ref, in.Supersedes)
 	}
 	if err := o.outgoingTarget(d, route{acct: acct, sharing: acct.Sharing}, scope); err != nil {
 		return err
 	}
 	if d.Action == threading.Join {
-		conversation.AddSorted(&o.conv.Users, acct.Owner) // the owner sees all of the account's mail (F3:7170)
+		conversation.AddSorted(&o.conv.Users, acct.Owner) // the owner sees all of the account's mail
 	}
 	if err := o.addMessage(m); err != nil {
 		return err
 	}
+	sh, _ := acct.SharingFor(m.From.Address)
+	if err := o.recordRecipients(org.ID, acct.Owner, sh, m); err != nil {
+		return err
+	}
 	c := o.conv
 	if org.MultiTeamMode == conversation.SingleConversation {
-		// The team of the account that sent the latest message (F3:9725).
+		// The team of the account that sent the latest message.
 		if err := o.moveByMessage(acct, m); err != nil {
 			return err
 		}

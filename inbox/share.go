@@ -9,6 +9,7 @@ import (
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/guests"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // People are users and teams to share a conversation with.
@@ -16,13 +17,13 @@ type People struct {
 	Users []conversation.UserID
 	Teams []conversation.TeamID
 	// ShowInInbox puts the conversation in their Inboxes; off gives them
-	// archived access only (F3:7364, F3:8118, F3:8269-8272).
+	// archived access only.
 	ShowInInbox bool
 }
 
 // AddPeople shares a conversation with users and teams (the "Add people"
 // menu). Added users and the members of added teams gain access and, with
-// ShowInInbox, find it in their Inbox and are notified (F3:354).
+// ShowInInbox, find it in their Inbox and are notified.
 func (e *Engine) AddPeople(ctx context.Context, actor Actor, id conversation.ConversationID, p People) error {
 	if len(p.Users) == 0 && len(p.Teams) == 0 {
 		return conversation.Errorf(ErrInvalidArgument, "nobody to add")
@@ -57,15 +58,7 @@ func (e *Engine) AddPeople(ctx context.Context, actor Actor, id conversation.Con
 				o.restore(m.User)
 			}
 		}
-		if p.ShowInInbox {
-			for _, u := range reached {
-				if u == o.actor.user {
-					continue
-				}
-				o.state(u).InInbox = true
-				o.notify(u, Shared)
-			}
-		}
+		o.decide(func(f triage.Facts) triage.Outcome { return triage.Share(f, reached, p.ShowInInbox) })
 		if len(ev.Users)+len(ev.Teams) > 0 {
 			o.emit(ev)
 		}
@@ -76,7 +69,7 @@ func (e *Engine) AddPeople(ctx context.Context, actor Actor, id conversation.Con
 
 // restore lifts u's own "delete forever" or trash of the conversation:
 // being shared with again, mentioned or assigned is an explicit grant,
-// and those only ever removed u's own access (F3:8448, F3:8494).
+// and those only ever removed u's own access.
 func (o *op) restore(u conversation.UserID) {
 	if st := o.peek(u); st != nil && (st.Removed || st.Trashed) {
 		st = o.state(u)
@@ -94,21 +87,19 @@ type NewComment struct {
 	Attachments []conversation.Attachment
 }
 
-// Comment posts an internal comment (F3:7487, F3:8709). The author starts
-// watching (F3:7440) and has read it. Each mentioned user gains access and
-// finds the conversation in their Inbox, even if they archived or
-// unwatched it (F3:7323, F3:7419, F3:8117); @team reaches the team's
-// active members, or observers too by the team's mention option
-// (F3:9458-9461): on a private conversation it shares it with the team
-// as such, so that members the mention would reach see it, later ones
-// too (F3:7333), and on a shared one it adds today's members; @all
-// reaches everyone who already has access (F3:7327, spec A11). Watchers get it back in their Inbox (F3:7418); an
-// unassigned team-inbox conversation notifies the team's active members
-// (F3:9580).
+// Comment posts an internal comment. The author starts watching and has read
+// it. Each mentioned user gains access and finds the conversation in their
+// Inbox, even if they archived or unwatched it; @team reaches the team's
+// active members, or observers too by the team's mention option: on a
+// private conversation it shares it with the team as such, so that members
+// the mention would reach see it, later ones too, and on a shared one it
+// adds today's members; @all reaches everyone who already has access.
+// Watchers get it back in their Inbox; an unassigned team-inbox conversation
+// notifies the team's active members.
 //
-// A comment over Config.Limits (body size, task lines, distinct
-// mentions, or subtasks its task lines would add to the conversation) is
-// refused with ErrLimitReached and nothing of it is stored.
+// A comment over Config.Limits (body size, task lines, distinct mentions, or
+// subtasks its task lines would add to the conversation) is refused with
+// ErrLimitReached and nothing of it is stored.
 func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.ConversationID, nc NewComment) (conversation.CommentID, error) {
 	if n, max := len(nc.Body), e.limits.MaxCommentSize; n > max {
 		return conversation.CommentID{}, limitError("comment too long", int64(n), int64(max), "bytes")
@@ -165,11 +156,10 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 					return err
 				}
 				// "Add only active members to the conversation" (the
-				// default) or active members and observers (F3:9459-9461).
-				// A private conversation is shared with the team as such
-				// (F3:7333): whoever the team's mention reaches sees it,
-				// later members too (spec A-12; issue 10 point 11). A
-				// shared one gets today's members.
+				// default) or active members and observers. A private
+				// conversation is shared with the team as such: whoever
+				// the team's mention reaches sees it, later members too
+				// (issue 10 point 11). A shared one gets today's members.
 				if private {
 					if conversation.AddSorted(&c.MentionTeams, t.ID) {
 						shared.Teams = append(shared.Teams, t.ID)
@@ -186,7 +176,7 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 				}
 			case m.All:
 				for _, au := range conversation.Audience(c, o.states, o.teams) {
-					if !c.IsGuest(au) { // @all excludes guests (spec A47)
+					if !c.IsGuest(au) { // @all excludes guests
 						o.mention(au)
 					}
 				}
@@ -195,10 +185,7 @@ func (e *Engine) Comment(ctx context.Context, actor Actor, id conversation.Conve
 		if len(shared.Users)+len(shared.Teams) > 0 {
 			o.emit(shared)
 		}
-		o.wakeWatchers(u.ID, CommentPosted, true)
-		if t := o.teams[c.Team]; t != nil && c.InTeamInbox && len(c.Assignees) == 0 {
-			o.notifyActive(t, CommentPosted)
-		}
+		o.decide(triage.Comment)
 		return nil
 	})
 	return cid, err
@@ -210,8 +197,7 @@ func (o *op) mention(u conversation.UserID) {
 		return
 	}
 	o.restore(u)
-	o.state(u).InInbox = true
-	o.notify(u, Mentioned)
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.Mention(f, u) })
 }
 
 // resolveMentions parses "@handle" tokens of the body and validates
@@ -241,8 +227,8 @@ func (o *op) resolveMentions(nc NewComment) ([]conversation.Mention, error) {
 	}
 	for _, h := range handles {
 		// A guest's group mentions and mentions of people not present
-		// stay plain text (F0:109, spec A9); a guest not present is no
-		// one to mention either.
+		// stay plain text; a guest not present is no one to mention
+		// either.
 		if isMentionAll(h) {
 			if !guestAuthor {
 				add(conversation.Mention{All: true})
@@ -335,8 +321,8 @@ func isHandleRune(r rune) bool {
 }
 
 // SetSubject renames a conversation: a custom internal subject, never
-// sent externally (F3:8691, F3:6845-6847). An empty subject removes it;
-// one longer than Limits.MaxSubjectSize is ErrLimitReached.
+// sent externally. An empty subject removes it; one longer than
+// Limits.MaxSubjectSize is ErrLimitReached.
 func (e *Engine) SetSubject(ctx context.Context, actor Actor, id conversation.ConversationID, subject string) error {
 	subject = strings.TrimSpace(subject)
 	if n, max := len(subject), e.limits.MaxSubjectSize; n > max {

@@ -2,31 +2,31 @@ package inbox
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/storage"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
-// SnoozeOptions describe a snooze (F3:7741-7823).
+// SnoozeOptions describe a snooze.
 type SnoozeOptions struct {
 	// Until is when the conversation comes back; it must be in the future.
 	Until time.Time
 	// ForEveryone snoozes a shared conversation for all participants: it
-	// returns to the team inbox (or the assignees' Inboxes) when due
-	// (F3:7806). Otherwise only the actor is reminded (F3:7805).
+	// returns to the team inbox (or the assignees' Inboxes) when due.
+	// Otherwise only the actor is reminded.
 	ForEveryone bool
-	// LeaveInInbox keeps it visible while snoozed (F3:7799).
+	// LeaveInInbox keeps it visible while snoozed.
 	LeaveInInbox bool
 	// DiscardOnReply cancels the snooze if an external message arrives
-	// first (F3:7795).
+	// first.
 	DiscardOnReply bool
 }
 
-// Snooze hides a conversation from Inbox and team inbox views until a
-// time; it stays in Assigned to me, All and label mailboxes, and is listed
-// in Snoozed (F3:7755-7761, F3:7810). [Engine.RunDue] brings it back.
+// Snooze hides a conversation from Inbox and team inbox views until a time;
+// it stays in Assigned to me, All and label mailboxes, and is listed in
+// Snoozed. [Engine.RunDue] brings it back.
 func (e *Engine) Snooze(ctx context.Context, actor Actor, id conversation.ConversationID, opts SnoozeOptions) error {
 	return e.update(ctx, actor, func(o *op) error {
 		if _, err := o.loadAsUser(id); err != nil {
@@ -49,7 +49,7 @@ func (o *op) snooze(opts SnoozeOptions) error {
 	st.SnoozeDue = false
 	if opts.ForEveryone {
 		if !c.Shared() {
-			return conversation.Errorf(ErrInvalidArgument, "only shared conversations snooze for everyone (F3:7803)")
+			return conversation.Errorf(ErrInvalidArgument, "only shared conversations snooze for everyone")
 		}
 		c.SnoozeForEveryone = s
 		o.emit(conversation.Event{Type: conversation.EventSnoozed, Until: s.Until, ForEveryone: true})
@@ -61,9 +61,9 @@ func (o *op) snooze(opts SnoozeOptions) error {
 	return nil
 }
 
-// DiscardSnooze cancels a snooze and brings the conversation back at once
-// (F3:7819-7823): the actor's own snooze, else the snooze for everyone,
-// which only its setter or an assignee may discard [LIB-DEFAULT].
+// DiscardSnooze cancels a snooze and brings the conversation back at once:
+// the actor's own snooze, else the snooze for everyone, which only its
+// setter or an assignee may discard.
 func (e *Engine) DiscardSnooze(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		u, err := o.loadAsUser(id)
@@ -72,10 +72,7 @@ func (e *Engine) DiscardSnooze(ctx context.Context, actor Actor, id conversation
 		}
 		c := o.conv
 		if st := o.peek(u.ID); st != nil && st.Snooze != nil {
-			st = o.state(u.ID)
-			st.Snooze = nil
-			st.InInbox = true
-			o.emit(conversation.Event{Type: conversation.EventSnoozeDiscarded, Users: []conversation.UserID{u.ID}})
+			o.decide(triage.Unsnooze)
 			return nil
 		}
 		s := c.SnoozeForEveryone
@@ -106,49 +103,17 @@ func (o *op) wakeDue(d storage.DueSnooze, now time.Time) bool {
 	if st == nil || st.Snooze == nil || st.Snooze.Until.After(now) {
 		return false
 	}
-	st = o.state(d.User)
-	st.Snooze = nil
-	if !st.Trashed && !st.Removed {
-		st.InInbox = true
-		st.SnoozeDue = true
-		o.notify(d.User, SnoozeDue)
-	}
-	o.emit(conversation.Event{Type: conversation.EventWoken, Users: []conversation.UserID{d.User}})
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.WakeUser(f, d.User) })
 	o.touch(false)
 	return true
 }
 
-// wake ends the snooze for everyone. The conversation goes back to its
-// team inbox when unassigned, else to the assignees' Inboxes (spec A49).
-// When the snooze came due (remind), every participant (its setter, the
-// assignees, watchers, whoever has it in their Inbox) gets it back in their Inbox,
-// marked due, and is reminded (F3:7806).
+// wake ends the snooze for everyone. The conversation goes back to its team
+// inbox when unassigned, else to the assignees' Inboxes. When the snooze
+// came due (remind), every participant (its setter, the assignees, watchers,
+// whoever has it in their Inbox) gets it back in their Inbox, marked due,
+// and is reminded.
 func (o *op) wake(remind bool) {
-	c := o.conv
-	by := c.SnoozeForEveryone.By
-	c.SnoozeForEveryone = nil
-	if team := o.teams[c.Team]; len(c.Assignees) == 0 && team != nil && !team.NoInbox && !c.Closed {
-		c.InTeamInbox = true
-	}
-	participants := slices.Clone(c.Assignees)
-	if remind {
-		participants = append(participants, by)
-		for u, st := range o.states {
-			if st.InInbox || st.Watching {
-				participants = append(participants, u)
-			}
-		}
-	}
-	for _, u := range participants {
-		if st := o.peek(u); st != nil && (st.Trashed || st.Removed) {
-			continue
-		}
-		st := o.state(u)
-		st.InInbox = true
-		if remind {
-			st.SnoozeDue = true
-			o.notify(u, SnoozeDue)
-		}
-	}
+	o.decide(func(f triage.Facts) triage.Outcome { return triage.WakeEveryone(f, remind) })
 	o.touch(true)
 }

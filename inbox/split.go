@@ -7,24 +7,24 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 	"github.com/inboxkit/inboxkit/conversation/channels"
 	"github.com/inboxkit/inboxkit/threading"
+	"github.com/inboxkit/inboxkit/triage"
 )
 
 // SplitOptions tune [Engine.Split]. The zero value moves the message to a
 // new private conversation.
 type SplitOptions struct {
-	// Shared makes the new conversation "New shared conversation"
-	// (F3:7947): it gets the original's team, teams, users and accounts
-	// (out of the team inbox). Otherwise only the actor sees it.
+	// Shared makes the new conversation "New shared conversation": it gets
+	// the original's team, teams, users and accounts (out of the team
+	// inbox). Otherwise only the actor sees it.
 	Shared bool
 }
 
-// Split moves one email out of a conversation into a new one of its own
-// (F3:7947-7951, F3:8058) and returns the new conversation. Later replies
-// to the email follow it (F3:6455). Both conversations get a fork event
-// (F3:241). Comments cannot move ([ErrCommentsNotMovable], F3:7954); only
-// email can be split (WhatsApp and the other channels keep one
-// conversation per contact, F3:4434: [channels.ErrNotSupported]), and
-// never a conversation's only message.
+// Split moves one email out of a conversation into a new one of its own and
+// returns the new conversation. Later replies to the email follow it. Both
+// conversations get a fork event. Comments cannot move
+// ([ErrCommentsNotMovable]); only email can be split (WhatsApp and the other
+// channels keep one conversation per contact: [channels.ErrNotSupported]),
+// and never a conversation's only message.
 func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.ConversationID, msg conversation.MessageID, opts SplitOptions) (conversation.ConversationID, error) {
 	var out conversation.ConversationID
 	err := e.update(ctx, actor, func(o *op) error {
@@ -56,7 +56,7 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 			}
 			for _, k := range comments {
 				if k.ID == conversation.CommentID(msg) {
-					return conversation.Errorf(ErrCommentsNotMovable, "comment %s (F3:7954)", msg)
+					return conversation.Errorf(ErrCommentsNotMovable, "comment %s", msg)
 				}
 			}
 			return conversation.Errorf(ErrNotFound, "message %s in conversation %s", msg, id)
@@ -117,8 +117,8 @@ func (e *Engine) Split(ctx context.Context, actor Actor, id conversation.Convers
 			}
 		}
 		o.emit(conversation.Event{Type: conversation.EventForked, Message: m.ID, Related: []conversation.ConversationID{id}})
-		st := o.state(u.ID)
-		st.InInbox, st.ReadSeq, st.Watching = true, nc.Seq, true
+		o.apply(ptr(triage.Join(u.ID)))
+		o.state(u.ID).ReadSeq = nc.Seq
 		o.touch(true)
 		out = nc.ID
 		return nil

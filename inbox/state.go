@@ -8,8 +8,7 @@ import (
 )
 
 // MarkRead marks everything in the conversation read for the actor only
-// (read state is per user, F3:8253). It never changes Inbox or team inbox
-// membership (F3:8261).
+// (read state is per user). It never changes Inbox or team inbox membership.
 func (e *Engine) MarkRead(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.personal(ctx, actor, id, func(o *op, st *conversation.UserState) error {
 		st.ReadSeq = o.conv.Seq
@@ -36,8 +35,7 @@ func (e *Engine) Star(ctx context.Context, actor Actor, id conversation.Conversa
 	})
 }
 
-// Pin pins (or unpins) the conversation in the actor's sidebar
-// (F3:7550).
+// Pin pins (or unpins) the conversation in the actor's sidebar.
 func (e *Engine) Pin(ctx context.Context, actor Actor, id conversation.ConversationID, on bool) error {
 	return e.personal(ctx, actor, id, func(_ *op, st *conversation.UserState) error {
 		st.Pinned = on
@@ -54,9 +52,9 @@ func (e *Engine) Silence(ctx context.Context, actor Actor, id conversation.Conve
 	})
 }
 
-// Watch makes the actor watch the conversation: any new message,
-// comment or task change brings it back to their Inbox (F3:7414-7418).
-// One cannot make someone else watch (F3:8189).
+// Watch makes the actor watch the conversation: any new message, comment or
+// task change brings it back to their Inbox. One cannot make someone else
+// watch.
 func (e *Engine) Watch(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.personal(ctx, actor, id, func(_ *op, st *conversation.UserState) error {
 		st.Watching = true
@@ -65,12 +63,11 @@ func (e *Engine) Watch(ctx context.Context, actor Actor, id conversation.Convers
 }
 
 // Unwatch stops the actor watching: only mentions, assignment and direct
-// replies bring it back (F3:7419). Assignees always watch: unassign
-// first (F3:7446).
+// replies bring it back. Assignees always watch: unassign first.
 func (e *Engine) Unwatch(ctx context.Context, actor Actor, id conversation.ConversationID) error {
 	return e.personal(ctx, actor, id, func(o *op, st *conversation.UserState) error {
 		if o.conv.IsAssigned(st.User) {
-			return conversation.Errorf(ErrInvalidArgument, "assignees always watch; unassign yourself first (F3:7446)")
+			return conversation.Errorf(ErrInvalidArgument, "assignees always watch; unassign yourself first")
 		}
 		st.Watching = false
 		return nil
@@ -80,7 +77,16 @@ func (e *Engine) Unwatch(ctx context.Context, actor Actor, id conversation.Conve
 // personal runs a change of the actor's own state of a conversation.
 func (e *Engine) personal(ctx context.Context, actor Actor, id conversation.ConversationID, fn func(o *op, st *conversation.UserState) error) error {
 	return e.update(ctx, actor, func(o *op) error {
-		u, err := o.loadAsReader(id, guests.PersonalState)
+		// Only the actor's state is read and changed: the others are not
+		// loaded, and only the actor's placements are rewritten.
+		var only []conversation.UserID
+		if o.user != nil {
+			only = []conversation.UserID{o.user.ID}
+		}
+		if err := o.loadOnly(id, only); err != nil {
+			return err
+		}
+		u, err := o.reader(guests.PersonalState)
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 )
 
 // Task notification reasons (sent only to users who did not turn task
-// notifications off, Prefs.NoTaskNotifications, F3:10984-10991).
+// notifications off, Prefs.NoTaskNotifications).
 const (
 	// TaskAssigned: a task was assigned to the user.
 	TaskAssigned Reason = iota + 100
@@ -31,10 +31,10 @@ type TaskSpec struct {
 	// Conversation makes the task a subtask of that conversation; zero
 	// makes it a standalone task.
 	Conversation conversation.ConversationID
-	// Title is the task's title. With Quick set it is read as quick entry
-	// (F3:10869-10891): "@handle" assigns a user or sets the team, and a
-	// date phrase ("tomorrow", "friday", "Dec 24") sets the due date; both
-	// are taken out of the title (conversation.ParseTaskTitle).
+	// Title is the task's title. With Quick set it is read as quick entry:
+	// "@handle" assigns a user or sets the team, and a date phrase
+	// ("tomorrow", "friday", "Dec 24") sets the due date; both are taken out
+	// of the title (conversation.ParseTaskTitle).
 	Title string
 	Quick bool
 	// Location is the time zone "today" is read in for quick-entry dates;
@@ -58,10 +58,10 @@ type TaskPatch struct {
 }
 
 // CreateTask creates a subtask (in a conversation the actor can see) or a
-// standalone task. Assignees must be organization members, never guests;
-// a subtask's assignees gain access to its conversation but get no Inbox
-// placement (spec A39). Members only; a subtask's conversation is loaded
-// first, so a guest without a grant on it gets ErrNotFound.
+// standalone task. Assignees must be organization members, never guests; a
+// subtask's assignees gain access to its conversation but get no Inbox
+// placement. Members only; a subtask's conversation is loaded first, so a
+// guest without a grant on it gets ErrNotFound.
 func (e *Engine) CreateTask(ctx context.Context, actor Actor, spec TaskSpec) (*conversation.Task, error) {
 	var out *conversation.Task
 	err := e.update(ctx, actor, func(o *op) error {
@@ -257,8 +257,8 @@ func (o *op) tasksChanged(change conversation.TaskChange, added []conversation.U
 	if err := o.retally(); err != nil {
 		return err
 	}
-	// A task change brings the conversation back to its watchers' Inbox,
-	// as a comment does (F3:7418).
+	// A task change brings the conversation back to its watchers' Inbox, as
+	// a comment does.
 	o.wakeWatchers(o.actor.user, 0, false)
 	for _, t := range tasks {
 		o.emit(conversation.Event{Type: conversation.EventTaskChanged, Task: t.ID, TaskChange: change})
@@ -342,8 +342,8 @@ func (o *op) loadTask(id conversation.TaskID) (*conversation.Task, error) {
 	return t, nil
 }
 
-// UpdateTask edits a task's title, description, team, assignees or due
-// date (F3:10766-10769). New assignees are notified (F3:10987).
+// UpdateTask edits a task's title, description, team, assignees or due date.
+// New assignees are notified.
 func (e *Engine) UpdateTask(ctx context.Context, actor Actor, id conversation.TaskID, p TaskPatch) error {
 	return e.update(ctx, actor, func(o *op) error {
 		t, err := o.loadTask(id)
@@ -397,9 +397,8 @@ func (e *Engine) UpdateTask(ctx context.Context, actor Actor, id conversation.Ta
 	})
 }
 
-// SetTaskStatus sets a task's status directly (Shift-click, F3:10863).
-// Completing it or marking it in progress notifies its assignees
-// (F3:10988-10989).
+// SetTaskStatus sets a task's status directly (Shift-click). Completing it
+// or marking it in progress notifies its assignees.
 func (e *Engine) SetTaskStatus(ctx context.Context, actor Actor, id conversation.TaskID, s conversation.TaskStatus) error {
 	if !s.Valid() {
 		return conversation.Errorf(ErrInvalidArgument, "unknown task status %d", s)
@@ -414,7 +413,7 @@ func (e *Engine) SetTaskStatus(ctx context.Context, actor Actor, id conversation
 }
 
 // CycleTaskStatus advances a task's status as a click does: To-do, In
-// progress, Closed, To-do (F3:10863, spec A37), and returns the new one.
+// progress, Closed, To-do, and returns the new one.
 func (e *Engine) CycleTaskStatus(ctx context.Context, actor Actor, id conversation.TaskID) (conversation.TaskStatus, error) {
 	var s conversation.TaskStatus
 	err := e.update(ctx, actor, func(o *op) error {
@@ -445,9 +444,8 @@ func (o *op) setTaskStatus(t *conversation.Task, s conversation.TaskStatus) erro
 	return o.taskChanged(t, conversation.TaskStatusChanged, nil)
 }
 
-// DeleteTask deletes a task. A task made from a comment goes back to
-// being a plain comment: the comment itself is kept ("Remove task",
-// F3:10915).
+// DeleteTask deletes a task. A task made from a comment goes back to being a
+// plain comment: the comment itself is kept ("Remove task").
 func (e *Engine) DeleteTask(ctx context.Context, actor Actor, id conversation.TaskID) error {
 	return e.update(ctx, actor, func(o *op) error {
 		t, err := o.loadTask(id)
@@ -461,10 +459,10 @@ func (e *Engine) DeleteTask(ctx context.Context, actor Actor, id conversation.Ta
 	})
 }
 
-// CommentToTask turns one of the actor's own comments into a subtask
-// ("Add task", F3:10907): its text is the title and the users it mentions
-// are the assignees. Another user's comment is ErrForbidden; a comment
-// already turned into a task is ErrConflict.
+// CommentToTask turns one of the actor's own comments into a subtask ("Add
+// task"): its text is the title and the users it mentions are the assignees.
+// Another user's comment is ErrForbidden; a comment already turned into a
+// task is ErrConflict.
 func (e *Engine) CommentToTask(ctx context.Context, actor Actor, id conversation.ConversationID, comment conversation.CommentID) (*conversation.Task, error) {
 	var out *conversation.Task
 	err := e.update(ctx, actor, func(o *op) error {
@@ -485,7 +483,7 @@ func (e *Engine) CommentToTask(ctx context.Context, actor Actor, id conversation
 		}
 		cm := comments[i]
 		if cm.Author != u.ID {
-			return conversation.Errorf(ErrForbidden, "only your own comments become tasks (F3:10907)")
+			return conversation.Errorf(ErrForbidden, "only your own comments become tasks")
 		}
 		var users []conversation.UserID
 		for _, m := range cm.Mentions {
@@ -520,9 +518,9 @@ func truncateUTF8(s string, n int) string {
 }
 
 // tasksFromComment creates the subtasks written as "[ ]" lines of a new
-// comment (F3:10749, F3:10843-10849): "[x]" ones closed, "@handle" on a
-// line assigning the user (or setting the team). Date words stay in the
-// title (F3:10899). Called by Comment inside its operation.
+// comment: "[x]" ones closed, "@handle" on a line assigning the user (or
+// setting the team). Date words stay in the title. Called by Comment inside
+// its operation.
 func (o *op) tasksFromComment(cm *conversation.Comment) error {
 	if o.user != nil && guests.CheckRole(o.user.Role, guests.CreateTask) != nil {
 		return nil // a guest's "[ ]" line is text: guests create no tasks
@@ -606,10 +604,10 @@ func (e *Engine) Task(ctx context.Context, actor Actor, id conversation.TaskID) 
 	return out, err
 }
 
-// taskVisible reports whether u may see task t: a standalone task of
-// their organization, or a subtask of a conversation they can see (spec
-// A40). A guest sees the subtasks of the conversations they hold a grant
-// for (read-only, spec G1), never a standalone task.
+// taskVisible reports whether u may see task t: a standalone task of their
+// organization, or a subtask of a conversation they can see. A guest sees
+// the subtasks of the conversations they hold a grant for (read-only), never
+// a standalone task.
 func taskVisible(ctx context.Context, tx storage.ReadTx, u *conversation.User, t *conversation.Task) bool {
 	if t.Org != u.Org {
 		return false
@@ -622,7 +620,7 @@ func taskVisible(ctx context.Context, tx storage.ReadTx, u *conversation.User, t
 }
 
 // ConversationTasks returns the subtasks of a conversation the actor can
-// see, oldest first (the Tasks sidebar, F3:10819).
+// see, oldest first (the Tasks sidebar).
 func (e *Engine) ConversationTasks(ctx context.Context, actor Actor, id conversation.ConversationID) ([]*conversation.Task, error) {
 	var out []*conversation.Task
 	err := e.view(ctx, actor, func(tx storage.ReadTx, u *conversation.User) error {
@@ -636,7 +634,7 @@ func (e *Engine) ConversationTasks(ctx context.Context, actor Actor, id conversa
 	return out, err
 }
 
-// TaskViewKind names a Tasks view (F3:10788-10790).
+// TaskViewKind names a Tasks view.
 type TaskViewKind uint8
 
 // The Tasks views.
@@ -647,8 +645,7 @@ const (
 	// TeamTasks: tasks of one team (TaskQuery.Team), and the team's
 	// assigned conversations; for the team's members.
 	TeamTasks
-	// OrgTasks: every task of the organization the actor may see (spec
-	// A40).
+	// OrgTasks: every task of the organization the actor may see.
 	OrgTasks
 )
 
@@ -658,7 +655,7 @@ type TaskQuery struct {
 	View TaskViewKind
 	Team conversation.TeamID
 	// Closed lists closed tasks instead of open ones (views hide closed
-	// tasks unless asked, spec A37).
+	// tasks unless asked).
 	Closed bool
 	// Filter narrows the tasks further (assignees or teams OR-ed,
 	// standalone only, due range); its Statuses, if set, must agree with
@@ -671,12 +668,12 @@ type TaskQuery struct {
 	Limit int
 }
 
-// TaskPage is one page of a Tasks view: stored tasks newest first, and,
-// on the first page of My tasks and Team tasks unless the filter asks
-// for standalone tasks only, the first page of conversation tasks (the
-// assigned, open conversations, most recent activity first; the rest is
-// listed by List on the Assigned to me mailbox). Closing a conversation
-// removes it from there (F3:8370).
+// TaskPage is one page of a Tasks view: stored tasks newest first, and, on
+// the first page of My tasks and Team tasks unless the filter asks for
+// standalone tasks only, the first page of conversation tasks (the assigned,
+// open conversations, most recent activity first; the rest is listed by List
+// on the Assigned to me mailbox). Closing a conversation removes it from
+// there.
 type TaskPage struct {
 	Tasks []*conversation.Task
 	// Next continues the view (TaskQuery.Cursor); empty at its end. A
@@ -798,7 +795,7 @@ func (e *Engine) Tasks(ctx context.Context, actor Actor, q TaskQuery) (TaskPage,
 }
 
 // assignedTo reports whether c matches the "Assigned to (person)" filter:
-// assigned to them, or holding an open task assigned to them (F3:9312).
+// assigned to them, or holding an open task assigned to them.
 func assignedTo(c *conversation.Conversation, u conversation.UserID) bool {
 	if c.IsAssigned(u) {
 		return true
@@ -807,10 +804,10 @@ func assignedTo(c *conversation.Conversation, u conversation.UserID) bool {
 	return ok
 }
 
-// ConversationTaskPatch changes the task attributes of a conversation
-// (the Tasks sidebar, F3:10766); nil fields are left alone. Its title is
-// the conversation's subject, its team and assignees the conversation's
-// own (MoveToTeam, Assign).
+// ConversationTaskPatch changes the task attributes of a conversation (the
+// Tasks sidebar); nil fields are left alone. Its title is the conversation's
+// subject, its team and assignees the conversation's own (MoveToTeam,
+// Assign).
 type ConversationTaskPatch struct {
 	Description *string
 	Due         *conversation.Date
@@ -839,10 +836,10 @@ func (e *Engine) UpdateConversationTask(ctx context.Context, actor Actor, id con
 	})
 }
 
-// SetConversationTaskStatus sets the status of a conversation task:
-// Closed closes the conversation, To-do and In progress reopen a closed
-// one (spec A36). Its assignees are notified of completion and progress
-// as for any task. Rooms are no tasks (they cannot be assigned).
+// SetConversationTaskStatus sets the status of a conversation task: Closed
+// closes the conversation, To-do and In progress reopen a closed one. Its
+// assignees are notified of completion and progress as for any task. Rooms
+// are no tasks (they cannot be assigned).
 func (e *Engine) SetConversationTaskStatus(ctx context.Context, actor Actor, id conversation.ConversationID, s conversation.TaskStatus) error {
 	if !s.Valid() {
 		return conversation.Errorf(ErrInvalidArgument, "unknown task status %d", s)
@@ -853,7 +850,7 @@ func (e *Engine) SetConversationTaskStatus(ctx context.Context, actor Actor, id 
 		}
 		c := o.conv
 		if c.Kind == conversation.Room {
-			return conversation.Errorf(ErrInvalidArgument, "rooms are not tasks (F3:8372)")
+			return conversation.Errorf(ErrInvalidArgument, "rooms are not tasks")
 		}
 		before, _ := conversation.ConversationTaskOf(c)
 		switch s {

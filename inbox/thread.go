@@ -57,7 +57,7 @@ func (x threadIndex) ContinuedIn(ctx context.Context, c conversation.Conversatio
 	return conv.ContinuedIn, !conv.ContinuedIn.IsZero(), nil
 }
 
-// Count implements threading.Index: the countable messages (F3:7978).
+// Count implements threading.Index: the countable messages.
 func (x threadIndex) Count(ctx context.Context, c conversation.ConversationID) (int, error) {
 	conv, err := x.conv(ctx, c)
 	if conv == nil || err != nil {

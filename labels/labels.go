@@ -10,20 +10,20 @@ import (
 
 // The documented limits.
 const (
-	// MaxOrgLabels caps organization labels per organization (F3:10267).
-	// Email labels do not count: they come from the provider.
+	// MaxOrgLabels caps organization labels per organization. Email labels
+	// do not count: they come from the provider.
 	MaxOrgLabels = 10000
 	// MaxSharedPerConversation caps the organization ("shared") labels one
-	// conversation carries (F3:10275); email labels do not count (spec A31).
+	// conversation carries; email labels do not count.
 	MaxSharedPerConversation = 100
 	// MaxNameLength caps a label's own name, in characters.
 	MaxNameLength = 255
 	// MaxDepth caps nesting, as a guard against runaway chains; the
-	// documents set no limit (spec A30).
+	// documents set no limit.
 	MaxDepth = 32
 )
 
-// Separator joins a label's path ("Features/Requested", F3:10049).
+// Separator joins a label's path ("Features/Requested").
 const Separator = "/"
 
 // Lookup returns the label with an ID, nil if it is unknown. Decisions
@@ -54,9 +54,9 @@ func Validate(l *conversation.Label) error {
 		case l.Account.IsZero():
 			return conversation.Errorf(conversation.ErrInvalidArgument, "email label %q needs its account", name)
 		case l.VisibleTo != conversation.VisibleToEveryone || len(l.AutoShared) > 0:
-			return conversation.Errorf(conversation.ErrInvalidArgument, "email label %q: visibility and auto-shared users are for organization labels; an email label follows its account's sharing (F3:9978)", name)
+			return conversation.Errorf(conversation.ErrInvalidArgument, "email label %q: visibility and auto-shared users are for organization labels; an email label follows its account's sharing", name)
 		case l.Image != "":
-			return conversation.Errorf(conversation.ErrInvalidArgument, "email label %q: uploaded icons are for organization labels (F3:10030)", name)
+			return conversation.Errorf(conversation.ErrInvalidArgument, "email label %q: uploaded icons are for organization labels", name)
 		}
 		return nil
 	}
@@ -103,19 +103,18 @@ func CheckParent(l *conversation.Label, lookup Lookup) error {
 }
 
 // CheckKind refuses to turn a label of one kind into the other, or to move
-// an email label to another account (F3:10333): the two kinds are managed
-// separately.
+// an email label to another account: the two kinds are managed separately.
 func CheckKind(old, changed *conversation.Label) error {
 	if old.Kind != changed.Kind || old.Account != changed.Account {
 		return conversation.Errorf(conversation.ErrInvalidArgument,
-			"label %q: an %s label cannot be converted (F3:10333); create a new label instead", old.Name, old.Kind)
+			"label %q: an %s label cannot be converted; create a new label instead", old.Name, old.Kind)
 	}
 	return nil
 }
 
-// Path returns l's display path: its ancestors' names and its own joined
-// by [Separator], e.g. "Features/Requested" (F3:10049-10053). An unknown
-// or cyclic ancestor ends the walk.
+// Path returns l's display path: its ancestors' names and its own joined by
+// [Separator], e.g. "Features/Requested". An unknown or cyclic ancestor ends
+// the walk.
 func Path(l *conversation.Label, lookup Lookup) string {
 	names := []string{l.Name}
 	seen := map[conversation.LabelID]bool{l.ID: true}
@@ -132,11 +131,10 @@ func Path(l *conversation.Label, lookup Lookup) string {
 	return strings.Join(names, Separator)
 }
 
-// Within reports whether label id is target or one of its descendants:
-// the "label or any child" matching of label filters and rule conditions
-// (a filter on "Features" matches "Features/Requested"). Label mailboxes
-// do not use it: a parent's mailbox lists directly labelled conversations
-// only (spec A30).
+// Within reports whether label id is target or one of its descendants: the
+// "label or any child" matching of label filters and rule conditions (a
+// filter on "Features" matches "Features/Requested"). Label mailboxes do not
+// use it: a parent's mailbox lists directly labelled conversations only.
 func Within(id, target conversation.LabelID, lookup Lookup) bool {
 	for depth := 0; !id.IsZero() && depth <= MaxDepth; depth++ {
 		if id == target {
@@ -157,12 +155,12 @@ func Matches(labels []conversation.LabelID, target conversation.LabelID, lookup 
 	return slices.ContainsFunc(labels, func(id conversation.LabelID) bool { return Within(id, target, lookup) })
 }
 
-// FullAccess reports whether u has full access to account a, which is
-// what gives them its email labels (F3:9978, F3:10243): its owner and
-// delegated users, the members (active or observer) of the team the
-// account itself is shared to in team-inbox mode (team, which may be nil
-// otherwise), and the users the account itself is shared with in Inbox
-// mode. A shared address (an alias shared on its own) does not count.
+// FullAccess reports whether u has full access to account a, which is what
+// gives them its email labels: its owner and delegated users, the members
+// (active or observer) of the team the account itself is shared to in
+// team-inbox mode (team, which may be nil otherwise), and the users the
+// account itself is shared with in Inbox mode. A shared address (an alias
+// shared on its own) does not count.
 func FullAccess(a *conversation.Account, team *conversation.Team, u conversation.UserID) bool {
 	if a == nil || u.IsZero() {
 		return false
@@ -180,19 +178,17 @@ func FullAccess(a *conversation.Account, team *conversation.Team, u conversation
 	return false
 }
 
-// CanSee reports whether u may find label l: see it listed, open its
-// mailbox and see it on conversations. For an organization label,
-// VisibleToEveryone means every member of the organization and
-// VisibleToAdminsAndAutoShared the owner, admins and auto-shared users
-// (F3:10023-10026; owners count as admins, spec A25). For an email
-// label, the users with full access to its account (fullAccess, see
-// [FullAccess]). Guests see no label (F2:26).
+// CanSee reports whether u may find label l: see it listed, open its mailbox
+// and see it on conversations. For an organization label, VisibleToEveryone
+// means every member of the organization and VisibleToAdminsAndAutoShared
+// the owner, admins and auto-shared users (owners count as admins). For an
+// email label, the users with full access to its account (fullAccess, see
+// [FullAccess]). Guests see no label.
 //
-// It is deliberately stricter than spec A26 (which lets every member see
-// a restricted label's token on a conversation they can access): a label
-// the viewer may not find never appears in anything returned to them, so
-// a restricted label's name does not leak through the conversations it
-// is on.
+// It is deliberately stricter than letting every member see a restricted
+// label's token on a conversation they can access: a label the viewer may
+// not find never appears in anything returned to them, so a restricted
+// label's name does not leak through the conversations it is on.
 func CanSee(l *conversation.Label, u *conversation.User, fullAccess bool) bool {
 	if l == nil || u == nil || u.Org != l.Org || u.Role == conversation.RoleGuest {
 		return false
@@ -203,9 +199,9 @@ func CanSee(l *conversation.Label, u *conversation.User, fullAccess bool) bool {
 	return l.VisibleTo == conversation.VisibleToEveryone || u.Role.IsAdmin() || l.IsAutoShared(u.ID)
 }
 
-// CanApply returns nil if u may apply or remove label l (the same rule,
-// F3:10025-10026): exactly those who may see it. A label u may not see is
-// ErrNotFound, so its existence does not leak.
+// CanApply returns nil if u may apply or remove label l (the same rule):
+// exactly those who may see it. A label u may not see is ErrNotFound, so its
+// existence does not leak.
 func CanApply(l *conversation.Label, u *conversation.User, fullAccess bool) error {
 	if !CanSee(l, u, fullAccess) {
 		return notFound(l)
@@ -214,17 +210,17 @@ func CanApply(l *conversation.Label, u *conversation.User, fullAccess bool) erro
 }
 
 // CanEdit returns nil if u may rename a label or change its colour,
-// description or icon: any member who may find it ([CanSee]; F3:10313).
-// A label u may not find is ErrNotFound, as for every operation, so a
-// restricted label cannot be probed or changed by those it is hidden
-// from (this overrides spec A29, which let any member edit it).
+// description or icon: any member who may find it ([CanSee]). A label u may
+// not find is ErrNotFound, as for every operation, so a restricted label
+// cannot be probed or changed by those it is hidden from (stricter than
+// letting any member edit it).
 func CanEdit(l *conversation.Label, u *conversation.User, fullAccess bool) error {
 	return CanApply(l, u, fullAccess)
 }
 
 // CanChangeSharing returns nil if u may change an existing organization
 // label's visibility or auto-shared users: the owner and admins only; any
-// member may set them when creating the label (F3:10259).
+// member may set them when creating the label.
 func CanChangeSharing(l *conversation.Label, u *conversation.User) error {
 	if u == nil || u.Org != l.Org || u.Role == conversation.RoleGuest {
 		return notFound(l)
@@ -233,18 +229,17 @@ func CanChangeSharing(l *conversation.Label, u *conversation.User) error {
 		return conversation.Errorf(conversation.ErrInvalidArgument, "label %q: email labels follow their account's sharing", l.Name)
 	}
 	if !u.Role.IsAdmin() {
-		return conversation.Errorf(conversation.ErrForbidden, "only the owner and admins may change who sees label %q (F3:10259)", l.Name)
+		return conversation.Errorf(conversation.ErrForbidden, "only the owner and admins may change who sees label %q", l.Name)
 	}
 	return nil
 }
 
 // CanDelete returns nil if u may delete label l: an organization label by
-// the owner or an admin (F3:10315, F3:10323); an email label by the
-// organization owner, an admin or the account's owner (acct), others
-// delete it at their provider (F3:10325). Only those who may find the
-// label ([CanSee]) may delete it: for anyone else it is ErrNotFound, so
-// an owner or admin without full access to an email label's account
-// does not see it to delete.
+// the owner or an admin; an email label by the organization owner, an admin
+// or the account's owner (acct), others delete it at their provider. Only
+// those who may find the label ([CanSee]) may delete it: for anyone else it
+// is ErrNotFound, so an owner or admin without full access to an email
+// label's account does not see it to delete.
 func CanDelete(l *conversation.Label, u *conversation.User, acct *conversation.Account, fullAccess bool) error {
 	if !CanSee(l, u, fullAccess) {
 		return notFound(l)
@@ -253,30 +248,29 @@ func CanDelete(l *conversation.Label, u *conversation.User, acct *conversation.A
 		return nil
 	}
 	if l.Kind == conversation.OrgLabel {
-		return conversation.Errorf(conversation.ErrForbidden, "only the owner and admins may delete label %q (F3:10315)", l.Name)
+		return conversation.Errorf(conversation.ErrForbidden, "only the owner and admins may delete label %q", l.Name)
 	}
 	if acct != nil && acct.ID == l.Account && acct.Owner == u.ID {
 		return nil
 	}
-	return conversation.Errorf(conversation.ErrForbidden, "email label %q: only the organization owner, an admin or the account owner may delete it here; others delete it at the provider (F3:10325)", l.Name)
+	return conversation.Errorf(conversation.ErrForbidden, "email label %q: only the organization owner, an admin or the account owner may delete it here; others delete it at the provider", l.Name)
 }
 
 // CheckCreate returns ErrLimitReached when an organization already holds
-// orgLabels organization labels and may not create another (F3:10267).
-// Email labels are not counted.
+// orgLabels organization labels and may not create another. Email labels are
+// not counted.
 func CheckCreate(kind conversation.LabelKind, orgLabels int) error {
 	if kind == conversation.OrgLabel && orgLabels >= MaxOrgLabels {
-		return conversation.Errorf(conversation.ErrLimitReached, "an organization holds at most %d organization labels (F3:10267)", MaxOrgLabels)
+		return conversation.Errorf(conversation.ErrLimitReached, "an organization holds at most %d organization labels", MaxOrgLabels)
 	}
 	return nil
 }
 
 // CheckTarget checks that label l may go on conversation c, whose labels
-// resolve through lookup: an email label only on a conversation holding
-// an email of its account (acct, the label's account: an email account
-// among c.Accounts, F3:9982, F3:10245); an organization label on any
-// conversation, within [MaxSharedPerConversation] (F3:10275). Applying a
-// label c already carries is fine.
+// resolve through lookup: an email label only on a conversation holding an
+// email of its account (acct, the label's account: an email account among
+// c.Accounts); an organization label on any conversation, within
+// [MaxSharedPerConversation]. Applying a label c already carries is fine.
 func CheckTarget(l *conversation.Label, c *conversation.Conversation, acct *conversation.Account, lookup Lookup) error {
 	if l.Org != c.Org {
 		return notFound(l)
@@ -287,13 +281,13 @@ func CheckTarget(l *conversation.Label, c *conversation.Conversation, acct *conv
 	if l.Kind == conversation.EmailLabel {
 		if acct == nil || acct.ID != l.Account || acct.Channel != conversation.Email || !slices.Contains(c.Accounts, l.Account) || c.Messages == 0 {
 			return conversation.Errorf(conversation.ErrInvalidArgument,
-				"email label %q applies only to a conversation holding an email of its account (F3:9982)", l.Name)
+				"email label %q applies only to a conversation holding an email of its account", l.Name)
 		}
 		return nil
 	}
 	if n := SharedCount(c.Labels, lookup); n >= MaxSharedPerConversation {
 		return conversation.Errorf(conversation.ErrLimitReached,
-			"a conversation holds at most %d shared labels (F3:10275); it has %d", MaxSharedPerConversation, n)
+			"a conversation holds at most %d shared labels; it has %d", MaxSharedPerConversation, n)
 	}
 	return nil
 }
@@ -326,10 +320,10 @@ func AutoSharedUsers(labels []conversation.LabelID, lookup Lookup) []conversatio
 }
 
 // Union returns the labels of into followed by those of from it lacks,
-// sorted, for a merge (F3:7892), and the labels of from that did not fit:
-// organization labels beyond [MaxSharedPerConversation] are dropped, in
-// from's order (lowest IDs, the oldest labels, kept first), so the merged
-// conversation never holds more shared labels than one may.
+// sorted, for a merge, and the labels of from that did not fit: organization
+// labels beyond [MaxSharedPerConversation] are dropped, in from's order
+// (lowest IDs, the oldest labels, kept first), so the merged conversation
+// never holds more shared labels than one may.
 func Union(into, from []conversation.LabelID, lookup Lookup) (merged, dropped []conversation.LabelID) {
 	merged = slices.Clone(into)
 	shared := SharedCount(into, lookup)

@@ -29,17 +29,21 @@ type LabelReader interface {
 
 // LabelWriter writes labels and label preferences; part of [Tx].
 //
-// Two labels of one organization, of the same kind and account, under
-// the same parent, may not have the same name compared case-insensitively
-// (strings.EqualFold after Unicode simple folding): ErrConflict.
+// The store does not keep label names unique: siblings (same
+// organization, kind, account and parent) may share a name, in any case,
+// and the store must accept and list them all. Which names clash depends
+// on who is asking (a name held only by a label the actor may not find
+// must not clash, or the refusal would reveal that label), so the engine
+// enforces unique names among the siblings each actor can find. A backend
+// must not add a unique constraint on names.
 type LabelWriter interface {
 	// CreateLabel stores a new label with Version 1 (the store sets
-	// l.Version). ErrConflict if the ID exists or a sibling has the name.
+	// l.Version). ErrConflict if the ID exists.
 	CreateLabel(ctx context.Context, l *conversation.Label) error
 	// UpdateLabel replaces a label. l.Version must equal the stored
 	// Version (ErrConflict otherwise; ErrNotFound if none); the store
 	// increments it and sets l.Version. Org, Kind and Account cannot
-	// change: ErrInvalidArgument. ErrConflict if a sibling has the name.
+	// change: ErrInvalidArgument.
 	UpdateLabel(ctx context.Context, l *conversation.Label) error
 	// DeleteLabel removes a label and every user's preferences for it.
 	// It does not touch conversations: the caller removes the label from

@@ -6,9 +6,9 @@ import (
 )
 
 // NormalizePhone strips the formatting people type into phone numbers
-// (spaces, dashes, dots, parentheses, slashes) and keeps a leading '+'.
-// It does not guess country codes: F3:4014 asks for numbers that already
-// start with '+'.
+// (spaces, dashes, dots, parentheses, slashes) and keeps a leading '+'. It
+// does not guess country codes: numbers are expected to start with '+'
+// already.
 func NormalizePhone(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -26,10 +26,10 @@ func NormalizePhone(s string) string {
 	return b.String()
 }
 
-// SMSReference returns the SMS thread reference of F3:3895: both numbers,
-// normalized, sorted byte-wise and concatenated, so "+1555666777" and
-// "+1222333444" give "+1222333444+1555666777" whatever the direction. It
-// is also the references value for importing SMS history as posts.
+// SMSReference returns the SMS thread reference: both numbers, normalized,
+// sorted byte-wise and concatenated, so "+1555666777" and "+1222333444" give
+// "+1222333444+1555666777" whatever the direction. It is also the references
+// value for importing SMS history as posts.
 func SMSReference(a, b string) string {
 	n := []string{NormalizePhone(a), NormalizePhone(b)}
 	slices.Sort(n)
@@ -38,51 +38,51 @@ func SMSReference(a, b string) string {
 
 // SMSKey is the thread key of an SMS conversation on account: the
 // [SMSReference] of the account's number and the contact's, within the
-// account (§1.10). Group SMS does not exist (F3:4035): a message to several
-// recipients is one message per pair, each with its own key.
+// account. Group SMS does not exist: a message to several recipients is one
+// message per pair, each with its own key.
 func SMSKey(account, a, b string) string {
 	return channelKey("sms", account, SMSReference(a, b))
 }
 
 // WhatsAppKey is the thread key of a WhatsApp conversation: all messages
-// from one contact (wa_id) on one business account are one conversation
-// (F3:4434, A16). The contact is keyed in wa_id form, its digits without
-// '+', so "+1 555 123 4567" typed by a user and the wa_id "15551234567"
-// sent by Meta give the same key.
+// from one contact (wa_id) on one business account are one conversation. The
+// contact is keyed in wa_id form, its digits without '+', so "+1 555 123
+// 4567" typed by a user and the wa_id "15551234567" sent by Meta give the
+// same key.
 func WhatsAppKey(account, waID string) string {
 	return channelKey("whatsapp", account, strings.TrimPrefix(NormalizePhone(waID), "+"))
 }
 
 // MessengerKey is the thread key of a Messenger conversation: one per Page
-// (each Page is its own account, F3:4736) and page-scoped sender id
-// (PSID). Reactions are messages of the same thread (F3:4721).
+// (each Page is its own account) and page-scoped sender id (PSID). Reactions
+// are messages of the same thread.
 func MessengerKey(account, psid string) string {
 	return channelKey("messenger", account, strings.TrimSpace(psid))
 }
 
 // InstagramKey is the thread key of an Instagram conversation: one per
 // account and sender (IGSID). DMs, story replies, story mentions, reel
-// shares and reactions all share it (F3:4843-4863).
+// shares and reactions all share it.
 func InstagramKey(account, igsid string) string {
 	return channelKey("instagram", account, strings.TrimSpace(igsid))
 }
 
-// VoiceKey is the thread key of call logs: one conversation per account
-// and counterpart number, each call a message (A18).
+// VoiceKey is the thread key of call logs: one conversation per account and
+// counterpart number, each call a message.
 func VoiceKey(account, party string) string {
 	return channelKey("voice", account, NormalizePhone(party))
 }
 
 // LiveChatKey is the thread key of a live chat: one per account and chat
-// session (the Twilio Conversation SID, A19).
+// session (the Twilio Conversation SID).
 func LiveChatKey(account, session string) string {
 	return channelKey("livechat", account, strings.TrimSpace(session))
 }
 
 // CustomKeys returns one thread key per reference of a custom-channel
-// message (§5, A20). Put them in [Message].References: any reference shared
-// with an earlier message joins its conversation, as for email (T2).
-// Empty references are dropped, duplicates kept once.
+// message. Put them in [Message].References: any reference shared with an
+// earlier message joins its conversation, as for email. Empty references are
+// dropped, duplicates kept once.
 func CustomKeys(account string, refs []string) []string {
 	keys := make([]string, 0, len(refs))
 	for _, r := range refs {

@@ -1,6 +1,6 @@
 // Package threading decides which conversation an incoming message belongs
-// to, following accounts-threading.md §1 (threading, scopes, the 400-message
-// cap, splits, merges and per-channel keys).
+// to: threading, scopes, the 400-message cap, splits, merges and per-channel
+// keys.
 //
 // The package is pure and storage-agnostic: it does no I/O. What lives here:
 //
@@ -13,16 +13,16 @@
 //     conversation, plus any merges the message proves necessary.
 //     [Threader.Record] then writes the outcome back to the index.
 //   - Scopes: [Scope], [SharedScope] and [PersonalScope] partition
-//     threading by visibility (§1.3); [Route], [ListID] and
+//     threading by visibility; [Route], [ListID] and
 //     [MailingListAddress] implement the Google Group / shared-address
-//     routing of F3:1281-1297 and F3:6421-6425.
+//     routing.
 //   - Audiences: [Message.Audience] and [AudienceIndex] keep joins that
 //     rest on a parent nobody has seen, and the subject fallback, within
 //     the audience a message arrived with.
 //   - Subjects: [NormalizeSubject], [SubjectKey] and [ReplySubject].
 //   - The display tree inside a conversation: [Parents] and [Forest], safe
 //     against reference loops.
-//   - Thread keys of the non-email channels (§1.10): [SMSKey],
+//   - Thread keys of the non-email channels: [SMSKey],
 //     [WhatsAppKey], [MessengerKey], [InstagramKey], [VoiceKey],
 //     [LiveChatKey] and [CustomKeys].
 //
@@ -34,12 +34,12 @@
 // conversations into the one the message lands in) and calls
 // [Threader.Record] with the conversation the message ended in. Both calls
 // run inside the same store transaction. Outgoing messages composed in a
-// conversation are recorded with [Threader.Place] (explicit placement wins,
-// T6); a message moved out of its conversation (split) is recorded with
-// [Threader.Moved] so later replies follow it (§1.6).
+// conversation are recorded with [Threader.Place] (explicit placement wins);
+// a message moved out of its conversation (split) is recorded with
+// [Threader.Moved] so later replies follow it.
 //
 // Non-email channels go through the same Threader: the message carries its
-// provider id as ID and its channel thread key (or, for custom channels,
-// its reference keys) as References, so the cap, continuations and merges
-// apply to every channel alike.
+// provider id as ID and its channel thread key (or, for custom channels, its
+// reference keys) as References, so the cap, continuations and merges apply
+// to every channel alike.
 package threading

@@ -50,14 +50,12 @@ type Index[K comparable] interface {
 	// ContinuedIn returns the conversation created to continue c when c
 	// was full (the reverse of ContinuationOf), if any.
 	ContinuedIn(ctx context.Context, c K) (K, bool, error)
-	// Count returns the number of countable messages in c (§1.5: every
-	// external message of any channel; comments, events and drafts do not
-	// count).
+	// Count returns the number of countable messages in c (every external
+	// message of any channel; comments, events and drafts do not count).
 	Count(ctx context.Context, c K) (int, error)
 
-	// PutMessage records that the message with id lives in c, replacing
-	// any earlier record (a split moves it, §1.6) and dropping the id's
-	// waiting list.
+	// PutMessage records that the message with id lives in c, replacing any
+	// earlier record (a split moves it) and dropping the id's waiting list.
 	PutMessage(ctx context.Context, scope Scope, id string, c K) error
 	// AddWaiting records that c references id. It does nothing when a
 	// message with id is known or c already waits for id.

@@ -24,8 +24,8 @@ func ListID(header string) string {
 // MailingListAddress returns the primary address of a group from a
 // Mailing-list header value, lower-cased: Google Groups (and ezmlm) write
 // "list grp-123@example.com; contact grp-123+owners@example.com", and the
-// primary address is the one after "list" (F3:1297). A value without a
-// "list" part gives its first address. It returns "" when there is none.
+// primary address is the one after "list". A value without a "list" part
+// gives its first address. It returns "" when there is none.
 func MailingListAddress(header string) string {
 	first := ""
 	for part := range strings.SplitSeq(header, ";") {
@@ -86,27 +86,26 @@ type RouteInput struct {
 	MailingList, ListID string
 }
 
-// Route returns which of the organization's shared addresses a message
-// was sent to, in the order of shared, canonical (trimmed, lower-cased),
-// each once. It implements F3:1281-1297 and F3:6421-6425 over headers:
+// Route returns which of the organization's shared addresses a message was
+// sent to, in the order of shared, canonical (trimmed, lower-cased), each
+// once. It implements shared-address and Google Group routing over headers:
 //
 //   - Mail that came through a group (a Mailing-list or List-Id header) is
 //     routed by the group's identity only: the primary address of the
 //     Mailing-list header, or a List-Id naming a shared address. The
 //     alias the sender typed in To is ignored, which is the documented
-//     failure of F3:1293: a group known only by an alias is not
-//     recognized, and adding the primary address fixes it (F3:1295).
+//     failure: a group known only by an alias is not
+//     recognized, and adding the primary address fixes it.
 //   - Other mail is routed by To, Cc and Delivered-To.
 //
 // How the engine uses the result: no match means the copy stays in the
 // receiving account's scope ([PersonalScope] for a personal account), so
-// each member gets a separate private conversation (F3:1281). A match puts
-// the copy in [SharedScope] of the organization, so every member's copy
-// threads into one conversation (F3:1283). Access follows the matched
-// addresses: their auto-share audiences, or, for a shared address with an
-// empty audience, the users that own the matched addresses: mail to
-// claire@ alone stays Claire's, mail to claire@ and hubert@ is shared
-// between both (F3:6423-6425).
+// each member gets a separate private conversation. A match puts the copy in
+// [SharedScope] of the organization, so every member's copy threads into one
+// conversation. Access follows the matched addresses: their auto-share
+// audiences, or, for a shared address with an empty audience, the users that
+// own the matched addresses: mail to claire@ alone stays Claire's, mail to
+// claire@ and hubert@ is shared between both.
 func Route(in RouteInput, shared []string) []string {
 	var got []string
 	match := func(s string) {

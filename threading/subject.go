@@ -68,9 +68,9 @@ func NormalizeSubject(s string) string {
 func SubjectKey(s string) string { return strings.ToLower(NormalizeSubject(s)) }
 
 // ReplySubject returns the Subject header of a reply to a message with
-// subject parent: parent with "Re: " in front, unless it already starts
-// with a "Re:" marker (§1.4: an outgoing reply's subject comes from the
-// parent email, never from a custom conversation subject).
+// subject parent: parent with "Re: " in front, unless it already starts with
+// a "Re:" marker (an outgoing reply's subject comes from the parent email,
+// never from a custom conversation subject).
 func ReplySubject(parent string) string {
 	p := strings.Join(strings.Fields(parent), " ")
 	if _, ok := stripKeyword(p, "re"); ok {

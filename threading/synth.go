@@ -23,17 +23,17 @@ type SynthInput struct {
 	// canonicalizes them (addresses only, no display names, recipients in a
 	// fixed order); they are trimmed and lower-cased here.
 	From, To string
-	// Subject is the raw subject; it is normalized here (T5).
+	// Subject is the raw subject; it is normalized here.
 	Subject string
 	// BodyDigest is a digest of the body the caller computed (any hash).
 	BodyDigest []byte
 }
 
-// SynthesizeID returns a stable de-duplication id for a message that lacks
-// a Message-ID (T5): [SyntheticPrefix] followed by the hex SHA-256 of the
-// input fields. It is meant for de-duplication only: it is not a valid
-// msg-id and must never be emitted in an outgoing References or
-// In-Reply-To header (check with [IsSynthetic]).
+// SynthesizeID returns a stable de-duplication id for a message that lacks a
+// Message-ID: [SyntheticPrefix] followed by the hex SHA-256 of the input
+// fields. It is meant for de-duplication only: it is not a valid msg-id and
+// must never be emitted in an outgoing References or In-Reply-To header
+// (check with [IsSynthetic]).
 func SynthesizeID(in SynthInput) string {
 	h := sha256.New()
 	var n [8]byte

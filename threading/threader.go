@@ -8,7 +8,7 @@ import (
 // Defaults of [Options].
 const (
 	// DefaultMaxMessages is the hard limit of countable messages per
-	// conversation (F3:7932).
+	// conversation.
 	DefaultMaxMessages = 400
 	// DefaultMaxReferences bounds how many parent ids of one message are
 	// looked up: In-Reply-To first, then the nearest References. The
@@ -26,15 +26,15 @@ const maxHops = 1 << 16
 // Options configure a [Threader]. The zero value is the documented
 // behaviour: a 400-message cap and no subject fallback.
 type Options struct {
-	// MaxMessages is the cap of countable messages per conversation (T3).
-	// Zero means DefaultMaxMessages; a negative value means no cap.
+	// MaxMessages is the cap of countable messages per conversation. Zero
+	// means DefaultMaxMessages; a negative value means no cap.
 	MaxMessages int
 	// MaxReferences bounds the parent ids looked up per message; the
 	// thread root (the first References id) is looked up beyond it. Zero
 	// means DefaultMaxReferences.
 	MaxReferences int
-	// SubjectWindow turns the subject fallback on when positive (T4 allows
-	// it, off by default): a message none of whose ids resolve joins the
+	// SubjectWindow turns the subject fallback on when positive (it is off
+	// by default): a message none of whose ids resolve joins the
 	// conversation of the same scope that last received a message with the
 	// same [SubjectKey], if that message is dated within SubjectWindow of
 	// this one. DefaultSubjectWindow is a sensible value. The index must
@@ -78,12 +78,12 @@ const (
 	New Action = iota + 1
 	// Join adds the message to Decision.Conversation.
 	Join
-	// Duplicate: a message with the same id already exists in the scope,
-	// in Decision.Conversation; attach the new copy to it (T1). Nothing
-	// else changes: no new message, no reopen, no rule run.
+	// Duplicate: a message with the same id already exists in the scope, in
+	// Decision.Conversation; attach the new copy to it. Nothing else
+	// changes: no new message, no reopen, no rule run.
 	Duplicate
 	// Continue starts a new conversation linked to the full
-	// Decision.Conversation (its ContinuationOf, T3).
+	// Decision.Conversation (its ContinuationOf).
 	Continue
 )
 
@@ -110,9 +110,9 @@ const (
 	ByNothing Reason = iota
 	// ByMessageID: the message's own id is known (Duplicate).
 	ByMessageID
-	// ByInReplyTo: an In-Reply-To id names a known message (T2).
+	// ByInReplyTo: an In-Reply-To id names a known message.
 	ByInReplyTo
-	// ByReferences: a References id names a known message (T2).
+	// ByReferences: a References id names a known message.
 	ByReferences
 	// ByPending: a parent id is not known as a message, but another
 	// conversation already references it (a shared missing ancestor, or a
@@ -153,14 +153,13 @@ type Decision[K comparable] struct {
 	// existing copy (Duplicate), or the full one the new conversation
 	// continues (Continue). It is the zero K for New.
 	Conversation K
-	// Merge lists conversations the engine must merge into the
-	// conversation the message ends in (Conversation for Join, the new
-	// one otherwise), in order. They are conversations that turn out to
-	// hold the same thread: replies that arrived before their parent and
-	// did not know each other. Each merge keeps the result within the
-	// cap. An engine that refuses one of them (§1.7: chat rooms, access)
-	// removes it before calling Record; the conversations then stay
-	// apart.
+	// Merge lists conversations the engine must merge into the conversation
+	// the message ends in (Conversation for Join, the new one otherwise), in
+	// order. They are conversations that turn out to hold the same thread:
+	// replies that arrived before their parent and did not know each other.
+	// Each merge keeps the result within the cap. An engine that refuses one
+	// of them (chat rooms, access) removes it before calling Record; the
+	// conversations then stay apart.
 	Merge []K
 	// By and Matched say which evidence decided and which id matched.
 	By      Reason
@@ -171,9 +170,8 @@ type Decision[K comparable] struct {
 	known uint64
 }
 
-// Threader decides where messages go (§1.2 T0-T5). It holds no mutable
-// state: the state is the [Index]. A Threader is safe for concurrent use
-// when its index is.
+// Threader decides where messages go. It holds no mutable state: the state
+// is the [Index]. A Threader is safe for concurrent use when its index is.
 type Threader[K comparable] struct {
 	idx       Index[K]
 	subjects  SubjectIndex[K]
@@ -207,13 +205,13 @@ func NewThreader[K comparable](idx Index[K], opts Options) (*Threader[K], error)
 // on the decision and then calls [Threader.Record].
 //
 // The order of evidence:
-//  1. m's own id known in the scope: Duplicate (T1).
-//  2. Parent lookup (T2): In-Reply-To ids in order, then References from
+//  1. m's own id known in the scope: Duplicate.
+//  2. Parent lookup: In-Reply-To ids in order, then References from
 //     last to first (up to MaxReferences ids, then the first References
 //     id, the root); the first id naming a known message decides, in the
 //     conversation that message lives in now (after moves and merges).
 //     Later known ids never pull in their conversations: a reply to a
-//     private forward stays with the forward (F3:6610).
+//     private forward stays with the forward.
 //  3. Parent ids not known as messages but referenced by other
 //     conversations (a missing common ancestor, a channel thread key).
 //  4. Conversations waiting for m's own id: its replies arrived first.
@@ -490,14 +488,14 @@ func (t *Threader[K]) Record(ctx context.Context, m Message, d Decision[K], conv
 }
 
 // Place records a message the engine put in conv explicitly, without a
-// decision: an outgoing message composed in a conversation (T6), or an
-// imported message bound to a conversation.
+// decision: an outgoing message composed in a conversation, or an imported
+// message bound to a conversation.
 func (t *Threader[K]) Place(ctx context.Context, m Message, conv K) error {
 	return t.record(ctx, m, conv, 0)
 }
 
-// Moved records that the message with id was moved to conv (a split,
-// §1.6), so later replies to it follow it there (scenario 13).
+// Moved records that the message with id was moved to conv (a split), so
+// later replies to it follow it there.
 func (t *Threader[K]) Moved(ctx context.Context, scope Scope, id string, conv K) error {
 	if id == "" {
 		return nil

@@ -15,11 +15,11 @@ type Node struct {
 	Children []*Node
 }
 
-// Parents returns the reply structure of a conversation's messages: for
-// each message the index of its parent among msgs, or -1 for a root. The
-// parent is found like T2, among the conversation's own messages only:
-// In-Reply-To ids in order, then References last to first; the first id
-// naming another message of msgs wins (the first message with that id, if
+// Parents returns the reply structure of a conversation's messages: for each
+// message the index of its parent among msgs, or -1 for a root. The parent
+// is found as the threader finds it, among the conversation's own messages
+// only: In-Reply-To ids in order, then References last to first; the first
+// id naming another message of msgs wins (the first message with that id, if
 // several copies share it).
 //
 // Reference loops of any length (A names B, B names C, C names A; a message

@@ -9,12 +9,12 @@ import (
 // The reply windows of the channels that have one.
 const (
 	// WhatsAppWindow: free-form messages only within 24 hours of the
-	// customer's last message (F3:4258, F3:4534).
+	// customer's last message.
 	WhatsAppWindow = 24 * time.Hour
 	// SocialWindow: Messenger and Instagram replies only within 7 days of
-	// the customer's last message (F3:4731, F3:4873, F3:4979).
+	// the customer's last message.
 	SocialWindow = 7 * 24 * time.Hour
-	// MaxSMSRecipients caps a bulk SMS (F3:4033).
+	// MaxSMSRecipients caps a bulk SMS.
 	MaxSMSRecipients = 100
 )
 
@@ -23,17 +23,15 @@ const (
 type Initiation uint8
 
 const (
-	// InitiateNever: the customer writes first (Messenger, Instagram
-	// F3:4991; live chat, where the visitor starts; voice, which only
-	// logs calls).
+	// InitiateNever: the customer writes first (Messenger, Instagram; live
+	// chat, where the visitor starts; voice, which only logs calls).
 	InitiateNever Initiation = iota
 	// InitiateFreely: any message may start a conversation (email, SMS).
 	InitiateFreely
-	// InitiateWithTemplate: only an approved template may (WhatsApp,
-	// F3:4393).
+	// InitiateWithTemplate: only an approved template may (WhatsApp).
 	InitiateWithTemplate
-	// InitiateIfAllowed: the channel's own setting decides (custom
-	// channels' allow_new, F3:6049).
+	// InitiateIfAllowed: the channel's own setting decides (custom channels'
+	// allow_new).
 	InitiateIfAllowed
 )
 
@@ -42,63 +40,58 @@ type History uint8
 
 const (
 	// HistoryNone: only messages received or sent after connecting appear
-	// (SMS F3:3886, Messenger F3:4729, Instagram F3:4869; WhatsApp, voice,
-	// live chat and custom channels by default, §7 A16). Past SMS can be
-	// imported only as posts through the API (F3:3888-3895).
+	// (SMS, Messenger, Instagram; WhatsApp, voice, live chat and custom
+	// channels by default). Past SMS can be imported only as posts through
+	// the API.
 	HistoryNone History = iota
 	// HistoryConfigurable: the account chooses how far back to import
-	// (email, §2.9).
+	// (email).
 	HistoryConfigurable
 )
 
-// Capabilities is one row of the channel capability matrix of
-// accounts-threading.md §3.2: what a channel lets a business send, when,
-// to whom, and what connecting it imports. The values are data, read by
-// [CheckSend] and [CheckSplit]; [For] returns them.
+// Capabilities is one row of the channel capability matrix: what a channel
+// lets a business send, when, to whom, and what connecting it imports. The
+// values are data, read by [CheckSend] and [CheckSplit]; [For] returns them.
 type Capabilities struct {
 	Channel conversation.Channel
-	// CanSend is false for channels that only record what happened
-	// elsewhere (voice call logs, F3:5247-5257, and they come after the
-	// call ends, F3:5267).
+	// CanSend is false for channels that only record what happened elsewhere
+	// (voice call logs, and they come after the call ends).
 	CanSend bool
 	// Initiate says who may start a conversation.
 	Initiate Initiation
 	// ReplyWindow is how long after the customer's last message a
 	// free-form message may be sent; zero means no window.
 	ReplyWindow time.Duration
-	// TemplatesOutsideWindow is true when an approved template may be
-	// sent whatever the window (WhatsApp, F3:4258).
+	// TemplatesOutsideWindow is true when an approved template may be sent
+	// whatever the window (WhatsApp).
 	TemplatesOutsideWindow bool
-	// History says whether connecting imports past messages (scenario 72).
+	// History says whether connecting imports past messages.
 	History History
 	// Groups is true when one conversation may hold several external
-	// participants. SMS has no group messages (F3:4035), WhatsApp none
-	// (F3:4442).
+	// participants. SMS has no group messages, WhatsApp none.
 	Groups bool
 	// MaxRecipients caps the recipients of one send; zero means the
 	// channel itself sets no cap (email: the provider's limits apply).
 	MaxRecipients int
-	// FanOut is true when a send to several recipients becomes one
-	// message per recipient, each in its own conversation (SMS, F3:3905,
-	// F3:4024).
+	// FanOut is true when a send to several recipients becomes one message
+	// per recipient, each in its own conversation (SMS).
 	FanOut bool
 	// ReactionsAsMessages is true when a customer's reaction arrives as a
-	// new message holding the emoji (F3:4721, F3:4863).
+	// new message holding the emoji.
 	ReactionsAsMessages bool
-	// SenderDeletes is true when a message the sender deletes is removed
-	// (F3:4725, F3:4867).
+	// SenderDeletes is true when a message the sender deletes is removed.
 	SenderDeletes bool
 	// Splittable is true when a message may be moved out of its
-	// conversation; only emails can be (F3:7954), and WhatsApp messages
-	// explicitly cannot (F3:4434).
+	// conversation; only emails can be, and WhatsApp messages explicitly
+	// cannot.
 	Splittable bool
 	// Attachments is true when files can be sent and received.
 	Attachments bool
-	// MMS is true when media over SMS needs an MMS-enabled number
-	// (Twilio, US and Canada, F3:4045).
+	// MMS is true when media over SMS needs an MMS-enabled number (Twilio,
+	// US and Canada).
 	MMS bool
 	// VoiceNotesUnsupported is true where voice notes can be neither sent
-	// nor received (WhatsApp, F3:4418).
+	// nor received (WhatsApp).
 	VoiceNotesUnsupported bool
 	// Templates is true when the channel has pre-approved templates.
 	Templates bool
@@ -119,14 +112,14 @@ func windowOpen(window time.Duration, last, now time.Time) bool {
 	return !last.IsZero() && now.Sub(last) < window
 }
 
-// WindowOpen is the WhatsApp 24-hour rule of §3.4: now - last < 24h,
-// where last is the customer's last content message (reactions and
-// status updates do not count, §7 A15). A zero last gives false.
+// WindowOpen is the WhatsApp 24-hour rule: now - last < 24h, where last is
+// the customer's last content message (reactions and status updates do not
+// count). A zero last gives false.
 func WindowOpen(lastCustomerInbound, now time.Time) bool {
 	return windowOpen(WhatsAppWindow, lastCustomerInbound, now)
 }
 
-// matrix holds the rows of §3.2, indexed by channel.
+// matrix holds the rows of the capability matrix, indexed by channel.
 var matrix = [...]Capabilities{
 	conversation.Email: {
 		Channel: conversation.Email, CanSend: true, Initiate: InitiateFreely,
@@ -166,9 +159,8 @@ var matrix = [...]Capabilities{
 	},
 }
 
-// For returns the capabilities of a channel kind (§3.2). The second
-// result is false for a value that is not one of the conversation.Channel
-// constants.
+// For returns the capabilities of a channel kind. The second result is false
+// for a value that is not one of the conversation.Channel constants.
 func For(ch conversation.Channel) (Capabilities, bool) {
 	if int(ch) >= len(matrix) {
 		return Capabilities{}, false
@@ -176,17 +168,16 @@ func For(ch conversation.Channel) (Capabilities, bool) {
 	return matrix[ch], true
 }
 
-// ImportsHistory reports whether connecting an account of kind ch may
-// fetch past messages; false for every non-email channel (F3:3886,
-// F3:4729, F3:4869, §7 A16).
+// ImportsHistory reports whether connecting an account of kind ch may fetch
+// past messages; false for every non-email channel.
 func ImportsHistory(ch conversation.Channel) bool {
 	c, ok := For(ch)
 	return ok && c.History != HistoryNone
 }
 
 // CheckSplit returns nil when a message of channel ch may be moved out of
-// its conversation, and a [*NotSupportedError] otherwise: only emails can
-// be separated (F3:7954, and for WhatsApp F3:4434).
+// its conversation, and a [*NotSupportedError] otherwise: only emails can be
+// separated, and WhatsApp messages explicitly cannot.
 func CheckSplit(ch conversation.Channel) error {
 	c, ok := For(ch)
 	if !ok {

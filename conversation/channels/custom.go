@@ -18,10 +18,10 @@ import (
 )
 
 // CustomType is a custom channel's message type, chosen at creation and
-// immutable (F3:6002).
+// immutable.
 type CustomType string
 
-// The message types of F3:6004-6008.
+// The message types of a custom channel.
 const (
 	// CustomText: basic text with emojis, attachments, bubble colors.
 	CustomText CustomType = "text"
@@ -35,8 +35,7 @@ const (
 // Valid reports whether t is one of the three types.
 func (t CustomType) Valid() bool { return t == CustomText || t == CustomHTML || t == CustomEmail }
 
-// CustomField is a recipient or a sender alias of a custom channel
-// (F3:6055-6057, F3:6065-6067).
+// CustomField is a recipient or a sender alias of a custom channel.
 type CustomField struct {
 	// ID is the channel's identifier for routing.
 	ID string `json:"id,omitempty"`
@@ -60,7 +59,7 @@ func (f CustomField) address() conversation.Address {
 	return a
 }
 
-// CustomSettings are a custom channel's settings (F3:6040-6076).
+// CustomSettings are a custom channel's settings.
 type CustomSettings struct {
 	// Type cannot change after creation ([CustomSettings.Update]).
 	Type CustomType
@@ -68,15 +67,15 @@ type CustomSettings struct {
 	Username string
 	// AllowNew allows composing new messages, AllowReply replying, and
 	// AllowEditRecipients changing the recipients of a reply. They do not
-	// apply to the email type, which never sends (§7 A20).
+	// apply to the email type, which never sends.
 	AllowNew, AllowReply, AllowEditRecipients bool
 	// AllowRecipientID, AllowRecipientName and AllowRecipientUsername
 	// enable the recipient fields a user may fill in.
 	AllowRecipientID, AllowRecipientName, AllowRecipientUsername bool
 	// Aliases are the sender identities the team can send as.
 	Aliases []CustomField
-	// WebhookURL receives the outgoing messages; Secret is the HMAC
-	// SHA-256 key their signature is made with (F3:6075-6076).
+	// WebhookURL receives the outgoing messages; Secret is the HMAC SHA-256
+	// key their signature is made with.
 	WebhookURL string
 	Secret     []byte
 }
@@ -101,10 +100,10 @@ func (s CustomSettings) Validate() error {
 	return nil
 }
 
-// Update returns next as the channel's new settings. Changing the type
-// gives [ErrImmutable] (F3:6002, scenario 90); invalid settings give an
-// error wrapping [conversation.ErrInvalidArgument]. The current settings
-// are unchanged on error.
+// Update returns next as the channel's new settings. Changing the type gives
+// [ErrImmutable]; invalid settings give an error wrapping
+// [conversation.ErrInvalidArgument]. The current settings are unchanged on
+// error.
 func (s CustomSettings) Update(next CustomSettings) (CustomSettings, error) {
 	if next.Type != s.Type {
 		return s, wrap(ErrImmutable, "the message type of a custom channel is %q and cannot become %q", s.Type, next.Type)
@@ -132,13 +131,12 @@ type CustomSend struct {
 	Alias string
 }
 
-// CheckSend applies the custom channel's send guards (§5.3):
-// [ErrReceiveOnly] for the email type (F3:6008); [ErrNotAllowed] for a
-// new message without allow_new, a reply without allow_reply, edited
-// recipients without allow_edit_recipients, or a recipient field that is
-// not enabled (F3:6049-6057). A new message needs a recipient, and the
-// alias must be one of the channel's (errors wrapping
-// [conversation.ErrInvalidArgument]).
+// CheckSend applies the custom channel's send guards: [ErrReceiveOnly] for
+// the email type; [ErrNotAllowed] for a new message without allow_new, a
+// reply without allow_reply, edited recipients without
+// allow_edit_recipients, or a recipient field that is not enabled. A new
+// message needs a recipient, and the alias must be one of the channel's
+// (errors wrapping [conversation.ErrInvalidArgument]).
 func (s CustomSettings) CheckSend(cs CustomSend) error {
 	if s.Type == CustomEmail {
 		return wrap(ErrReceiveOnly, "email-type custom channels only receive")
@@ -190,9 +188,9 @@ type CustomAttachment struct {
 	Filename   string `json:"filename"`
 }
 
-// CustomInbound is the body of POST /v1/messages for a custom channel
-// (F3:6095-6098; field names per §5.2, a non-authoritative external
-// source): one message, under the "messages" key ([DecodeCustomInbound]).
+// CustomInbound is the body of POST /v1/messages for a custom channel (field
+// names from a non-authoritative external source): one message, under the
+// "messages" key ([DecodeCustomInbound]).
 type CustomInbound struct {
 	// Account is the custom channel's id (required).
 	Account string             `json:"account"`
@@ -204,7 +202,7 @@ type CustomInbound struct {
 	Body    string             `json:"body,omitempty"`
 	Files   []CustomAttachment `json:"attachments,omitempty"`
 	// References are the threading keys: any reference shared with an
-	// earlier message of the channel joins its conversation (§1.10).
+	// earlier message of the channel joins its conversation.
 	References []string `json:"references,omitempty"`
 	// ExternalID makes the post idempotent per channel.
 	ExternalID string `json:"external_id,omitempty"`
@@ -274,27 +272,27 @@ type CustomMessage struct {
 	DeliveredAt    time.Time
 }
 
-// Duplicate reports whether the message was already received: true when
-// it has an idempotency key and seen reports it known. Posting the same
-// (channel, external id) twice is a no-op (§5.3).
+// Duplicate reports whether the message was already received: true when it
+// has an idempotency key and seen reports it known. Posting the same
+// (channel, external id) twice is a no-op.
 func (m CustomMessage) Duplicate(seen func(key string) bool) bool {
 	return m.IdempotencyKey != "" && seen(m.IdempotencyKey)
 }
 
 // IdempotencyKey is the key that makes an inbound custom message with
-// externalID idempotent on the channel account; "" without an external
-// id. It is also the message's HeaderID, so the threader's own
-// de-duplication (T1) sees a repeat as a duplicate.
+// externalID idempotent on the channel account; "" without an external id.
+// It is also the message's HeaderID, so the threader's own de-duplication
+// sees a repeat as a duplicate.
 func IdempotencyKey(account conversation.AccountID, externalID string) string {
 	return ProviderMessageID(conversation.Custom, account, externalID)
 }
 
 // Message checks an inbound payload against the channel account and its
-// settings and returns the message to deliver. The payload's account must
-// be the channel's id; subject, Cc and Bcc exist only on the email type
-// (F3:6008); attachments must be valid base64 with a file name; the
-// conversation binding must be an id. Errors wrap
-// [conversation.ErrInvalidArgument] and name the field.
+// settings and returns the message to deliver. The payload's account must be
+// the channel's id; subject, Cc and Bcc exist only on the email type;
+// attachments must be valid base64 with a file name; the conversation
+// binding must be an id. Errors wrap [conversation.ErrInvalidArgument] and
+// name the field.
 func (in CustomInbound) Message(account conversation.AccountID, s CustomSettings) (CustomMessage, error) {
 	if !s.Type.Valid() {
 		return CustomMessage{}, invalid("custom channel type %q: want text, html or email", s.Type)
@@ -395,8 +393,8 @@ type WebhookAuthor struct {
 	Email string `json:"email,omitempty"`
 }
 
-// WebhookMessage is the "message" part of an outbound webhook: the
-// content, the recipients and the sender alias (F3:6102-6106).
+// WebhookMessage is the "message" part of an outbound webhook: the content,
+// the recipients and the sender alias.
 type WebhookMessage struct {
 	ID          string              `json:"id"`
 	Type        CustomType          `json:"type"`
@@ -409,15 +407,14 @@ type WebhookMessage struct {
 	Author      *WebhookAuthor      `json:"author,omitempty"`
 }
 
-// WebhookConversation is the conversation context (F3:6107).
+// WebhookConversation is the conversation context.
 type WebhookConversation struct {
 	ID      string `json:"id"`
 	Subject string `json:"subject,omitempty"`
 }
 
-// Webhook is the JSON body POSTed to a custom channel's outgoing webhook
-// URL when a message is sent from the library (F3:6079, F3:6102-6107;
-// shape per §5.2).
+// Webhook is the JSON body POSTed to a custom channel's outgoing webhook URL
+// when a message is sent from the library.
 type Webhook struct {
 	Message      WebhookMessage      `json:"message"`
 	Conversation WebhookConversation `json:"conversation"`
@@ -438,11 +435,11 @@ type WebhookInput struct {
 	Attachments []WebhookAttachment
 }
 
-// NewWebhook builds the webhook of an outbound message on a custom
-// channel. It runs [CustomSettings.CheckSend] on in.Send first, so no
-// webhook body exists for a send the channel refuses ([ErrReceiveOnly],
-// [ErrNotAllowed], scenario 91). The body is the message's Text for the
-// text type and its HTML (or its escaped Text) for the html type.
+// NewWebhook builds the webhook of an outbound message on a custom channel.
+// It runs [CustomSettings.CheckSend] on in.Send first, so no webhook body
+// exists for a send the channel refuses ([ErrReceiveOnly], [ErrNotAllowed]).
+// The body is the message's Text for the text type and its HTML (or its
+// escaped Text) for the html type.
 func NewWebhook(s CustomSettings, in WebhookInput) (Webhook, error) {
 	if err := s.CheckSend(in.Send); err != nil {
 		return Webhook{}, err
@@ -478,7 +475,7 @@ func NewWebhook(s CustomSettings, in WebhookInput) (Webhook, error) {
 	return w, nil
 }
 
-// SignatureHeader carries a webhook request's signature (F3:6113).
+// SignatureHeader carries a webhook request's signature.
 const SignatureHeader = "X-Missive-Signature"
 
 // Encode returns the JSON body of w and its [Sign]ature under secret, the
@@ -496,8 +493,7 @@ func (w Webhook) Encode(secret []byte) (body []byte, signature string, err error
 }
 
 // Sign returns hex(HMAC-SHA256(secret, body)), the signature of a raw
-// webhook body (F3:6111-6115; hex encoding is the [LIB-DEFAULT] of §7
-// A20).
+// webhook body (hex encoding is the library's default).
 func Sign(secret, body []byte) string {
 	mac := hmac.New(sha256.New, secret)
 	mac.Write(body)
@@ -506,8 +502,8 @@ func Sign(secret, body []byte) string {
 
 // Verify reports whether signature, the [SignatureHeader] value of a
 // request, signs the raw body under secret: hex digits of either case,
-// optionally prefixed "sha256=" (§7 A20), compared in constant time with
-// [hmac.Equal] (F3:6115). An empty secret or signature never verifies.
+// optionally prefixed "sha256=", compared in constant time with
+// [hmac.Equal]. An empty secret or signature never verifies.
 func Verify(secret, body []byte, signature string) bool {
 	sig := strings.TrimSpace(signature)
 	if len(secret) == 0 || sig == "" {

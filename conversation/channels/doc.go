@@ -1,54 +1,51 @@
-// Package channels holds the rules of the non-email channels of
-// accounts-threading.md §3 and §5: what may be sent on each channel, when
-// and to whom, and how inbound channel payloads become
-// [conversation.Message] values. It is pure: no I/O, no engine, no
-// storage, no global state. Seed citations F3:N are lines of
-// shared/seeds/003_14a10531bc51b387.txt.
+// Package channels holds the rules of the non-email channels: what may be
+// sent on each channel, when and to whom, and how inbound channel payloads
+// become [conversation.Message] values. It is pure: no I/O, no engine, no
+// storage, no global state.
 //
 // What lives where:
 //
-//   - capabilities.go: the §3.2 capability matrix as data ([For],
+//   - capabilities.go: the channel capability matrix as data ([For],
 //     [Capabilities]: initiation, reply window, history import, groups,
 //     recipient cap, reactions, deletions, splitting), [ImportsHistory],
 //     [CheckSplit] and the WhatsApp [WindowOpen].
 //   - send.go: [CheckSend], the one check the engine runs before
 //     recording any outbound channel message, over a [SendContext].
-//   - sms.go (§3.3): E.164 validation ([Phone]), [ExpandSMS] (one
+//   - sms.go: E.164 validation ([Phone]), [ExpandSMS] (one
 //     outbound message per recipient, each keyed to its pair
 //     conversation, at most 100), [InboundSMS], opt-out keywords
 //     ([DetectKeyword], [OptedOutAfter]) and the caller-owned [OptOuts]
 //     state.
-//   - whatsapp.go (§3.4): templates ([Template], [TemplateSend],
-//     [ParseVariables], [CheckParams], [RenderTemplate] with the
-//     auto-fill fields of F3:4374-4380), [InboundWhatsApp] and
-//     [WhatsAppKey].
-//   - social.go (§3.5): Messenger and Instagram events ([SocialEvent],
+//   - whatsapp.go: templates ([Template], [TemplateSend], [ParseVariables],
+//     [CheckParams], [RenderTemplate] with the auto-fill fields),
+//     [InboundWhatsApp] and [WhatsAppKey].
+//   - social.go: Messenger and Instagram events ([SocialEvent],
 //     [DecideSocial]): reactions as messages, deletions as removals
 //     ([Tombstone]), the Instagram story and reel labels.
-//   - voice.go (§3.6): [CallLog], a message only once the call ended;
+//   - voice.go: [CallLog], a message only once the call ended;
 //     [ProviderMessageID], the namespaced id every channel message is
 //     recorded and de-duplicated under.
-//   - livechat.go and schedule.go (§3.7): visitor identity
+//   - livechat.go and schedule.go: visitor identity
 //     ([ChatDigest], [VerifyUser]), message meta ([SetMeta], [AddMeta],
 //     [SidebarMeta]), the email follow-up ([FollowUp]) and the widget's
 //     online status ([OnlineSchedule], [Schedule], [Presence]).
-//   - custom.go (§5): custom channel settings and their guards
+//   - custom.go: custom channel settings and their guards
 //     ([CustomSettings]), the inbound payload ([DecodeCustomInbound],
 //     [CustomInbound.Message], [IdempotencyKey]) and the outbound
 //     webhook ([NewWebhook], [Webhook.Encode], [Sign], [Verify]).
 //   - errors.go: the sentinel errors and the typed errors carrying the
-//     fields the spec names.
+//     fields callers need.
 //
 // # How the engine uses it
 //
-// Before recording an outbound message on a non-email account, the
-// engine fills a [SendContext] from the conversation (is it new, the
-// customer's last content message, the recipients, the account's opt-out
-// state and custom settings) and calls [CheckSend]; a non-nil error is
-// returned to the caller and nothing is recorded. An SMS to several
-// numbers is recorded as the messages of [ExpandSMS]. A custom-channel
-// send is then posted as the body [Webhook.Encode] returns for
-// [NewWebhook]'s webhook, with the signature in the [SignatureHeader].
+// Before recording an outbound message on a non-email account, the engine
+// fills a [SendContext] from the conversation (is it new, the customer's
+// last content message, the recipients, the account's opt-out state and
+// custom settings) and calls [CheckSend]; a non-nil error is returned to the
+// caller and nothing is recorded. An SMS to several numbers is recorded as
+// the messages of [ExpandSMS]. A custom-channel send is then posted as the
+// body [Webhook.Encode] returns for [NewWebhook]'s webhook, with the
+// signature in the [SignatureHeader].
 //
 // Inbound channel payloads are turned into messages here ([InboundSMS],
 // [InboundWhatsApp], [DecideSocial], [CallLog], [CustomInbound.Message])

@@ -16,47 +16,45 @@ import (
 // custom-channel setting) wrap [conversation.ErrForbidden]; the SMS
 // recipient cap wraps [conversation.ErrLimitReached].
 //
-// Where the spec names fields (ErrOutsideWindow{Window}, ErrNotSupported
-// {Feature}, ErrTooManyRecipients{Max}), the error returned is a typed
-// error ([*OutsideWindowError], [*NotSupportedError],
-// [*TooManyRecipientsError], [*OptedOutError], [*ParameterMismatchError])
-// that unwraps to the sentinel: test with errors.Is, read the fields with
-// errors.As.
+// Where callers need details (ErrOutsideWindow{Window}, ErrNotSupported
+// {Feature}, ErrTooManyRecipients{Max}), the error returned is a typed error
+// ([*OutsideWindowError], [*NotSupportedError], [*TooManyRecipientsError],
+// [*OptedOutError], [*ParameterMismatchError]) that unwraps to the sentinel:
+// test with errors.Is, read the fields with errors.As.
 var (
 	// ErrTooManyRecipients: more recipients than the channel takes in one
-	// send (100 phone numbers for SMS, F3:4033).
+	// send (100 phone numbers for SMS).
 	ErrTooManyRecipients = conversation.Errorf(conversation.ErrLimitReached, "too many recipients")
 	// ErrRecipientOptedOut: the recipient replied STOP (or another opt-out
-	// keyword) and has not replied START since (F3:3921, F3:3923).
+	// keyword) and has not replied START since.
 	ErrRecipientOptedOut = conversation.Errorf(conversation.ErrForbidden, "recipient opted out")
-	// ErrOutsideWindow: a free-form reply after the channel's reply
-	// window closed (WhatsApp 24 hours, F3:4258; Messenger and Instagram
-	// 7 days, F3:4979).
+	// ErrOutsideWindow: a free-form reply after the channel's reply window
+	// closed (WhatsApp 24 hours; Messenger and Instagram 7 days).
 	ErrOutsideWindow = conversation.Errorf(conversation.ErrInvalidArgument, "outside the reply window")
 	// ErrTemplateRequired: a new WhatsApp conversation must start with an
-	// approved template (F3:4393).
+	// approved template.
 	ErrTemplateRequired = conversation.Errorf(conversation.ErrInvalidArgument, "an approved template is required")
-	// ErrParameterMismatch: a WhatsApp template uses named variables, or
-	// the parameters given do not match its positional ones. Its text is
-	// the error WhatsApp reports (F3:4565-4575).
+	// ErrParameterMismatch: a WhatsApp template uses named variables, or the
+	// parameters given do not match its positional ones. Its text is the
+	// error WhatsApp reports.
 	ErrParameterMismatch = conversation.Errorf(conversation.ErrInvalidArgument, "Number of parameters does not match")
 	// ErrCannotInitiate: the channel lets businesses only answer customers
-	// who wrote first (Messenger, Instagram F3:4991; live chat, where the
-	// visitor starts the chat).
+	// who wrote first (Messenger, Instagram; live chat, where the visitor
+	// starts the chat).
 	ErrCannotInitiate = conversation.Errorf(conversation.ErrInvalidArgument, "the channel cannot start conversations")
 	// ErrNotSupported: the channel or the library does not support the
-	// feature (a template media header F3:4544, splitting a non-email
-	// message F3:4434 and F3:7954, sending on a call-log account).
+	// feature (a template media header, splitting a non-email message,
+	// sending on a call-log account).
 	ErrNotSupported = conversation.Errorf(conversation.ErrInvalidArgument, "not supported")
-	// ErrImmutable: the setting cannot be changed after creation (a
-	// custom channel's message type, F3:6002).
+	// ErrImmutable: the setting cannot be changed after creation (a custom
+	// channel's message type).
 	ErrImmutable = conversation.Errorf(conversation.ErrInvalidArgument, "cannot be changed after creation")
 	// ErrReceiveOnly: the channel only receives (the email type of custom
-	// channels, F3:6008).
+	// channels).
 	ErrReceiveOnly = conversation.Errorf(conversation.ErrInvalidArgument, "the channel is receive-only")
 	// ErrNotAllowed: the custom channel's settings do not allow this
 	// (allow_new, allow_reply, allow_edit_recipients and the recipient
-	// fields, F3:6049-6057).
+	// fields).
 	ErrNotAllowed = conversation.Errorf(conversation.ErrForbidden, "not allowed by the channel settings")
 )
 

@@ -12,22 +12,19 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 )
 
-// Identity is what the library knows of a live-chat visitor's identity
-// (§3.7, §7 A21).
+// Identity is what the library knows of a live-chat visitor's identity.
 type Identity uint8
 
 const (
-	// Anonymous: the visitor gave no email (F3:5483 "use the chat
-	// anonymously").
+	// Anonymous: the visitor gave no email ("use the chat anonymously").
 	Anonymous Identity = iota
 	// Unverified: an email without a digest, entered by the visitor or
-	// supplied by the site's config; "anyone could provide fake info"
-	// (F3:5799).
+	// supplied by the site's config; "anyone could provide fake info".
 	Unverified
-	// Verified: the digest matches the email (F3:5487 "Authenticated
-	// users will appear as verified").
+	// Verified: the digest matches the email ("Authenticated users will
+	// appear as verified").
 	Verified
-	// CannotVerify: a digest was given and does not match (F3:5867).
+	// CannotVerify: a digest was given and does not match.
 	CannotVerify
 )
 
@@ -46,16 +43,16 @@ func (i Identity) String() string {
 }
 
 // ChatUser is the user object of the chat widget config or of
-// MissiveChat.setUser (F3:5779-5791, F3:5843-5852).
+// MissiveChat.setUser.
 type ChatUser struct {
 	Name   string `json:"name,omitempty"`
 	Email  string `json:"email,omitempty"`
 	Digest string `json:"digest,omitempty"`
 }
 
-// ChatDigest returns the digest that verifies email: the hex HMAC-SHA256
-// of the email keyed with the chat account's secret key (F3:5803,
-// F3:5815-5819). The email is used exactly as given.
+// ChatDigest returns the digest that verifies email: the hex HMAC-SHA256 of
+// the email keyed with the chat account's secret key. The email is used
+// exactly as given.
 func ChatDigest(secret []byte, email string) string {
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte(email))
@@ -87,11 +84,10 @@ func VerifyUser(secret []byte, u ChatUser) Identity {
 	return CannotVerify
 }
 
-// Meta is the key/value data a chat message carries (F3:5758-5773).
+// Meta is the key/value data a chat message carries.
 type Meta map[string]string
 
-// The keys every chat message includes and setMeta cannot remove
-// (F3:5748, F3:5758).
+// The keys every chat message includes and setMeta cannot remove.
 const (
 	MetaLanguage = "language"
 	MetaPlatform = "platform"
@@ -102,8 +98,8 @@ func builtin(k string) bool { return k == MetaLanguage || k == MetaPlatform || k
 
 // SetMeta is MissiveChat.setMeta: the result is m plus the built-in keys
 // (language, platform, browser) of cur, which "are always included and
-// cannot be removed" (F3:5748); a value m gives for a built-in key does
-// not replace the widget's. Neither argument is modified.
+// cannot be removed"; a value m gives for a built-in key does not replace
+// the widget's. Neither argument is modified.
 func SetMeta(cur, m Meta) Meta {
 	out := make(Meta, len(m)+3)
 	for k, v := range m {
@@ -120,8 +116,8 @@ func SetMeta(cur, m Meta) Meta {
 }
 
 // AddMeta is MissiveChat.addMeta: the keys of m that cur does not have are
-// added; "already set values" are not overwritten (F3:5749). Neither
-// argument is modified.
+// added; "already set values" are not overwritten. Neither argument is
+// modified.
 func AddMeta(cur, m Meta) Meta {
 	out := maps.Clone(cur)
 	if out == nil {
@@ -146,15 +142,15 @@ type ChatLine struct {
 	Text   string
 	Meta   Meta
 	At     time.Time
-	// ReadAt is when the visitor read an agent's answer (read status,
-	// F3:5531); zero while unread.
+	// ReadAt is when the visitor read an agent's answer (read status); zero
+	// while unread.
 	ReadAt time.Time
 }
 
 // SidebarMeta is the data the contact sidebar shows: the meta of the last
-// visitor message (F3:5754 "will use the last message data", scenario
-// 87). Lines are compared by At, later lines of equal At winning; nil
-// when the visitor sent nothing. The result is a copy.
+// visitor message ("will use the last message data"). Lines are compared by
+// At, later lines of equal At winning; nil when the visitor sent nothing.
+// The result is a copy.
 func SidebarMeta(lines []ChatLine) Meta {
 	var last *ChatLine
 	for i := range lines {
@@ -169,8 +165,7 @@ func SidebarMeta(lines []ChatLine) Meta {
 	return maps.Clone(last.Meta)
 }
 
-// FollowUp is the email follow-up setting of a live-chat account
-// (F3:5537, F3:5883-5894).
+// FollowUp is the email follow-up setting of a live-chat account.
 type FollowUp struct {
 	// Delay is how long an agent's answer may stay unread before a
 	// summary is emailed; zero disables the follow-up.
@@ -188,14 +183,13 @@ type FollowUpDecision struct {
 	Due time.Time
 }
 
-// Decide applies the follow-up rule of F3:5537 ("anytime an answer is
-// unread after a configured amount of time, Missive will send a summary
-// of the conversation to the visitor's email address") at now: an agent
-// answer newer than the last summary sent (lastSent, zero if none),
-// still unread, and at least Delay old, with the visitor's email known,
-// makes the summary due. One summary covers every pending answer, so
-// after it is sent (and lastSent updated) nothing is due until a new
-// answer arrives and stays unread (scenario 89: one email).
+// Decide applies the follow-up rule ("anytime an answer is unread after a
+// configured amount of time, Missive will send a summary of the conversation
+// to the visitor's email address") at now: an agent answer newer than the
+// last summary sent (lastSent, zero if none), still unread, and at least
+// Delay old, with the visitor's email known, makes the summary due. One
+// summary covers every pending answer, so after it is sent (and lastSent
+// updated) nothing is due until a new answer arrives and stays unread.
 func (f FollowUp) Decide(lines []ChatLine, visitorEmail string, lastSent, now time.Time) FollowUpDecision {
 	if f.Delay <= 0 || strings.TrimSpace(visitorEmail) == "" {
 		return FollowUpDecision{}

@@ -7,7 +7,7 @@ import (
 )
 
 // OnlineMode is the live-chat "Online schedule" setting: when the widget
-// shows as online (F3:5950-5954).
+// shows as online.
 type OnlineMode uint8
 
 const (
@@ -71,16 +71,16 @@ func (s Schedule) Open(t time.Time) bool {
 }
 
 // Presence is one member of a live-chat account's audience ("whoever the
-// live chat account is shared with", F3:5956-5959) as the host's presence
-// tracking sees them.
+// live chat account is shared with") as the host's presence tracking sees
+// them.
 type Presence struct {
 	User conversation.UserID
 	// Online is true while the user has an active session (desktop,
 	// browser or mobile app).
 	Online bool
-	// OutOfOffice is true while the user's Out of Office status is on;
-	// such users "do not count as being online, even if they have an
-	// active Missive session" (F3:5963).
+	// OutOfOffice is true while the user's Out of Office status is on; such
+	// users "do not count as being online, even if they have an active
+	// Missive session".
 	OutOfOffice bool
 }
 
@@ -91,9 +91,8 @@ type OnlineSchedule struct {
 }
 
 // Online reports whether the widget shows as online at now, given the
-// presence of the account's audience (scenario 88). An unknown mode or a
-// malformed schedule gives an error wrapping
-// [conversation.ErrInvalidArgument].
+// presence of the account's audience. An unknown mode or a malformed
+// schedule gives an error wrapping [conversation.ErrInvalidArgument].
 func (o OnlineSchedule) Online(audience []Presence, now time.Time) (bool, error) {
 	if err := o.Schedule.Validate(); err != nil {
 		return false, err

@@ -17,9 +17,9 @@ type SendContext struct {
 	// New is true when the message starts a conversation (a new
 	// conversation composed to the recipient, not a reply in one).
 	New bool
-	// LastCustomerInbound is when the customer last sent a content
-	// message in the conversation (reactions and status updates do not
-	// count, §7 A15 and A17); zero when never.
+	// LastCustomerInbound is when the customer last sent a content message
+	// in the conversation (reactions and status updates do not count); zero
+	// when never.
 	LastCustomerInbound time.Time
 	// Template is the WhatsApp template being sent; nil for a free-form
 	// message.
@@ -43,20 +43,20 @@ type SendContext struct {
 }
 
 // CheckSend is the check the engine runs before recording any outbound
-// channel message; nil means the send may go ahead. It applies §3 and §5:
+// channel message; nil means the send may go ahead. It applies the
+// per-channel send rules:
 //
 //   - email: nothing here (the email rules are elsewhere);
 //   - SMS: at least one recipient, at most [MaxSMSRecipients] distinct
-//     valid numbers ([*TooManyRecipientsError], F3:4033), none opted out
-//     ([*OptedOutError], F3:3921), no template;
+//     valid numbers ([*TooManyRecipientsError]), none opted out
+//     ([*OptedOutError]), no template;
 //   - WhatsApp: one recipient; a template send is checked by
-//     [RenderTemplate] and allowed whatever the window; a free-form
-//     message in a new conversation gives [ErrTemplateRequired]
-//     (F3:4393), and outside the 24-hour window ErrOutsideWindow{Window:
-//     24h} (F3:4258, F3:4534);
+//     [RenderTemplate] and allowed whatever the window; a free-form message
+//     in a new conversation gives [ErrTemplateRequired], and outside the
+//     24-hour window ErrOutsideWindow{Window: 24h};
 //   - Messenger and Instagram: a new conversation gives
-//     [ErrCannotInitiate] (F3:4991); outside the 7-day window
-//     ErrOutsideWindow{Window: 7d} (F3:4979);
+//     [ErrCannotInitiate]; outside the 7-day window
+//     ErrOutsideWindow{Window: 7d};
 //   - live chat: the visitor starts the chat, so a new conversation gives
 //     [ErrCannotInitiate];
 //   - voice: call-log accounts do not send (ErrNotSupported);

@@ -8,10 +8,10 @@ import (
 	"github.com/inboxkit/inboxkit/threading"
 )
 
-// Phone normalizes a phone number with [threading.NormalizePhone] and
-// checks that the result is an E.164 number: a '+' followed by 3 to 15
-// digits, the first not 0 (F3:4014 "your number should start with a plus
-// + sign"). Country codes are never guessed.
+// Phone normalizes a phone number with [threading.NormalizePhone] and checks
+// that the result is an E.164 number: a '+' followed by 3 to 15 digits, the
+// first not 0 ("your number should start with a plus + sign"). Country codes
+// are never guessed.
 func Phone(s string) (string, error) {
 	n := threading.NormalizePhone(s)
 	digits := strings.TrimPrefix(n, "+")
@@ -62,22 +62,21 @@ func smsRecipients(business string, to []conversation.Address) ([]conversation.A
 	return out, nil
 }
 
-// ExpandSMS turns an outbound SMS draft into the messages to send: one
-// per distinct recipient of m.To, because a message to several numbers
-// is "a separate message ... to each recipient" (F3:3905, F3:4024) and
-// group SMS does not exist (F3:4035). Each message is a copy of m with
-// Channel SMS, Direction Outbound, Account account, From the business
-// number, To the one recipient (normalized E.164) and References the pair
-// key [threading.SMSKey], so it threads into the (business number,
-// recipient) conversation whichever side wrote first (F3:3895, scenario
-// 70). Cc and Bcc must be empty: SMS has no copies.
+// ExpandSMS turns an outbound SMS draft into the messages to send: one per
+// distinct recipient of m.To, because a message to several numbers is "a
+// separate message ... to each recipient" and group SMS does not exist. Each
+// message is a copy of m with Channel SMS, Direction Outbound, Account
+// account, From the business number, To the one recipient (normalized E.164)
+// and References the pair key [threading.SMSKey], so it threads into the
+// (business number, recipient) conversation whichever side wrote first. Cc
+// and Bcc must be empty: SMS has no copies.
 //
-// The result follows the order of m.To; per §7 A14 the conversation the
-// draft was written in receives the first message and the others go to
-// their pair conversations. More than [MaxSMSRecipients] distinct numbers
-// give a [*TooManyRecipientsError] (F3:4033); a malformed number, the
-// business number itself, or no recipient give an error wrapping
-// [conversation.ErrInvalidArgument]. Nothing is returned on error.
+// The result follows the order of m.To; the conversation the draft was
+// written in receives the first message and the others go to their pair
+// conversations. More than [MaxSMSRecipients] distinct numbers give a
+// [*TooManyRecipientsError]; a malformed number, the business number itself,
+// or no recipient give an error wrapping [conversation.ErrInvalidArgument].
+// Nothing is returned on error.
 func ExpandSMS(account conversation.AccountID, business string, m conversation.Message) ([]conversation.Message, error) {
 	from, err := Phone(business)
 	if err != nil {
@@ -108,8 +107,8 @@ func ExpandSMS(account conversation.AccountID, business string, m conversation.M
 
 // InboundSMS builds the conversation message of an SMS received on the
 // business number: Channel SMS, Direction Inbound, From the sender, To the
-// business number, HeaderID the [ProviderMessageID] of providerID, and References the
-// pair key, the same key [ExpandSMS] gives replies (scenario 70).
+// business number, HeaderID the [ProviderMessageID] of providerID, and
+// References the pair key, the same key [ExpandSMS] gives replies.
 func InboundSMS(account conversation.AccountID, business, sender, body, providerID string) (conversation.Message, error) {
 	to, err := Phone(business)
 	if err != nil {
@@ -144,10 +143,9 @@ type Keyword uint8
 const (
 	// NoKeyword: an ordinary message.
 	NoKeyword Keyword = iota
-	// OptOutKeyword: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END or QUIT
-	// (F3:3921).
+	// OptOutKeyword: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END or QUIT.
 	OptOutKeyword
-	// OptInKeyword: START (F3:3923 "Reply START to resubscribe").
+	// OptInKeyword: START ("Reply START to resubscribe").
 	OptInKeyword
 )
 
@@ -166,8 +164,8 @@ var optOutWords = [...]string{"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
 
 // DetectKeyword classifies an inbound SMS body: the whole body, with
 // surrounding white space trimmed, compared case-insensitively with the
-// opt-out words of F3:3921 and with START (§3.3 [LIB-DEFAULT]). "stop"
-// and " Stop\n" opt out; "please stop" and "STOP!" do not.
+// opt-out words and with START. "stop" and " Stop\n" opt out; "please stop"
+// and "STOP!" do not.
 func DetectKeyword(body string) Keyword {
 	b := strings.TrimSpace(body)
 	if len(b) > 4*len("UNSUBSCRIBE") { // a cheap bound: folding keeps runes, each at most 4 bytes
@@ -221,9 +219,9 @@ func NewOptOuts(numbers ...string) (*OptOuts, error) {
 	return o, nil
 }
 
-// Observe applies an inbound SMS from number with the given body and
-// returns the keyword it carried. An opt-out keyword records the number
-// as opted out; START clears it (§3.3 [LIB-DEFAULT]).
+// Observe applies an inbound SMS from number with the given body and returns
+// the keyword it carried. An opt-out keyword records the number as opted
+// out; START clears it.
 func (o *OptOuts) Observe(from, body string) (Keyword, error) {
 	k := DetectKeyword(body)
 	if k == NoKeyword {

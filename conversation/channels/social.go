@@ -15,29 +15,27 @@ type SocialKind uint8
 const (
 	// DirectMessage: text and attachments.
 	DirectMessage SocialKind = iota
-	// Reaction: the customer reacted to a message with an emoji; it
-	// "appears as a new message in the thread containing the emoji"
-	// (F3:4721, F3:4863).
+	// Reaction: the customer reacted to a message with an emoji; it "appears
+	// as a new message in the thread containing the emoji".
 	Reaction
 	// Unreaction: the customer took a reaction back. The docs are silent;
-	// the reaction message stays and nothing is recorded ([LIB-DEFAULT]).
+	// the reaction message stays and nothing is recorded.
 	Unreaction
 	// Deletion: the sender deleted a message; "it's also removed in
-	// Missive" (F3:4725, F3:4867).
+	// Missive".
 	Deletion
-	// StoryReply: an Instagram reply to the account's story (F3:4851).
+	// StoryReply: an Instagram reply to the account's story.
 	StoryReply
 	// StoryMention: the customer mentioned the account in their Instagram
-	// story (F3:4855).
+	// story.
 	StoryMention
-	// ReelShare: the customer shared an Instagram reel (F3:4859).
+	// ReelShare: the customer shared an Instagram reel.
 	ReelShare
-	// Unsupported: Instagram sent its placeholder instead of the content
-	// (F3:5015).
+	// Unsupported: Instagram sent its placeholder instead of the content.
 	Unsupported
 )
 
-// The Instagram display labels of F3:4851-4859 and F3:5015.
+// The Instagram display labels.
 const (
 	StoryReplyLabel       = "Replied to your story"
 	StoryMentionLabel     = "Mentioned you in their story"
@@ -46,8 +44,8 @@ const (
 	untitledReelShareText = "Shared a reel"
 )
 
-// ReelShareLabel is the label of a shared reel, "Shared [reel title]"
-// (F3:4859); "Shared a reel" when the title is unknown.
+// ReelShareLabel is the label of a shared reel, "Shared [reel title]";
+// "Shared a reel" when the title is unknown.
 func ReelShareLabel(title string) string {
 	if title = strings.TrimSpace(title); title == "" {
 		return untitledReelShareText
@@ -90,7 +88,7 @@ const (
 	// its thread key.
 	AppendMessage SocialAction = iota + 1
 	// RemoveMessage: remove the message whose HeaderID is
-	// SocialOutcome.Remove, keeping a tombstone (§7 A28, see [Tombstone]).
+	// SocialOutcome.Remove, keeping a tombstone (see [Tombstone]).
 	RemoveMessage
 	// IgnoreEvent: nothing to record.
 	IgnoreEvent
@@ -107,21 +105,20 @@ type SocialOutcome struct {
 	// Remove is the HeaderID of the message to remove (RemoveMessage).
 	Remove string
 	// Key is the thread key of the customer's conversation on the account
-	// (every kind shares it, F3:4843-4863).
+	// (every kind shares it).
 	Key string
 	// RestartsWindow is true when the event is a customer content message
-	// that restarts the 7-day window; reactions do not (§7 A17).
+	// that restarts the 7-day window; reactions do not.
 	RestartsWindow bool
 }
 
-// DecideSocial turns an inbound Messenger or Instagram event of account
-// into its outcome. Reactions become new inbound messages whose body is
-// the emoji (scenario 81); deletions remove the target (scenario 82);
-// story replies, story mentions and reel shares are messages of the same
-// DM thread carrying their label and link (scenario 83). Every message
-// gets the customer's thread key ([threading.MessengerKey] or
-// [threading.InstagramKey]) as References and its platform id as
-// HeaderID; a reaction's InReplyTo names the message reacted to.
+// DecideSocial turns an inbound Messenger or Instagram event of account into
+// its outcome. Reactions become new inbound messages whose body is the
+// emoji; deletions remove the target; story replies, story mentions and reel
+// shares are messages of the same DM thread carrying their label and link.
+// Every message gets the customer's thread key ([threading.MessengerKey] or
+// [threading.InstagramKey]) as References and its platform id as HeaderID; a
+// reaction's InReplyTo names the message reacted to.
 //
 // An event of another channel, without a sender, without an id, or a
 // reaction without an emoji, gives an error wrapping
@@ -248,10 +245,10 @@ func (k SocialKind) String() string {
 	return "unknown"
 }
 
-// Tombstone returns m with its content removed, as a deletion by the
-// sender leaves it (§7 A28): text, HTML, unquoted text, subject and
-// attachments are cleared; identity, placement, participants and time
-// stay so the conversation's history keeps its order.
+// Tombstone returns m with its content removed, as a deletion by the sender
+// leaves it: text, HTML, unquoted text, subject and attachments are cleared;
+// identity, placement, participants and time stay so the conversation's
+// history keeps its order.
 func Tombstone(m conversation.Message) conversation.Message {
 	c := m.Clone()
 	c.Text, c.HTML, c.Unquoted, c.Subject = "", "", "", ""

@@ -41,8 +41,8 @@ type Call struct {
 	// Direction is Inbound for a call received, Outbound for one placed.
 	Direction conversation.Direction
 	// Business is the account's number that took or placed the call; the
-	// provider syncs all numbers of the account (F3:5271). Party is the
-	// other side's number.
+	// provider syncs all numbers of the account. Party is the other side's
+	// number.
 	Business, Party string
 	// Agent names the user who answered or placed the call, if any.
 	Agent string
@@ -50,23 +50,22 @@ type Call struct {
 	Ended            bool
 	Outcome          CallOutcome
 	StartedAt, EndAt time.Time
-	// Voicemail and Recording are the audio files' metadata, when there
-	// are any (F3:5213-5217).
+	// Voicemail and Recording are the audio files' metadata, when there are
+	// any.
 	Voicemail, Recording *conversation.Attachment
 }
 
 // CallLog returns the call-log message of a call, the only thing a voice
-// account records: ok is false while the call has not ended, because
-// "Call data syncs after the call ends, not in real-time" (F3:5267,
-// scenario 84). The message has Channel Voice, the call's direction, the
-// party and business numbers as From and To (by direction), a text such
-// as "Missed call from +15550001111" or "Outgoing call to +1555..., 3m05s",
-// the voicemail and recording as attachments, and References the
-// (account, party) key [threading.VoiceKey] (one conversation per
-// counterpart, §7 A18).
+// account records: ok is false while the call has not ended, because "Call
+// data syncs after the call ends, not in real-time". The message has Channel
+// Voice, the call's direction, the party and business numbers as From and To
+// (by direction), a text such as "Missed call from +15550001111" or
+// "Outgoing call to +1555..., 3m05s", the voicemail and recording as
+// attachments, and References the (account, party) key [threading.VoiceKey]
+// (one conversation per counterpart).
 //
-// An ended call without an id, with a malformed number, without an
-// outcome, or ending before it started gives an error wrapping
+// An ended call without an id, with a malformed number, without an outcome,
+// or ending before it started gives an error wrapping
 // [conversation.ErrInvalidArgument].
 func CallLog(account conversation.AccountID, c Call) (m conversation.Message, ok bool, err error) {
 	if !c.Ended {

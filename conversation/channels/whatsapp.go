@@ -8,8 +8,8 @@ import (
 	"github.com/inboxkit/inboxkit/threading"
 )
 
-// HeaderFormat is the kind of a WhatsApp template's optional header
-// (F3:4295 "Header (optional): Text, image, video, or document").
+// HeaderFormat is the kind of a WhatsApp template's optional header ("Header
+// (optional): Text, image, video, or document").
 type HeaderFormat uint8
 
 const (
@@ -18,7 +18,7 @@ const (
 	// TextHeader: a text header, which may hold variables.
 	TextHeader
 	// ImageHeader, VideoHeader and DocumentHeader are media headers, which
-	// the library cannot supply (F3:4544, scenario 78).
+	// the library cannot supply.
 	ImageHeader
 	VideoHeader
 	DocumentHeader
@@ -27,8 +27,7 @@ const (
 // Media reports whether the header is a media header.
 func (f HeaderFormat) Media() bool { return f >= ImageHeader && f <= DocumentHeader }
 
-// Template is an approved WhatsApp message template as synced from Meta
-// (F3:4295-4298, F3:4324).
+// Template is an approved WhatsApp message template as synced from Meta.
 type Template struct {
 	// Name and Language identify the template at Meta.
 	Name, Language string
@@ -43,13 +42,12 @@ type Template struct {
 	Buttons []string
 }
 
-// AutoFill names a contact or sender field that fills a template
-// parameter when the data is available (F3:4374-4380). Per §7 A15 the
-// template still has positional variables; the user chooses which slot a
-// field fills.
+// AutoFill names a contact or sender field that fills a template parameter
+// when the data is available. The template still has positional variables;
+// the user chooses which slot a field fills.
 type AutoFill string
 
-// The auto-fill fields of F3:4374-4380.
+// The auto-fill fields.
 const (
 	RecipientName  AutoFill = "recipient.name"
 	RecipientEmail AutoFill = "recipient.email"
@@ -162,9 +160,9 @@ func positionalIndex(s string) int {
 	return n
 }
 
-// ParseVariables returns the template variables of text (F3:4303). It
-// never fails: anything between "{{" and "}}" that is not a positive
-// decimal index is a named variable, and a "{{" without "}}" is text.
+// ParseVariables returns the template variables of text. It never fails:
+// anything between "{{" and "}}" that is not a positive decimal index is a
+// named variable, and a "{{" without "}}" is text.
 func ParseVariables(text string) Variables {
 	var v Variables
 	scanVariables(text, func(string) {}, func(inner string, i int) {
@@ -177,11 +175,11 @@ func ParseVariables(text string) Variables {
 	return v
 }
 
-// CheckParams checks that the variables of one template part (part is
-// "body" or "header") can be filled with n parameters: no named variable,
-// the indexes 1 to Count all present, and n equal to Count. Anything else
-// is a [*ParameterMismatchError], the error WhatsApp reports as "Number
-// of parameters does not match" (F3:4565-4575).
+// CheckParams checks that the variables of one template part (part is "body"
+// or "header") can be filled with n parameters: no named variable, the
+// indexes 1 to Count all present, and n equal to Count. Anything else is a
+// [*ParameterMismatchError], the error WhatsApp reports as "Number of
+// parameters does not match".
 func CheckParams(part string, v Variables, n int) error {
 	if len(v.Named) > 0 {
 		return &ParameterMismatchError{Part: part, Want: v.Count(), Got: n, Named: v.Named}
@@ -203,9 +201,8 @@ func CheckParams(part string, v Variables, n int) error {
 }
 
 // fillParams resolves params to their values: auto-filled ones from d
-// (missing data is an error: such a variable "must be filled in manually",
-// F3:4382), the others as typed. Empty values are refused, as WhatsApp
-// refuses them.
+// (missing data is an error: such a variable "must be filled in manually"),
+// the others as typed. Empty values are refused, as WhatsApp refuses them.
 func fillParams(part string, params []Param, d AutoFillData) ([]string, error) {
 	out := make([]string, len(params))
 	for i, p := range params {
@@ -248,10 +245,9 @@ func render(text string, values []string) string {
 // which is what the engine records as the message text:
 //
 //   - a media header gives ErrNotSupported{Feature: "template media
-//     header"} (F3:4544, scenario 78);
+//     header"};
 //   - named variables, gaps, or a parameter count that differs from the
-//     variables give [ErrParameterMismatch] (F3:4303, F3:4565-4575,
-//     scenario 77);
+//     variables give [ErrParameterMismatch];
 //   - an empty body, an empty parameter or a missing auto-fill value give
 //     an error wrapping [conversation.ErrInvalidArgument].
 func RenderTemplate(ts TemplateSend) (string, error) {
@@ -296,11 +292,10 @@ func RenderTemplate(ts TemplateSend) (string, error) {
 }
 
 // InboundWhatsApp builds the conversation message of a WhatsApp message
-// received from the customer waID: one conversation per (account, wa_id)
-// (F3:4434, §7 A16), so References is [WhatsAppKey] and HeaderID the
-// [ProviderMessageID] of providerID. Every
-// such message restarts the 24-hour window (§7 A15): record At as the
-// conversation's last customer message.
+// received from the customer waID: one conversation per (account, wa_id), so
+// References is [WhatsAppKey] and HeaderID the [ProviderMessageID] of
+// providerID. Every such message restarts the 24-hour window: record At as
+// the conversation's last customer message.
 func InboundWhatsApp(account conversation.AccountID, business, waID, body, providerID string) (conversation.Message, error) {
 	from, err := Phone("+" + strings.TrimPrefix(strings.TrimSpace(waID), "+"))
 	if err != nil {

@@ -32,7 +32,7 @@ var automationHeaders = [...]string{
 //   - X-Auto-Response-Suppress with any value but "None";
 //   - Precedence or X-Precedence of bulk, list, junk or auto_reply;
 //   - List-Unsubscribe (RFC 2369), present;
-//   - Return-Path of "<>" (the null sender of bounces, RFC 5321 §4.5.5).
+//   - Return-Path of "<>" (the null sender of bounces, RFC 5321 section 4.5.5).
 func AutomationHeaders() []string { return append([]string(nil), automationHeaders[:]...) }
 
 // automation records which automation headers a message carries.

@@ -44,7 +44,7 @@ type ComposerOptions struct {
 	Rand io.Reader
 	// MaxReferences bounds the References of a reply: when the parent's
 	// chain is longer, the oldest ids are dropped but the first (the
-	// thread's root, RFC 5322 §3.6.4) is kept. Zero means
+	// thread's root, RFC 5322 section 3.6.4) is kept. Zero means
 	// [DefaultMaxReferences]; negative means no bound; 1 keeps only the
 	// parent.
 	MaxReferences int
@@ -136,13 +136,13 @@ type Draft struct {
 //   - HeaderID is new: random hex from Rand, '@', IDHost.
 //   - InReplyTo is the parent's HeaderID; References are the parent's
 //     References (or, when it has none, its single In-Reply-To id, RFC
-//     5322 §3.6.4) followed by the parent's HeaderID, bounded by
+//     5322 section 3.6.4) followed by the parent's HeaderID, bounded by
 //     MaxReferences keeping the root. Synthetic ids
 //     ([threading.IsSynthetic]) are never emitted.
 //   - Subject is the parent's subject with exactly one "Re: " in front.
 //     It must be the parent's external subject, as the message carried
 //     it: a conversation's custom (internal) subject is never sent to
-//     recipients (F3:6845-6847), so do not pass a parent whose Subject
+//     recipients, so do not pass a parent whose Subject
 //     was replaced by it.
 func (c *Composer) Reply(parent *conversation.Message, d Draft) (*conversation.Message, error) {
 	if parent == nil {

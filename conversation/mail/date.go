@@ -58,7 +58,7 @@ func fastDate(s string) (time.Time, bool) {
 	if !ok || i-start == 3 {
 		return time.Time{}, false
 	}
-	if i-start == 2 { // RFC 5322 §4.3 obsolete two-digit years
+	if i-start == 2 { // RFC 5322 section 4.3 obsolete two-digit years
 		if year < 50 {
 			year += 2000
 		} else {
@@ -154,7 +154,7 @@ func hasWordAt(s string, i int, w string) bool {
 	return i+len(w) == len(s) || !isLetter(s[i+len(w)])
 }
 
-// obsZone reads the North American zone names of RFC 5322 §4.3 at the
+// obsZone reads the North American zone names of RFC 5322 section 4.3 at the
 // start of s, returning the offset in seconds and the length read.
 func obsZone(s string) (offset, n int) {
 	for _, z := range [...]struct {

@@ -133,10 +133,10 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-// decodeQP decodes quoted-printable leniently: soft line breaks (also
-// with whitespace after the '='), =XX in either case; an '=' that starts
-// neither is kept literally, with a defect. Whitespace at the end of a
-// line is transport padding and is removed (RFC 2045 §6.7).
+// decodeQP decodes quoted-printable leniently: soft line breaks (also with
+// whitespace after the '='), =XX in either case; an '=' that starts neither
+// is kept literally, with a defect. Whitespace at the end of a line is
+// transport padding and is removed (RFC 2045 section 6.7).
 func decodeQP(b []byte, where string, d *defects) []byte {
 	out := make([]byte, 0, len(b))
 	bad := false

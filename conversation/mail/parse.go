@@ -15,9 +15,9 @@ import (
 )
 
 // DefaultMaxSize is the size limit of a [Parser] whose Options.MaxSize is
-// zero: 25 MiB, the attachment limit of the common mail providers
-// (F3:9104-9110). It limits the raw message, in which base64 makes
-// attachments about a third larger than they are.
+// zero: 25 MiB, the attachment limit of the common mail providers. It limits
+// the raw message, in which base64 makes attachments about a third larger
+// than they are.
 const DefaultMaxSize = 25 << 20
 
 // DefaultMaxParts is the number of MIME parts a [Parser] whose

@@ -14,7 +14,7 @@ import (
 //     ("-----Original Message-----", "---------- Forwarded message
 //     ---------", "Begin forwarded message:", an Outlook underscore line
 //     followed by "From:") or from the "-- " signature delimiter (RFC
-//     3676 §4.3), or a mailing-list footer (an underscore line followed
+//     3676 section 4.3), or a mailing-list footer (an underscore line followed
 //     by "... mailing list"), to the end;
 //
 // and then collapses runs of blank lines, trims blank lines at both ends

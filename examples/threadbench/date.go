@@ -29,7 +29,7 @@ func parseDate(s string) (t time.Time, ok bool) {
 
 var months = [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
-// obsZones are the RFC 5322 §4.3 zone names, in hours from UTC.
+// obsZones are the RFC 5322 section 4.3 zone names, in hours from UTC.
 var obsZones = map[string]int{
 	"ut": 0, "gmt": 0, "z": 0,
 	"est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
@@ -63,8 +63,8 @@ func parseRFC5322Date(s string) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	// RFC 5322 §4.3: a two-digit year below 50 is 20xx, other two- and
-	// three-digit years add 1900; four digits are the year.
+	// RFC 5322 section 4.3: a two-digit year below 50 is 20xx, other two-
+	// and three-digit years add 1900; four digits are the year.
 	switch digits := p.i - start; {
 	case digits == 2 && year < 50:
 		year += 2000

@@ -10,12 +10,11 @@ import (
 	"github.com/inboxkit/inboxkit/inbox"
 )
 
-// Acme is the spec's fixture (teams-labels-tasks-guests.md §5): owner
-// Own, admin Adm, members A, B, C, M and O; team Support with active
-// members A and B and observer O, fed by support@acme.test in team-inbox
-// mode; team Sales (active C) fed by sales@acme.test; team Production
-// (active M) fed by production@acme.test; and a personal account
-// c@acme.test owned by C with D as delegated user.
+// Acme is the scenario tests' fixture: owner Own, admin Adm, members A, B, C, M and
+// O; team Support with active members A and B and observer O, fed by
+// support@acme.test in team-inbox mode; team Sales (active C) fed by
+// sales@acme.test; team Production (active M) fed by production@acme.test;
+// and a personal account c@acme.test owned by C with D as delegated user.
 type Acme struct {
 	Engine *inbox.Engine
 	Clock  *Clock
@@ -32,7 +31,7 @@ type Acme struct {
 	seq atomic.Int64
 }
 
-// AcmeOptions adjust the fixture. The zero value is the spec's.
+// AcmeOptions adjust the fixture. The zero value is the standard fixture.
 type AcmeOptions struct {
 	MultiTeamMode conversation.MultiTeamMode
 	// Config is passed to inbox.New after Clock, Notifier and Subscribers

@@ -1,7 +1,6 @@
 // Package inboxtest provides what tests of code built on inboxkit need: a
-// settable clock, a notifier that records, an event recorder, and the
-// "Acme" fixture the behavioural spec's scenarios are written against
-// (teams-labels-tasks-guests.md §5).
+// settable clock, a notifier that records, an event recorder, and the "Acme"
+// fixture the scenario tests are written against.
 package inboxtest
 
 import (

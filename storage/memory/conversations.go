@@ -28,6 +28,9 @@ type convRecord struct {
 	// current mailbox index entries, kept so SetPlacements can diff.
 	activity   time.Time
 	placements []conversation.Placement
+	// assignees are the users the placements are indexed under in the
+	// per-assignee index (state.assigned), sorted.
+	assignees []conversation.UserID
 
 	// threadKeys are the threading index records naming the
 	// conversation, so deleting it can drop them.
@@ -228,6 +231,21 @@ func (t *writeTx) PutUserState(_ context.Context, s *conversation.UserState) err
 	}
 	t.resnooze(ns.Conversation, ns.User, old, ns.Snooze)
 	setMap(t, rec.states, ns.User, ns)
+	return nil
+}
+
+// DeleteUserState implements [storage.UserStateDeleter].
+func (t *writeTx) DeleteUserState(_ context.Context, c conversation.ConversationID, u conversation.UserID) error {
+	rec := t.convs[c]
+	if rec == nil {
+		return notFoundConversation(c)
+	}
+	st := rec.states[u]
+	if st == nil {
+		return nil
+	}
+	t.resnooze(c, u, st.Snooze, nil)
+	deleteMap(t, rec.states, u)
 	return nil
 }
 

@@ -8,15 +8,13 @@ import (
 	"github.com/inboxkit/inboxkit/conversation"
 )
 
-// labelState holds labels, their name and parent indexes, the per-org
+// labelState holds labels, their organization and parent indexes, the per-org
 // counters of organization labels, and users' label preferences.
 type labelState struct {
 	labels    map[conversation.LabelID]*conversation.Label
 	orgLabels map[conversation.OrgID]*btree.BTreeG[conversation.LabelID]
 	// children maps a parent label to its children.
 	children map[conversation.LabelID]*btree.BTreeG[conversation.LabelID]
-	// labelNames enforces unique names among siblings.
-	labelNames map[labelNameKey]conversation.LabelID
 	// orgLabelCount counts organization labels per organization.
 	orgLabelCount map[conversation.OrgID]int
 
@@ -24,16 +22,6 @@ type labelState struct {
 	// userPrefs and labelPrefUsers index prefs by user and by label.
 	userPrefs      map[conversation.UserID]*btree.BTreeG[conversation.LabelID]
 	labelPrefUsers map[conversation.LabelID]*btree.BTreeG[conversation.UserID]
-}
-
-// labelNameKey is what makes a label's name unique: its siblings share
-// organization, kind, account and parent.
-type labelNameKey struct {
-	org     conversation.OrgID
-	kind    conversation.LabelKind
-	account conversation.AccountID
-	parent  conversation.LabelID
-	name    string
 }
 
 type prefKey struct {
@@ -45,15 +33,10 @@ func (s *labelState) init() {
 	s.labels = make(map[conversation.LabelID]*conversation.Label)
 	s.orgLabels = make(map[conversation.OrgID]*btree.BTreeG[conversation.LabelID])
 	s.children = make(map[conversation.LabelID]*btree.BTreeG[conversation.LabelID])
-	s.labelNames = make(map[labelNameKey]conversation.LabelID)
 	s.orgLabelCount = make(map[conversation.OrgID]int)
 	s.prefs = make(map[prefKey]*conversation.LabelPrefs)
 	s.userPrefs = make(map[conversation.UserID]*btree.BTreeG[conversation.LabelID])
 	s.labelPrefUsers = make(map[conversation.LabelID]*btree.BTreeG[conversation.UserID])
-}
-
-func nameKey(l *conversation.Label) labelNameKey {
-	return labelNameKey{org: l.Org, kind: l.Kind, account: l.Account, parent: l.Parent, name: foldHandle(l.Name)}
 }
 
 // idSet returns the ID set of key in sets, creating it if needed. An
@@ -131,9 +114,6 @@ func (t *writeTx) CreateLabel(_ context.Context, l *conversation.Label) error {
 	}
 	nl := l.Clone()
 	nl.Version = 1
-	if err := t.checkLabelName(nl); err != nil {
-		return err
-	}
 	t.indexLabel(nl)
 	setField(t, &l.Version, nl.Version)
 	return nil
@@ -155,9 +135,6 @@ func (t *writeTx) UpdateLabel(_ context.Context, l *conversation.Label) error {
 	}
 	nl := l.Clone()
 	nl.Version++
-	if err := t.checkLabelName(nl); err != nil {
-		return err
-	}
 	t.unindexLabel(old)
 	t.indexLabel(nl)
 	setField(t, &l.Version, nl.Version)
@@ -198,19 +175,8 @@ func (t *writeTx) deletePrefs(u conversation.UserID, l conversation.LabelID) {
 	treeDelete(t, idSet(t.labelPrefUsers, l), u)
 }
 
-// checkLabelName refuses a name a sibling of l already has.
-func (t *writeTx) checkLabelName(l *conversation.Label) error {
-	if owner, ok := t.labelNames[nameKey(l)]; ok && owner != l.ID {
-		// The message names no ID: the sibling may be a label the
-		// caller's actor may not find.
-		return conversation.Errorf(conversation.ErrConflict, "label %q: a sibling label has that name", l.Name)
-	}
-	return nil
-}
-
 func (t *writeTx) indexLabel(l *conversation.Label) {
 	setMap(t, t.labels, l.ID, l)
-	setMap(t, t.labelNames, nameKey(l), l.ID)
 	treeInsert(t, idSet(t.orgLabels, l.Org), l.ID)
 	if !l.Parent.IsZero() {
 		treeInsert(t, idSet(t.children, l.Parent), l.ID)
@@ -222,7 +188,6 @@ func (t *writeTx) indexLabel(l *conversation.Label) {
 
 func (t *writeTx) unindexLabel(l *conversation.Label) {
 	deleteMap(t, t.labels, l.ID)
-	deleteMap(t, t.labelNames, nameKey(l))
 	treeDelete(t, idSet(t.orgLabels, l.Org), l.ID)
 	if !l.Parent.IsZero() {
 		treeDelete(t, idSet(t.children, l.Parent), l.ID)

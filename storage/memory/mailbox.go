@@ -301,9 +301,21 @@ func checkCorrection(c conversation.ConversationID, pl []conversation.Placement,
 // by box, owned by the record from now on) and records the way back.
 func (t *writeTx) setPlacements(id conversation.ConversationID, rec *convRecord, activity time.Time, pl []conversation.Placement) {
 	s := t.state
-	oldActivity, oldPl := rec.activity, rec.placements
+	oldActivity, oldPl, oldAssignees := rec.activity, rec.placements, rec.assignees
+	var assignees []conversation.UserID
+	if len(pl) > 0 {
+		assignees = assigneesOf(rec.conv)
+	}
+	s.unindexAssigned(id, rec)
 	s.applyPlacements(id, rec, activity, pl)
-	t.onUndo(func() { s.applyPlacements(id, rec, oldActivity, oldPl) })
+	rec.assignees = assignees
+	s.indexAssigned(id, rec)
+	t.onUndo(func() {
+		s.unindexAssigned(id, rec)
+		s.applyPlacements(id, rec, oldActivity, oldPl)
+		rec.assignees = oldAssignees
+		s.indexAssigned(id, rec)
+	})
 }
 
 // applyPlacements diffs rec's current placements against activity and pl

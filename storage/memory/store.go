@@ -106,6 +106,9 @@ type state struct {
 	subjects map[threadKey]subjectRecord
 
 	boxes map[conversation.Box]*boxIndex
+	// assigned is the per-assignee index: every listed placement again,
+	// under each assignee of its conversation (see filter.go).
+	assigned map[assignedKey]*btree.BTreeG[boxEntry]
 	// perUser holds, per user, the counter deltas of their corrections to
 	// the placements their teams imply (conversation.Placement).
 	perUser  map[conversation.UserID]*corrections
@@ -116,6 +119,8 @@ type state struct {
 
 	labelState
 	taskState
+	contactState
+	sync syncState
 
 	outbox outboxState
 	sched  scheduleState
@@ -141,12 +146,14 @@ func (s *state) init() {
 	s.events = make(map[conversation.EventID]struct{})
 	s.headerIDs = make(map[orgKey][]conversation.MessageID)
 	s.boxes = make(map[conversation.Box]*boxIndex)
+	s.assigned = make(map[assignedKey]*btree.BTreeG[boxEntry])
 	s.perUser = make(map[conversation.UserID]*corrections)
 	s.boxNodes = btree.NewFreeListG[boxEntry](btree.DefaultFreeListSize)
 	s.snoozes = btree.NewG(btreeDegree, snoozeLess)
 	s.guest.init()
 	s.labelState.init()
 	s.taskState.init()
+	s.contactState.init()
 	s.outbox.init()
 	s.sched.init()
 }

@@ -25,8 +25,8 @@ func newEmailLabel(org conversation.OrgID, acct conversation.AccountID, name str
 		Color: "blue", CreatedBy: newID[conversation.UserID](), CreatedAt: at(2)}
 }
 
-// testLabels covers label reads and writes: round trips, sibling name
-// uniqueness, the parent and organization indexes, the organization-label
+// testLabels covers label reads and writes: round trips, siblings
+// sharing a name (the store accepts them), the parent and organization indexes, the organization-label
 // counter, versions, immutable kind, and deletion with preferences.
 func testLabels(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	s := newStore(t)
@@ -58,9 +58,17 @@ func testLabels(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	})
 	assert.ErrorIs(t, err, conversation.ErrNotFound)
 
-	// Sibling names are unique case-insensitively; cousins may share one.
-	err = s.Update(ctx, func(tx storage.Tx) error { return tx.CreateLabel(ctx, newLabel(org.ID, "REQUESTED", parent.ID)) })
-	assert.ErrorIs(t, err, conversation.ErrConflict)
+	// The store does not keep sibling names unique (the engine does, per
+	// actor): a same-named sibling, in any case, is stored and listed.
+	twin := newLabel(org.ID, "REQUESTED", parent.ID)
+	update(t, s, func(tx storage.Tx) error { return tx.CreateLabel(ctx, twin) })
+	kids = mustRead(t, s, func(tx storage.ReadTx) ([]*conversation.Label, error) { return tx.LabelChildren(ctx, parent.ID) })
+	assert.ElementsMatch(t, []conversation.LabelID{child.ID, twin.ID}, ids(kids, func(l *conversation.Label) conversation.LabelID { return l.ID }), "both same-named siblings are listed")
+	assert.Equal(t, 3, mustRead(t, s, func(tx storage.ReadTx) (int, error) { return tx.CountOrgLabels(ctx, org.ID) }))
+	twin.Name = "Requested"
+	update(t, s, func(tx storage.Tx) error { return tx.UpdateLabel(ctx, twin) })
+	assert.Equal(t, twin, mustRead(t, s, func(tx storage.ReadTx) (*conversation.Label, error) { return tx.Label(ctx, twin.ID) }), "a rename to a sibling's exact name is stored")
+	update(t, s, func(tx storage.Tx) error { return tx.DeleteLabel(ctx, twin.ID) })
 	err = s.Update(ctx, func(tx storage.Tx) error { return tx.CreateLabel(ctx, parent) })
 	assert.ErrorIs(t, err, conversation.ErrConflict, "the ID exists")
 	update(t, s, func(tx storage.Tx) error {
@@ -78,7 +86,7 @@ func testLabels(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	converted := renamed.Clone()
 	converted.Kind, converted.Account = conversation.EmailLabel, acct
 	err = s.Update(ctx, func(tx storage.Tx) error { return tx.UpdateLabel(ctx, converted) })
-	assert.ErrorIs(t, err, conversation.ErrInvalidArgument, "kinds cannot be converted (F3:10333)")
+	assert.ErrorIs(t, err, conversation.ErrInvalidArgument, "kinds cannot be converted")
 	update(t, s, func(tx storage.Tx) error { return tx.CreateLabel(ctx, newLabel(org.ID, "requested", parent.ID)) })
 	err = s.Update(ctx, func(tx storage.Tx) error {
 		return tx.UpdateLabel(ctx, &conversation.Label{ID: newID[conversation.LabelID]()})
@@ -113,7 +121,7 @@ func testLabels(t *testing.T, newStore func(t *testing.T) storage.Store) {
 }
 
 // testLabelRollback checks that a failed transaction leaves no label,
-// name, counter or preference behind.
+// counter or preference behind.
 func testLabelRollback(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	s := newStore(t)
 	ctx := context.Background()

@@ -51,6 +51,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Conversation", testConversation},
 		{"ConversationVersion", testConversationVersion},
 		{"UserState", testUserState},
+		{"DeleteUserState", testDeleteUserState},
 		{"Messages", testMessages},
 		{"MoveMessage", testMoveMessage},
 		{"Comments", testComments},
@@ -63,6 +64,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"ListOrder", testListOrder},
 		{"ListPagination", testListPagination},
 		{"SetPlacements", testSetPlacements},
+		{"UserPlacements", testUserPlacements},
 		{"ImpliedPlacements", testImpliedPlacements},
 		{"ImpliedPlacementsModel", testImpliedPlacementsModel},
 		{"MailboxModel", testMailboxModel},
@@ -91,6 +93,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Schedule", testSchedule},
 		{"ScheduleOutcomes", testScheduleOutcomes},
 		{"ScheduleConcurrentClaims", testScheduleConcurrentClaims},
+		{"Contacts", runContacts},
+		{"SyncCursors", testSyncCursors}, // optional role: skips when absent
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, newStore) })
