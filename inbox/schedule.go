@@ -71,8 +71,9 @@ func (o *op) scheduleSnoozes() error {
 		}
 	}
 	for u := range o.dirty {
-		if s := o.states[u].Snooze; s != nil {
-			if err := o.snoozeJob(u, s.Until); err != nil {
+		// A state left empty was deleted (putStates): it has no snooze.
+		if st := o.states[u]; st != nil && st.Snooze != nil {
+			if err := o.snoozeJob(u, st.Snooze.Until); err != nil {
 				return err
 			}
 		}
