@@ -65,6 +65,10 @@ const (
 	// ("Message was deleted because [User] was removed from the
 	// conversation").
 	EventMessageWithdrawn
+	// EventDeliveryFailed: a reply Users[0] queued for sending could not
+	// be delivered (Subject is its subject, Error the reason); nothing was
+	// recorded as sent.
+	EventDeliveryFailed
 )
 
 var eventNames = [...]string{
@@ -99,6 +103,7 @@ var eventNames = [...]string{
 	EventExpungeRequested:     "expunge_requested",
 	EventUnshared:             "unshared",
 	EventMessageWithdrawn:     "message_withdrawn",
+	EventDeliveryFailed:       "delivery_failed",
 }
 
 // String returns the event type's snake_case name.
@@ -111,44 +116,53 @@ func (t EventType) String() string {
 
 // Event is one entry of a conversation's timeline. Which payload fields
 // are set depends on Type; the rest are zero.
+//
+// Its JSON encoding, used by the engine's event feed and meant for
+// webhooks, is an object with the lower-case keys of the field tags;
+// zero fields are left out, IDs are UUID strings, times RFC 3339 strings,
+// and enums their wire names (Type "conversation.assigned", label kinds
+// "organization" or "email", task changes "status_changed"), never
+// numbers.
 type Event struct {
-	ID           EventID
-	Conversation ConversationID
-	Type         EventType
+	ID           EventID        `json:"id"`
+	Conversation ConversationID `json:"conversation"`
+	Type         EventType      `json:"type"`
 	// Actor is the user who acted; zero for the system (mail delivery,
 	// snooze timers).
-	Actor UserID
+	Actor UserID `json:"actor,omitzero"`
 	// ByMessage is set when a message caused the change (a team move in
 	// single-conversation mode, a reopen on reply).
-	ByMessage bool
-	At        time.Time
+	ByMessage bool      `json:"by_message,omitempty"`
+	At        time.Time `json:"at"`
 
 	// Users affected (assigned, unassigned, shared with, ...).
-	Users []UserID
+	Users []UserID `json:"users,omitempty"`
 	// Teams affected (shared with, moved from/to: To first, then From).
-	Teams   []TeamID
-	Message MessageID
-	Comment CommentID
+	Teams   []TeamID  `json:"teams,omitempty"`
+	Message MessageID `json:"message,omitzero"`
+	Comment CommentID `json:"comment,omitzero"`
 	// Related names other conversations: the copies of a message delivered
 	// to several team inboxes (EventLinked), to be merged by hand.
-	Related []ConversationID
+	Related []ConversationID `json:"related,omitempty"`
 	// Account and Ref name the provider copy of Message that
 	// EventExpungeRequested is about.
-	Account AccountID
-	Ref     string
+	Account AccountID `json:"account,omitzero"`
+	Ref     string    `json:"ref,omitempty"`
 	// Subject is the new subject of EventSubjectChanged.
-	Subject string
+	Subject string `json:"subject,omitempty"`
 	// Until is the snooze time of EventSnoozed.
-	Until time.Time
+	Until time.Time `json:"until,omitzero"`
 	// ForEveryone qualifies snooze, archive and trash events.
-	ForEveryone bool
+	ForEveryone bool `json:"for_everyone,omitempty"`
 	// Email is the guest address of guest events.
-	Email string
+	Email string `json:"email,omitempty"`
 	// Labels are the label changes of EventLabelsChanged, in order.
-	Labels []LabelChange
+	Labels []LabelChange `json:"labels,omitempty"`
 	// Task and TaskChange describe EventTaskChanged.
-	Task       TaskID
-	TaskChange TaskChange
+	Task       TaskID     `json:"task,omitzero"`
+	TaskChange TaskChange `json:"task_change,omitzero"`
+	// Error is why the delivery of EventDeliveryFailed failed.
+	Error string `json:"error,omitempty"`
 }
 
 // LabelChange is one label applied to or removed from a conversation, as
@@ -156,15 +170,15 @@ type Event struct {
 // by name or parent without loading the label (which may since have been
 // renamed or deleted).
 type LabelChange struct {
-	Label LabelID
-	Kind  LabelKind
+	Label LabelID   `json:"label"`
+	Kind  LabelKind `json:"kind"`
 	// Added is true for an application, false for a removal.
-	Added bool
+	Added bool `json:"added"`
 	// Name is the label's own name, Path its full path
 	// ("Features/Requested"), Parent its parent (zero at the top).
-	Name   string
-	Path   string
-	Parent LabelID
+	Name   string  `json:"name"`
+	Path   string  `json:"path"`
+	Parent LabelID `json:"parent,omitzero"`
 }
 
 // TaskChange says what happened to a task.

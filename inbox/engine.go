@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -81,12 +82,22 @@ type Config struct {
 	Store storage.Store
 	// Clock tells the time. Nil means the system clock.
 	Clock Clock
-	// Notifier receives notifications after each committed operation.
-	// Nil means notifications are dropped.
+	// Notifier receives notifications after each committed operation,
+	// from the outbox, at least once. Nil means notifications are not
+	// handed out (they stay in the outbox for the feed).
 	Notifier Notifier
 	// Subscribers receive every timeline event after its operation
-	// commits, in order.
+	// commits, from the outbox, in commit order, at least once.
 	Subscribers []EventHandler
+	// Sender sends the replies queued with [Engine.SendReply]. Nil means
+	// SendReply refuses to queue (ErrInvalidArgument).
+	Sender Sender
+	// Consumer is the name under which the engine records how far it has
+	// handed the outbox to Subscribers and Notifier. Zero means
+	// [DefaultConsumer]. Engines sharing a store and a name share the
+	// work: each record is handed out by at least one of them. Give each
+	// engine its own name if each must see every record.
+	Consumer string
 	// NewID makes the UUIDs of new entities. Nil means version 7 UUIDs.
 	NewID func() uuid.UUID
 	// OnError receives errors that happen after an operation committed
@@ -140,6 +151,20 @@ type Engine struct {
 	random        io.Reader
 	invitationTTL time.Duration
 
+	// consumer is Config.Consumer; registered is set once the engine
+	// knows the store has it; drainMu lets one drain run at a time;
+	// crashBeforeDrain (tests only) makes operations return before they
+	// drain, as if the process died right after the commit.
+	consumer         string
+	registered       atomic.Bool
+	drainMu          sync.Mutex
+	drainAgain       atomic.Bool
+	crashBeforeDrain bool
+	// owner names the engine when it leases scheduled jobs.
+	owner string
+	// sender is Config.Sender.
+	sender Sender
+
 	store       storage.Store
 	clock       Clock
 	notifier    Notifier
@@ -169,12 +194,18 @@ func New(cfg Config) *Engine {
 		onError:     cfg.OnError,
 		maxMessages: cfg.MaxMessages,
 		maxRetries:  cfg.MaxRetries,
+		consumer:    cfg.Consumer,
+		sender:      cfg.Sender,
 
 		random:        &randomPool{r: bufio.NewReaderSize(rand.Reader, 4096)},
 		invitationTTL: cfg.InvitationTTL,
 	}
 	if e.store == nil {
 		e.store = memory.New()
+	}
+	e.owner = newOwner(e)
+	if e.consumer == "" {
+		e.consumer = DefaultConsumer
 	}
 	if e.clock == nil {
 		e.clock = systemClock{}

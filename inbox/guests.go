@@ -46,16 +46,18 @@ var ErrMergeWithGuests = fmt.Errorf("%w: conversations with guests cannot be mer
 // Invitation is a guest invitation as the host's [Notifier] receives it
 // (Notification.Invitation), to send to the invitee.
 type Invitation struct {
-	Org          conversation.OrgID
-	Conversation conversation.ConversationID
+	Org          conversation.OrgID          `json:"org"`
+	Conversation conversation.ConversationID `json:"conversation"`
 	// Email is the invitee's address, canonical.
-	Email     string
-	InvitedBy conversation.UserID
+	Email     string              `json:"email"`
+	InvitedBy conversation.UserID `json:"invited_by"`
 	// Token is the single-use secret of the invitation link, given to
-	// [Engine.AcceptInvitation]. Only the notifier ever sees it: the store
-	// keeps its hash.
-	Token     string
-	ExpiresAt time.Time
+	// [Engine.AcceptInvitation]. Only the notifier sees it: the guest
+	// records keep its hash, and the outbox keeps the notification (token
+	// included) only until every consumer has read it and it is compacted;
+	// [Engine.Events] leaves it out.
+	Token     string    `json:"token,omitempty"`
+	ExpiresAt time.Time `json:"expires_at"`
 }
 
 // Invited reports an invitation that was sent.
@@ -157,6 +159,10 @@ func (o *op) invite(addr string, res *Invited) error {
 		return err
 	}
 	res.ExpiresAt = rec.ExpiresAt
+	// One expiry job per conversation and address: a renewal moves it.
+	if err := o.putJob(jobGuestExpiry+":"+c.ID.String()+":"+addr, jobGuestExpiry, rec.ExpiresAt, struct{}{}); err != nil {
+		return err
+	}
 	ev := conversation.Event{Type: conversation.EventGuestInvited, Email: addr}
 	if guest != nil {
 		ev.Users = []conversation.UserID{guest.ID}

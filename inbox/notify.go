@@ -34,17 +34,66 @@ const (
 	// GuestInvited: an email address was invited as a guest; the
 	// notification carries the [Invitation] to send.
 	GuestInvited
+	// DeliveryFailed: a reply the user queued with [Engine.SendReply]
+	// could not be delivered.
+	DeliveryFailed
 )
 
 var reasonNames = [...]string{
-	NewMessage:    "new message",
-	Mentioned:     "mentioned",
-	Assigned:      "assigned",
-	CommentPosted: "new comment",
-	Shared:        "shared",
-	SnoozeDue:     "snooze due",
-	Replied:       "replied",
-	GuestInvited:  "guest invited",
+	NewMessage:     "new message",
+	Mentioned:      "mentioned",
+	Assigned:       "assigned",
+	CommentPosted:  "new comment",
+	Shared:         "shared",
+	SnoozeDue:      "snooze due",
+	Replied:        "replied",
+	GuestInvited:   "guest invited",
+	DeliveryFailed: "delivery failed",
+}
+
+// reasonWireNames are the stable names of reasons on the wire.
+var reasonWireNames = map[Reason]string{
+	NewMessage:           "message.new",
+	Mentioned:            "comment.mentioned",
+	Assigned:             "conversation.assigned",
+	CommentPosted:        "comment.posted",
+	Shared:               "conversation.shared",
+	SnoozeDue:            "snooze.due",
+	Replied:              "message.replied",
+	GuestInvited:         "guest.invited",
+	DeliveryFailed:       "message.delivery_failed",
+	TaskAssigned:         "task.assigned",
+	TaskCompleted:        "task.completed",
+	TaskInProgress:       "task.in_progress",
+	TaskAssigneesChanged: "task.assignees_changed",
+}
+
+// WireName returns the reason's stable dotted name, such as
+// "comment.mentioned"; "unknown" for a value without one.
+func (r Reason) WireName() string {
+	if n, ok := reasonWireNames[r]; ok {
+		return n
+	}
+	return "unknown"
+}
+
+// MarshalText writes [Reason.WireName]; an unknown reason is an error.
+func (r Reason) MarshalText() ([]byte, error) {
+	if n, ok := reasonWireNames[r]; ok {
+		return []byte(n), nil
+	}
+	return nil, conversation.Errorf(ErrInvalidArgument, "notification reason %d has no name", uint8(r))
+}
+
+// UnmarshalText reads a name [Reason.MarshalText] writes.
+func (r *Reason) UnmarshalText(b []byte) error {
+	for k, n := range reasonWireNames {
+		if n == string(b) {
+			*r = k
+			return nil
+		}
+	}
+	return conversation.Errorf(ErrInvalidArgument, "unknown notification reason %q", b)
 }
 
 var taskReasonNames = [...]string{"task assigned", "task completed", "task in progress", "task assignees changed"}
@@ -62,20 +111,23 @@ func (r Reason) String() string {
 
 // Notification tells one user that something in one conversation wants
 // their attention. The host decides the channel (push, email, badge).
+//
+// Its JSON encoding uses the lower-case keys of the field tags, leaves
+// zero fields out and writes Reason as its wire name ("message.new").
 type Notification struct {
-	User         conversation.UserID
-	Conversation conversation.ConversationID
+	User         conversation.UserID         `json:"user,omitzero"`
+	Conversation conversation.ConversationID `json:"conversation,omitzero"`
 	// Task is the task of a task notification (Conversation is zero for a
 	// standalone task).
-	Task   conversation.TaskID
-	Reason Reason
+	Task   conversation.TaskID `json:"task,omitzero"`
+	Reason Reason              `json:"reason"`
 	// Actor is who caused it; zero for the system.
-	Actor conversation.UserID
-	At    time.Time
+	Actor conversation.UserID `json:"actor,omitzero"`
+	At    time.Time           `json:"at"`
 	// Invitation is set with Reason GuestInvited; User is then the guest
 	// identity if the invitee already has one in the organization, zero
 	// otherwise, and the host reaches them at Invitation.Email.
-	Invitation *Invitation
+	Invitation *Invitation `json:"invitation,omitempty"`
 }
 
 // Notifier delivers notifications; the host implements it.
@@ -89,7 +141,8 @@ type NotifierFunc func(ctx context.Context, n Notification) error
 // Notify calls f.
 func (f NotifierFunc) Notify(ctx context.Context, n Notification) error { return f(ctx, n) }
 
-// EventHandler receives timeline events after their operation commits.
+// EventHandler receives timeline events after their operation commits,
+// from the outbox: at least once, in commit order (see [Engine.Drain]).
 type EventHandler interface {
 	HandleEvent(ctx context.Context, ev *conversation.Event)
 }
@@ -145,20 +198,4 @@ func (o *op) wasNotified(u conversation.UserID) bool {
 		o.notified[o.notes[i].User] = true
 	}
 	return o.notified[u]
-}
-
-// dispatch hands committed events to subscribers and notifications to
-// the notifier.
-func (e *Engine) dispatch(ctx context.Context, out *outbox) {
-	for _, ev := range out.events {
-		for _, s := range e.subscribers {
-			s.HandleEvent(ctx, ev.Clone())
-		}
-	}
-	if e.notifier == nil {
-		return
-	}
-	for _, n := range out.notes {
-		e.reportError(e.notifier.Notify(ctx, n))
-	}
 }

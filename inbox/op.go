@@ -47,22 +47,18 @@ type op struct {
 	out *outbox
 }
 
-// outbox is what an operation emits once it has committed.
-type outbox struct {
-	events []*conversation.Event
-	notes  []Notification
-}
-
 // update runs fn as one operation in a read-write transaction, retrying
-// on conflicts, then dispatches what it emitted.
+// on conflicts; what it emitted goes to the outbox in that transaction,
+// and is drained after the commit.
 func (e *Engine) update(ctx context.Context, actor Actor, fn func(o *op) error) error {
 	if !actor.system && actor.user.IsZero() {
 		return conversation.Errorf(ErrInvalidArgument, "no actor: use AsUser or System")
 	}
 	var out outbox
+	var recs []storage.OutboxRecord
 	var err error
 	for attempt := 0; attempt < e.maxRetries; attempt++ {
-		out = outbox{}
+		out, recs = outbox{}, nil
 		err = e.store.Update(ctx, func(tx storage.Tx) error {
 			o := &op{e: e, ctx: ctx, tx: tx, now: e.now(), actor: actor, out: &out}
 			if !actor.system {
@@ -75,7 +71,11 @@ func (e *Engine) update(ctx context.Context, actor Actor, fn func(o *op) error) 
 			if err := fn(o); err != nil {
 				return err
 			}
-			return o.flush()
+			if err := o.flush(); err != nil {
+				return err
+			}
+			recs, err = e.writeOutbox(ctx, tx, &out)
+			return err
 		})
 		if err == nil || !isConflict(err) || ctx.Err() != nil {
 			break
@@ -84,7 +84,12 @@ func (e *Engine) update(ctx context.Context, actor Actor, fn func(o *op) error) 
 	if err != nil {
 		return err
 	}
-	e.dispatch(ctx, &out)
+	e.registered.Store(true)
+	if e.crashBeforeDrain {
+		return nil
+	}
+	_, err = e.drain(ctx, freshItems(recs, &out))
+	e.reportError(err)
 	return nil
 }
 
@@ -365,6 +370,9 @@ func (o *op) flush() error {
 		}
 	}
 	if err := o.putStates(); err != nil {
+		return err
+	}
+	if err := o.scheduleSnoozes(); err != nil {
 		return err
 	}
 	for _, ev := range o.events {

@@ -77,117 +77,121 @@ func (e *Engine) RecordReply(ctx context.Context, actor Actor, id conversation.C
 		return conversation.MessageID{}, err
 	}
 	var mid conversation.MessageID
-	err := e.update(ctx, actor, func(o *op) error {
-		u, err := o.loadAsUser(id)
-		if err != nil {
-			return err
-		}
-		c := o.conv
-		if c.Kind != conversation.Thread {
-			return conversation.Errorf(ErrInvalidArgument, "conversation %s has no external channel to reply on", id)
-		}
-		if c.Trashed {
-			return conversation.Errorf(ErrInvalidArgument, "conversation %s is in Trash", id)
-		}
-		org, err := o.loadOrg(c.Org)
-		if err != nil {
-			return err
-		}
-		acctID := r.Account
-		if acctID.IsZero() && len(c.Accounts) > 0 {
-			acctID = c.Accounts[0]
-		}
-		// Sent as the account's address, or as the alias the message
-		// names (a reply ComposeReply composed from an alias).
-		acct, from, err := sendingAccount(o.ctx, o.tx, u, c.Org, acctID, r.Message.From.Address, false)
-		if err != nil {
-			return err
-		}
-		m := r.Message.Clone()
-		if err := o.checkChannelSend(acct, m, &r); err != nil {
-			return err
-		}
-		m.Direction = conversation.Outbound
-		m.Channel = acct.Channel
-		m.Account = acct.ID
-		m.SentBy = u.ID
-		m.From = conversation.Address{Name: u.Name, Address: acct.Address}
-		m.From.Address = from
-		if m.At.IsZero() {
-			m.At = o.now
-		}
-		// Filed where replies to it will be looked up: the scope of the
-		// sending account (explicit placement wins over lookup).
-		scope, err := o.sendingScope(org, acct, m)
-		if err != nil {
-			return err
-		}
-		tm := threadMessage(scope, m)
-		m.Scope = string(scope)
-		th, err := o.threader()
-		if err != nil {
-			return err
-		}
-		// The cap holds for replies too: a full conversation's reply joins
-		// its continuation, or starts one, as the synced sent copy of the
-		// same reply would.
-		d, err := th.Room(o.ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		here := d.Action == threading.Join && d.Conversation == c.ID
-		if !here {
-			// The actor is done with the full conversation as with any
-			// reply: read, and closed, archived or snoozed as asked.
-			o.state(u.ID).ReadSeq = c.Seq
-			if err := o.replyThen(r); err != nil {
-				return err
-			}
-			sh, _ := acct.SharingFor(from)
-			if err := o.outgoingTarget(d, route{acct: acct, sharing: sh}, scope); err != nil {
-				return err
-			}
-			if !o.canAccess(u) {
-				// The author sees the conversation their message is in.
-				conversation.AddSorted(&o.conv.Users, u.ID)
-			}
-		}
-		c = o.conv
-		conversation.AddSorted(&c.Accounts, acct.ID)
-		if err := o.addMessage(m); err != nil {
-			return err
-		}
-		mid = m.ID
-		// The recipients become past recipients of the sender, and of the
-		// organization when the address is shared.
-		sent, _ := acct.SharingFor(from)
-		if err := o.recordRecipients(c.Org, u.ID, sent, m); err != nil {
-			return err
-		}
-		if org.MultiTeamMode == conversation.SingleConversation {
-			if err := o.moveByMessage(acct, m); err != nil {
-				return err
-			}
-		}
-		st := o.state(u.ID)
-		st.ReadSeq = c.Seq
-		if !u.Prefs.NoWatchOnReply {
-			st.Watching = true
-		}
-		if team := o.teams[c.Team]; c.InTeamInbox && team != nil && team.ReplyFromInbox == conversation.AssignReplier && team.MemberKind(u.ID) != 0 && !c.IsAssigned(u.ID) {
-			if err := o.assign([]conversation.UserID{u.ID}, false); err != nil {
-				return err
-			}
-		}
-		o.wakeWatchers(u.ID, Replied, true)
-		if here {
-			if err := o.replyThen(r); err != nil {
-				return err
-			}
-		}
-		return o.fileThread(th, tm, d)
-	})
+	err := e.update(ctx, actor, func(o *op) error { return o.recordReply(id, r, &mid) })
 	return mid, err
+}
+
+// recordReply is [Engine.RecordReply] inside an operation, after
+// checkMessage; it sets *mid to the recorded message.
+func (o *op) recordReply(id conversation.ConversationID, r Reply, mid *conversation.MessageID) error {
+	u, err := o.loadAsUser(id)
+	if err != nil {
+		return err
+	}
+	c := o.conv
+	if c.Kind != conversation.Thread {
+		return conversation.Errorf(ErrInvalidArgument, "conversation %s has no external channel to reply on", id)
+	}
+	if c.Trashed {
+		return conversation.Errorf(ErrInvalidArgument, "conversation %s is in Trash", id)
+	}
+	org, err := o.loadOrg(c.Org)
+	if err != nil {
+		return err
+	}
+	acctID := r.Account
+	if acctID.IsZero() && len(c.Accounts) > 0 {
+		acctID = c.Accounts[0]
+	}
+	// Sent as the account's address, or as the alias the message
+	// names (a reply ComposeReply composed from an alias).
+	acct, from, err := sendingAccount(o.ctx, o.tx, u, c.Org, acctID, r.Message.From.Address, false)
+	if err != nil {
+		return err
+	}
+	m := r.Message.Clone()
+	if err := o.checkChannelSend(acct, m, &r); err != nil {
+		return err
+	}
+	m.Direction = conversation.Outbound
+	m.Channel = acct.Channel
+	m.Account = acct.ID
+	m.SentBy = u.ID
+	m.From = conversation.Address{Name: u.Name, Address: acct.Address}
+	m.From.Address = from
+	if m.At.IsZero() {
+		m.At = o.now
+	}
+	// Filed where replies to it will be looked up: the scope of the
+	// sending account (explicit placement wins over lookup).
+	scope, err := o.sendingScope(org, acct, m)
+	if err != nil {
+		return err
+	}
+	tm := threadMessage(scope, m)
+	m.Scope = string(scope)
+	th, err := o.threader()
+	if err != nil {
+		return err
+	}
+	// The cap holds for replies too: a full conversation's reply joins
+	// its continuation, or starts one, as the synced sent copy of the
+	// same reply would.
+	d, err := th.Room(o.ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	here := d.Action == threading.Join && d.Conversation == c.ID
+	if !here {
+		// The actor is done with the full conversation as with any
+		// reply: read, and closed, archived or snoozed as asked.
+		o.state(u.ID).ReadSeq = c.Seq
+		if err := o.replyThen(r); err != nil {
+			return err
+		}
+		sh, _ := acct.SharingFor(from)
+		if err := o.outgoingTarget(d, route{acct: acct, sharing: sh}, scope); err != nil {
+			return err
+		}
+		if !o.canAccess(u) {
+			// The author sees the conversation their message is in.
+			conversation.AddSorted(&o.conv.Users, u.ID)
+		}
+	}
+	c = o.conv
+	conversation.AddSorted(&c.Accounts, acct.ID)
+	if err := o.addMessage(m); err != nil {
+		return err
+	}
+	*mid = m.ID
+	// The recipients become past recipients of the sender, and of the
+	// organization when the address is shared.
+	sent, _ := acct.SharingFor(from)
+	if err := o.recordRecipients(c.Org, u.ID, sent, m); err != nil {
+		return err
+	}
+	if org.MultiTeamMode == conversation.SingleConversation {
+		if err := o.moveByMessage(acct, m); err != nil {
+			return err
+		}
+	}
+	st := o.state(u.ID)
+	st.ReadSeq = c.Seq
+	if !u.Prefs.NoWatchOnReply {
+		st.Watching = true
+	}
+	if team := o.teams[c.Team]; c.InTeamInbox && team != nil && team.ReplyFromInbox == conversation.AssignReplier && team.MemberKind(u.ID) != 0 && !c.IsAssigned(u.ID) {
+		if err := o.assign([]conversation.UserID{u.ID}, false); err != nil {
+			return err
+		}
+	}
+	o.wakeWatchers(u.ID, Replied, true)
+	if here {
+		if err := o.replyThen(r); err != nil {
+			return err
+		}
+	}
+	return o.fileThread(th, tm, d)
 }
 
 // replyThen applies what the actor asked to do after sending (Reply.Then)

@@ -2,7 +2,6 @@ package inbox
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/inboxkit/inboxkit/conversation"
@@ -87,56 +86,6 @@ func (e *Engine) DiscardSnooze(ctx context.Context, actor Actor, id conversation
 		o.emit(conversation.Event{Type: conversation.EventSnoozeDiscarded, ForEveryone: true})
 		return nil
 	})
-}
-
-// RunDue wakes every snooze whose time has come, each in its own
-// transaction, and returns how many it woke. The host calls it periodically
-// (a timer, a cron job); calling it late wakes everything overdue. A snooze
-// for one user puts the conversation back in that user's Inbox, marked due,
-// and reminds them; a snooze for everyone puts it back in the team inbox, or
-// the assignees' Inboxes if assigned, and reminds every participant.
-func (e *Engine) RunDue(ctx context.Context) (int, error) {
-	woken := 0
-	for {
-		var due []storage.DueSnooze
-		now := e.now()
-		err := e.store.View(ctx, func(tx storage.ReadTx) error {
-			var err error
-			due, err = tx.DueSnoozes(ctx, now, 128)
-			return err
-		})
-		if err != nil {
-			return woken, err
-		}
-		if len(due) == 0 {
-			return woken, nil
-		}
-		before := woken
-		for _, d := range due {
-			did := false
-			err := e.update(ctx, System, func(o *op) error {
-				did = false
-				if err := o.load(d.Conversation); err != nil {
-					if isNotFound(err) {
-						return nil // deleted meanwhile
-					}
-					return err
-				}
-				did = o.wakeDue(d, now)
-				return nil
-			})
-			if err != nil {
-				return woken, fmt.Errorf("wake %s: %w", d.Conversation, err)
-			}
-			if did {
-				woken++
-			}
-		}
-		if len(due) < 128 || woken == before {
-			// A full batch that woke nothing would come back unchanged.
-			return woken, nil
-		}
-	}
 }
 
 // wakeDue wakes one due snooze if it is still there and still due.

@@ -31,7 +31,11 @@
 //   - due snoozes ([SnoozeReader]);
 //   - guests: guest access records and quotas ([GuestReadTx], [GuestTx]);
 //   - labels ([LabelReader], [LabelWriter]);
-//   - tasks ([TaskReader], [TaskWriter]).
+//   - tasks ([TaskReader], [TaskWriter]);
+//   - outbox: what committed operations emitted, read from a cursor, with
+//     each consumer's progress ([OutboxReader], [OutboxWriter]);
+//   - schedule: jobs due at a time, claimed under a lease
+//     ([ScheduleReader], [ScheduleWriter]).
 //
 // # Optional roles
 //
@@ -102,6 +106,8 @@ type ReadTx interface {
 	GuestReadTx
 	LabelReader
 	TaskReader
+	OutboxReader
+	ScheduleReader
 }
 
 // Tx reads and writes inside a read-write transaction. Writes take copies
@@ -116,6 +122,8 @@ type Tx interface {
 	GuestTx
 	LabelWriter
 	TaskWriter
+	OutboxWriter
+	ScheduleWriter
 }
 
 // ThreadEntry is what the threading index knows about one message id in

@@ -16,10 +16,13 @@ import (
 // sales@acme.test; team Production (active M) fed by production@acme.test;
 // and a personal account c@acme.test owned by C with D as delegated user.
 type Acme struct {
-	Engine   *inbox.Engine
-	Clock    *Clock
-	Notes    *Notifier
-	Events   *Events
+	Engine *inbox.Engine
+	Clock  *Clock
+	Notes  *Notifier
+	Events *Events
+	// Sender records the replies sent with Engine.SendReply (unless
+	// AcmeOptions.Config named another Sender).
+	Sender   *Sender
 	Org      *conversation.Org
 	Users    map[string]*conversation.User
 	Teams    map[string]*conversation.Team
@@ -45,6 +48,10 @@ func NewAcme(opts AcmeOptions) *Acme {
 	cfg.Clock = a.Clock
 	cfg.Notifier = a.Notes
 	cfg.Subscribers = append(slices.Clone(cfg.Subscribers), a.Events)
+	a.Sender = &Sender{}
+	if cfg.Sender == nil {
+		cfg.Sender = a.Sender
+	}
 	a.Engine = inbox.New(cfg)
 	e := a.Engine
 	org, own, err := e.CreateOrg(ctx, inbox.OrgSpec{Name: "Acme", Owner: inbox.UserSpec{Name: "Own", Email: "own@acme.test", Handle: "own"}, MultiTeamMode: opts.MultiTeamMode})

@@ -23,4 +23,6 @@
 //     and events, and the message header-id index.
 //   - mailbox.go: the mailbox index behind List, Count and SetPlacements.
 //   - snooze.go: the due-snooze index behind DueSnoozes.
+//   - outbox.go: the outbox and its consumers' cursors.
+//   - schedule.go: scheduled jobs and the index they are claimed from.
 package memory

@@ -121,6 +121,9 @@ type state struct {
 	taskState
 	contactState
 	sync syncState
+
+	outbox outboxState
+	sched  scheduleState
 }
 
 var _ storage.ReadTx = (*state)(nil)
@@ -151,6 +154,8 @@ func (s *state) init() {
 	s.labelState.init()
 	s.taskState.init()
 	s.contactState.init()
+	s.outbox.init()
+	s.sched.init()
 }
 
 // orgKey is a string key scoped to one organization: a folded handle, a

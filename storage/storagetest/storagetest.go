@@ -14,7 +14,9 @@
 // message-id indexes, DeleteConversation's cascade, serializability under
 // concurrent Updates and snapshot consistency of Views, and guest access
 // records with their quotas, enforced by the store even when goroutines
-// race for the last slot.
+// race for the last slot, the outbox (commit order, per-consumer cursors,
+// rollback, compaction) and the schedule (due order, leases, completion,
+// retries and failures, concurrent claims).
 //
 // Values must round-trip exactly (reflect.DeepEqual): the fixtures use
 // UTC times at microsecond precision, without monotonic clock readings,
@@ -84,6 +86,13 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"GuestExpiry", testGuestExpiry},
 		{"GuestCascadeAndRollback", testGuestCascadeAndRollback},
 		{"GuestRace", testGuestRace},
+		{"Outbox", testOutbox},
+		{"OutboxConsumers", testOutboxConsumers},
+		{"OutboxCompaction", testOutboxCompaction},
+		{"OutboxConcurrentAppends", testOutboxConcurrentAppends},
+		{"Schedule", testSchedule},
+		{"ScheduleOutcomes", testScheduleOutcomes},
+		{"ScheduleConcurrentClaims", testScheduleConcurrentClaims},
 		{"Contacts", runContacts},
 		{"SyncCursors", testSyncCursors}, // optional role: skips when absent
 	}
